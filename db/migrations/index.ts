@@ -1,0 +1,33 @@
+// The migrations in order. Imported statically (not found on disk) so they run the same under tsx,
+// in tests and from the CLI, whatever the working directory.
+import type { Knex } from 'knex';
+import * as createAccounts from './20261128A-create-accounts.ts';
+import * as createAuditLog from './20261128B-create-audit-log.ts';
+import * as createProgramme from './20261128C-create-programme.ts';
+import * as createSnapshots from './20261128D-create-snapshots.ts';
+import * as createReports from './20261128E-create-reports.ts';
+import * as createJobs from './20261128F-create-jobs.ts';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+const migrations: Array<[string, Migration]> = [
+  ['20261128A-create-accounts', createAccounts],
+  ['20261128B-create-audit-log', createAuditLog],
+  ['20261128C-create-programme', createProgramme],
+  ['20261128D-create-snapshots', createSnapshots],
+  ['20261128E-create-reports', createReports],
+  ['20261128F-create-jobs', createJobs],
+];
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: () => Promise.resolve(migrations.map(([name]) => name)),
+  getMigrationName: (name) => name,
+  getMigration: (name) => {
+    const found = migrations.find(([n]) => n === name);
+    if (!found) throw new Error(`Unknown migration ${name}`);
+    return Promise.resolve(found[1]);
+  },
+};

@@ -1,0 +1,96 @@
+// Builds the Express app (no listen): middleware, every route with its access rule, errors.
+// Tests use it directly; server/main.ts starts it.
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config.ts';
+import type { Database } from '../db/connection.ts';
+import type { Logger } from './logger.ts';
+import { Routes, assertEveryRouteHasAccessRule, type RouteInfo } from './auth/access.ts';
+import { identify } from './auth/identify.ts';
+import { registerAuthRoutes } from './auth/routes.ts';
+import { createCsrf, createSessions } from './auth/session.ts';
+import { registerApiRoutes } from './api/routes.ts';
+import { registerAuditRoutes } from './audit/routes.ts';
+import { registerFrameRoutes } from './frame/routes.ts';
+import { mountAssets } from './http/assets.ts';
+import { errorHandler, notFound } from './http/error-handler.ts';
+import { registerHealthRoute } from './http/health.ts';
+import { requestId } from './http/request-id.ts';
+import { createPageRenderer } from './http/render.ts';
+import { createViewRenderer } from './http/views.ts';
+import './http/types.ts';
+
+export interface AppDeps {
+  config: Pick<Config, 'secureCookies' | 'trustProxy' | 'loginRateLimit'> & { sessionSecret: string };
+  db: Database;
+  logger: Logger;
+}
+
+export interface App {
+  app: Express;
+  routes: RouteInfo[];
+  /** Releases what the app holds besides the database (timers). */
+  close(): void;
+}
+
+export function buildApp(deps: AppDeps): App {
+  const { db, logger, config } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+
+  app.use(requestId);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as { id?: string }).id ?? '',
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          // Served over plain HTTP on localhost by default; a proxy in front adds HTTPS.
+          upgradeInsecureRequests: config.secureCookies ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.secureCookies,
+    }),
+  );
+
+  const routes = new Routes(app);
+  mountAssets(app, routes);
+  registerHealthRoute(routes, db.knex);
+
+  const sessions = createSessions(db.knex, { secret: config.sessionSecret, secureCookies: config.secureCookies, logger });
+  const csrf = createCsrf();
+  app.use(sessions.middleware);
+  app.use(identify(db.knex));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(csrf.protect);
+
+  const pages = createPageRenderer(createViewRenderer(), csrf.tokenFor);
+  registerAuthRoutes(routes, { knex: db.knex, pages, loginRateLimit: config.loginRateLimit });
+  registerAuditRoutes(routes, { knex: db.knex, pages });
+  registerApiRoutes(routes);
+  registerFrameRoutes(routes, pages, new Set(['/audit']));
+
+  app.use(notFound);
+  app.use(errorHandler(logger, pages));
+  assertEveryRouteHasAccessRule(app);
+
+  return { app, routes: routes.list, close: sessions.close };
+}

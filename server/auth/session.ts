@@ -1,0 +1,74 @@
+// Sessions for people, kept in the database so several instances can share them, and the CSRF
+// token every form carries (synchroniser token stored in the session).
+import { ConnectSessionKnexStore } from 'connect-session-knex';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import session from 'express-session';
+import { csrfSync } from 'csrf-sync';
+import type { Knex } from 'knex';
+import type { Logger } from '../logger.ts';
+import { CsrfError } from '../http/errors.ts';
+import { isApiPath } from '../http/paths.ts';
+
+const EIGHT_HOURS = 8 * 60 * 60 * 1000;
+const SWEEP_EVERY_MS = 15 * 60 * 1000;
+
+export interface Sessions {
+  middleware: RequestHandler;
+  /** Stops the expired-session sweeper. */
+  close: () => void;
+}
+
+export function createSessions(knex: Knex, options: { secret: string; secureCookies: boolean; logger: Logger }): Sessions {
+  // The store's own sweeper starts a query the moment it is built and outlives the app; ours is
+  // started and stopped with the app.
+  const store = new ConnectSessionKnexStore({
+    knex,
+    tableName: 'sessions',
+    createTable: false,
+    cleanupInterval: 0,
+    onDbCleanupError: (err: unknown) => options.logger.warn({ err }, 'could not sweep expired sessions'),
+  });
+  // dbCleanup is the store's own dialect-aware delete of expired rows; with cleanupInterval 0 it
+  // runs only when we call it.
+  const sweep = (store as unknown as { dbCleanup(): Promise<void> }).dbCleanup.bind(store);
+  const sweeper = setInterval(() => void sweep(), SWEEP_EVERY_MS).unref();
+  const middleware = session({
+    name: 'bfm.sid',
+    secret: options.secret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: EIGHT_HOURS },
+  });
+  // API requests authenticate with bearer tokens, never cookies: no session for them.
+  const forPages: RequestHandler = (req, res, next) => (isApiPath(req.path) ? next() : middleware(req, res, next));
+  return {
+    middleware: forPages,
+    close: () => clearInterval(sweeper),
+  };
+}
+
+export interface Csrf {
+  /** Refuses unsafe requests to pages whose token does not match the session's. */
+  protect: RequestHandler;
+  tokenFor: (req: Request) => string;
+}
+
+export function createCsrf(): Csrf {
+  const { isRequestValid, generateToken } = csrfSync({
+    getTokenFromRequest: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      return typeof body?._csrf === 'string' ? body._csrf : req.get('x-csrf-token');
+    },
+  });
+  const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+  return {
+    protect: (req: Request, _res: Response, next: NextFunction) => {
+      if (SAFE.has(req.method) || isApiPath(req.path)) return next();
+      if (!req.session || !isRequestValid(req)) return next(new CsrfError());
+      next();
+    },
+    tokenFor: (req) => generateToken(req),
+  };
+}

@@ -1,0 +1,141 @@
+// Environment → typed, validated configuration. A bad value stops start-up with a sentence that
+// names the variable, so an operator never has to guess which setting is wrong.
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  databaseUrl: string;
+  dataDir: string;
+  port: number;
+  host: string;
+  /** Undefined until resolveSessionSecret() has read or created it. */
+  sessionSecret: string | undefined;
+  chromePath: string | undefined;
+  logLevel: LogLevel;
+  secureCookies: boolean;
+  trustProxy: boolean;
+  /** Failed-or-not login POSTs allowed per client address per 15 minutes. */
+  loginRateLimit: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const boolean = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), 'must be true or false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine(
+      (v) => /^sqlite:.+/.test(v) || /^mysql:\/\/[^/]+\/[^/?]+/.test(v),
+      'must be sqlite:PATH or mysql://user:password@host:port/database',
+    )
+    .optional(),
+  DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
+  PORT: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= 0 && n <= 65535, 'must be between 0 and 65535')
+    .default('3000'),
+  HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters long').optional(),
+  CHROME_PATH: z
+    .string()
+    .trim()
+    .min(1)
+    .refine(isExecutable, 'must name an executable Chromium or Chrome binary')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SECURE_COOKIES: boolean.default('false'),
+  TRUST_PROXY: boolean.default('false'),
+  LOGIN_RATE_LIMIT: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d*$/, 'must be a whole number of at least 1')
+    .transform(Number)
+    .default('10'),
+});
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads configuration from the environment; throws ConfigError naming the first bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const present = Object.fromEntries(
+    Object.keys(schema.shape)
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
+  );
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`Configuration error: ${name} ${issue.message} (got "${String(env[name])}").`);
+  }
+  const v = result.data;
+  const dataDir = path.resolve(v.DATA_DIR);
+  return {
+    databaseUrl: v.DATABASE_URL ?? 'sqlite:./data/backfill.sqlite',
+    dataDir,
+    port: v.PORT,
+    host: v.HOST,
+    sessionSecret: v.SESSION_SECRET,
+    chromePath: v.CHROME_PATH,
+    logLevel: v.LOG_LEVEL,
+    secureCookies: v.SECURE_COOKIES,
+    trustProxy: v.TRUST_PROXY,
+    loginRateLimit: v.LOGIN_RATE_LIMIT,
+  };
+}
+
+/**
+ * Returns the session secret: SESSION_SECRET when given, else the one kept in DATA_DIR, created on
+ * first start. Keeping it on disk means sessions survive restarts without anyone choosing a secret;
+ * instances sharing one database should share SESSION_SECRET (or DATA_DIR).
+ */
+export function resolveSessionSecret(config: Config): string {
+  if (config.sessionSecret) return config.sessionSecret;
+  const file = path.join(config.dataDir, 'session-secret');
+  try {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (kept.length >= 32) return kept;
+    throw new ConfigError(`Configuration error: the session secret in ${file} is shorter than 32 characters; delete the file to have a new one made.`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  try {
+    writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // Another instance created it between our read and write: use theirs.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    throw err;
+  }
+  return secret;
+}
+
+/** Config with the session secret resolved: what the app needs to run. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & { sessionSecret: string } {
+  const config = parseConfig(env);
+  return { ...config, sessionSecret: resolveSessionSecret(config) };
+}

@@ -1,0 +1,13 @@
+// The app's sections until their issues fill them: each says what it will hold.
+import type { Routes } from '../auth/access.ts';
+import type { PageRenderer } from '../http/render.ts';
+import { SECTIONS } from './pages.ts';
+
+export function registerFrameRoutes(routes: Routes, pages: PageRenderer, except: ReadonlySet<string> = new Set()): void {
+  for (const section of SECTIONS) {
+    if (except.has(section.path)) continue;
+    routes.get(section.path, section.access, (req, res) => {
+      pages.page(req, res, 'placeholder', { title: section.title, comingSoon: section.comingSoon });
+    });
+  }
+}

@@ -1,0 +1,63 @@
+// The one place errors become responses: JSON on the API, a friendly page elsewhere, a redirect
+// to the login page for a person who is not logged in. Unexpected errors are logged with the
+// request id, which the page shows so a user can quote it.
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { Logger } from '../logger.ts';
+import { AppError, BadRequestError, NotFoundError, PayloadTooLargeError } from './errors.ts';
+import { isApiPath } from './paths.ts';
+import type { PageRenderer } from './render.ts';
+import { requestIdOf } from './request-id.ts';
+
+export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundError());
+
+function toAppError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  const e = err as { type?: string; status?: number };
+  if (e.type === 'entity.too.large') return new PayloadTooLargeError('The form you sent is too large.');
+  if (e.type === 'entity.parse.failed' || e.type === 'encoding.unsupported') return new BadRequestError('The request body could not be read.');
+  if (e.status === 404) return new NotFoundError();
+  return null;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Something in the request is not right',
+  401: 'Please log in',
+  403: 'You do not have access to this page',
+  404: 'Page not found',
+  409: 'That conflicts with what is already there',
+  413: 'Too large',
+  422: 'Please check what you entered',
+  429: 'Too many attempts',
+  500: 'Sorry, something went wrong',
+  503: 'Service unavailable',
+};
+
+function wantsJson(req: Request): boolean {
+  return isApiPath(req.path) || (req.accepts(['html', 'json']) === 'json');
+}
+
+export function errorHandler(logger: Logger, pages: PageRenderer): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const known = toAppError(err);
+    const status = known?.status ?? 500;
+    const requestId = requestIdOf(req);
+    if (!known) (req.log ?? logger).error({ err }, 'request failed');
+
+    if (status === 401 && !isApiPath(req.path)) {
+      const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
+      return res.redirect(req.method === 'GET' ? 302 : 303, `/login${next}`);
+    }
+    const message = known?.message ?? `The server could not complete your request. If it happens again, tell SECAS and quote reference ${requestId}.`;
+    if (wantsJson(req)) {
+      if (status === 401) res.set('WWW-Authenticate', 'Bearer');
+      return res.status(status).json({ error: { code: known?.code ?? 'internal', message, fields: known?.fields ?? [], requestId } });
+    }
+    try {
+      pages.page(req, res, 'error', { title: TITLES[status] ?? 'Error', status, message, fields: known?.fields ?? [] }, status);
+    } catch (renderErr) {
+      logger.error({ err: renderErr }, 'error page failed to render');
+      res.status(status).type('text').send(`${status} ${message}`);
+    }
+  };
+}

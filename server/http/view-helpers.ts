@@ -1,0 +1,41 @@
+// Formatting helpers for templates: numbers with thousands separators, dates as "31 Dec 2018".
+// Formatting only; no figure is computed here.
+import type Handlebars from 'handlebars';
+import { fromDbInstant } from '../../db/instant.ts';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export function formatNumber(value: unknown, decimals = 0): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const n = Number(value);
+  if (!Number.isFinite(n)) return '—';
+  return n.toLocaleString('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+/** 'YYYY-MM-DD' → '31 Dec 2018'; anything else unchanged. */
+export function formatDate(value: unknown): string {
+  if (typeof value !== 'string') return '—';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!m) return value;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
+}
+
+/** A UTC instant → '31 Dec 2018 14:05' in Europe/London. */
+export function formatInstant(value: unknown): string {
+  if (!(value instanceof Date) && typeof value !== 'string') return '—';
+  const d = fromDbInstant(value);
+  if (Number.isNaN(d.getTime())) return typeof value === 'string' ? value : '—';
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/London', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    }).formatToParts(d).map((p) => [p.type, p.value]),
+  );
+  return `${parts.day} ${parts.month} ${parts.year} ${parts.hour}:${parts.minute}`;
+}
+
+export function registerFormatHelpers(hbs: typeof Handlebars): void {
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('formatNumber', (value: unknown, decimals: unknown) => formatNumber(value, typeof decimals === 'number' ? decimals : 0));
+  hbs.registerHelper('formatDate', (value: unknown) => formatDate(value));
+  hbs.registerHelper('formatInstant', (value: unknown) => formatInstant(value));
+}

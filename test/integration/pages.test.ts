@@ -1,0 +1,108 @@
+// The app frame as each role sees it: navigation, placeholders, friendly error pages, the first-start hint.
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
+import { addAccount } from '../../server/auth/accounts.ts';
+import { ROLES, type Role } from '../../server/auth/roles.ts';
+import { parseConfig } from '../../server/config.ts';
+import { startServer } from '../../server/main.ts';
+import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
+import { TestClient } from '../helpers/http-client.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+const PASSWORD = 'frame password 123';
+
+const NAV: Record<Role, string[]> = {
+  secas: ['Overview', 'Snapshots', 'Reports', 'Deadline', 'Users', 'Settings', 'Audit log', 'Job runs'],
+  panel: ['Overview', 'Reports', 'Deadline'],
+  dcc: ['Overview', 'Snapshots', 'Users'],
+};
+
+function navOf(html: string): string[] {
+  const nav = /<nav class="main-nav"[\s\S]*?<\/nav>/.exec(html)?.[0] ?? '';
+  return [...nav.matchAll(/<a href="[^"]+"[^>]*>([^<]+)<\/a>/g)].map((m) => m[1]!);
+}
+
+for (const kind of databaseKinds) {
+  describe(`the app frame on ${kind.name}`, { skip: kind.skip }, () => {
+    let t: TestDatabase;
+    let server: TestServer;
+    const clients = new Map<Role, TestClient>();
+
+    before(async () => {
+      t = await kind.create();
+      server = await startTestServer(t.url, { LOGIN_RATE_LIMIT: '1000' });
+      for (const role of ROLES) {
+        await addAccount(t.db.knex, { email: `${role}@example.org`, role, password: PASSWORD }, { kind: 'system', name: 'test' });
+        const client = new TestClient(server.url);
+        assert.equal((await client.login(`${role}@example.org`, PASSWORD)).status, 303);
+        clients.set(role, client);
+      }
+    });
+    after(async () => {
+      await server?.stop();
+      await t?.drop();
+    });
+
+    for (const role of ROLES) {
+      it(`shows ${role} only the sections it may open, with the current one marked`, async () => {
+        const page = await clients.get(role)!.get('/');
+        assert.equal(page.status, 200);
+        assert.deepEqual(navOf(page.text), NAV[role]);
+        assert.match(page.text, /<a href="\/" aria-current="page">Overview<\/a>/);
+        assert.match(page.text, new RegExp(`${role}@example\\.org`));
+      });
+    }
+
+    it('says on each unfinished section what it will hold', async () => {
+      const page = await clients.get('secas')!.get('/jobs');
+      assert.match(page.text, /This page is being built/);
+      assert.match(page.text, /Every scheduled run \(drop-folder import, daily checks, monthly report\)/);
+    });
+
+    it('answers an unknown page with a friendly 404 page, and an unknown API path with JSON', async () => {
+      const page = await clients.get('panel')!.get('/no-such-page');
+      assert.equal(page.status, 404);
+      assert.match(page.text, /<h1>Page not found<\/h1>/);
+      assert.match(page.text, /Go to the overview/);
+      const api = await clients.get('panel')!.get('/api/v1/no-such-thing');
+      assert.equal(api.status, 404);
+      assert.equal(JSON.parse(api.text).error.code, 'not_found');
+    });
+
+    it('answers a forbidden page with a friendly 403 page in the layout', async () => {
+      const page = await clients.get('dcc')!.get('/settings');
+      assert.equal(page.status, 403);
+      assert.match(page.text, /<h1>You do not have access to this page<\/h1>/);
+      assert.match(page.text, /Ask a SECAS administrator/);
+      assert.deepEqual(navOf(page.text), NAV.dcc);
+    });
+
+    it('answers /healthz with 200 while the database answers and 503 once it does not', async () => {
+      const other = await startTestServer(t.url);
+      const client = new TestClient(other.url);
+      assert.deepEqual(JSON.parse((await client.get('/healthz')).text), { status: 'ok' });
+      await other.db.close();
+      const down = await client.get('/healthz');
+      assert.equal(down.status, 503);
+      assert.equal(JSON.parse(down.text).status, 'unavailable');
+      await other.stop();
+    });
+
+    it('says in the log how to create the first account when there is none', async () => {
+      const empty = await kind.create();
+      const lines: string[] = [];
+      const sink = new Writable({ write: (chunk: Buffer, _enc, done) => { lines.push(chunk.toString()); done(); } });
+      try {
+        const config = parseConfig({ DATABASE_URL: empty.url, PORT: '0', LOG_LEVEL: 'info' });
+        const running = await startServer({ ...config, sessionSecret: 'y'.repeat(40) }, pino({ level: 'info' }, sink));
+        await running.close();
+        const hint = lines.map((l) => JSON.parse(l) as { msg: string }).find((l) => l.msg.includes('No accounts'));
+        assert.equal(hint?.msg, 'No accounts exist yet. Create the first SECAS account with: npx backfill account add --email you@example.org --role secas');
+      } finally {
+        await empty.drop();
+      }
+    });
+  });
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, parseConfig, resolveSessionSecret } from '../../server/config.ts';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const config = parseConfig({});
+    assert.equal(config.databaseUrl, 'sqlite:./data/backfill.sqlite');
+    assert.equal(config.dataDir, path.resolve('./data'));
+    assert.equal(config.port, 3000);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.sessionSecret, undefined);
+    assert.equal(config.chromePath, undefined);
+    assert.equal(config.loginRateLimit, 10);
+  });
+
+  it('accepts a MySQL URL and a port', () => {
+    const config = parseConfig({ DATABASE_URL: 'mysql://bfm:s3cret@db.internal:3307/backfill', PORT: '8080' });
+    assert.equal(config.databaseUrl, 'mysql://bfm:s3cret@db.internal:3307/backfill');
+    assert.equal(config.port, 8080);
+  });
+
+  const bad: Array<[string, Record<string, string>, RegExp]> = [
+    ['a port that is not a number', { PORT: 'eighty' }, /^Configuration error: PORT must be a whole number \(got "eighty"\)\.$/],
+    ['a port out of range', { PORT: '70000' }, /PORT must be between 0 and 65535/],
+    ['an unknown database scheme', { DATABASE_URL: 'postgres://localhost/x' }, /DATABASE_URL must be sqlite:PATH or mysql:\/\/user:password@host:port\/database/],
+    ['a MySQL URL without a database', { DATABASE_URL: 'mysql://root@localhost:3306' }, /DATABASE_URL must be/],
+    ['a short session secret', { SESSION_SECRET: 'short' }, /SESSION_SECRET must be at least 32 characters long/],
+    ['a Chrome path that is not there', { CHROME_PATH: '/nonexistent/chromium' }, /CHROME_PATH must name an executable Chromium or Chrome binary/],
+    ['an unknown log level', { LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    ['a boolean that is not one', { SECURE_COOKIES: 'maybe' }, /SECURE_COOKIES must be true or false/],
+  ];
+  for (const [what, env, message] of bad) {
+    it(`stops with a sentence naming the variable for ${what}`, () => {
+      assert.throws(() => parseConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message));
+    });
+  }
+
+  it('creates a session secret once under DATA_DIR and reuses it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bfm-config-'));
+    try {
+      const config = parseConfig({ DATA_DIR: dir });
+      const first = resolveSessionSecret(config);
+      assert.ok(first.length >= 32);
+      assert.equal(resolveSessionSecret(config), first);
+      assert.equal(readFileSync(path.join(dir, 'session-secret'), 'utf8').trim(), first);
+      assert.equal(statSync(path.join(dir, 'session-secret')).mode & 0o777, 0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('uses SESSION_SECRET when given, writing nothing', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bfm-config-'));
+    try {
+      const secret = 'x'.repeat(40);
+      assert.equal(resolveSessionSecret(parseConfig({ DATA_DIR: dir, SESSION_SECRET: secret })), secret);
+      assert.throws(() => statSync(path.join(dir, 'session-secret')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
