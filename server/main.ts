@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { buildApp } from './app.ts';
+import { buildApp, type App } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openDatabase, type Database } from '../db/connection.ts';
@@ -20,31 +20,26 @@ export interface RunningServer {
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-export async function startServer(config: Config & { sessionSecret: string }, logger: Logger): Promise<RunningServer> {
-  const db = openDatabase(config.databaseUrl);
-  try {
-    const applied = await migrateLatest(db);
-    if (applied.length) logger.info({ applied }, `applied ${applied.length} database migration(s)`);
-    if ((await countAccounts(db.knex)) === 0) {
-      logger.warn('No accounts exist yet. Create the first SECAS account with: npx backfill account add --email you@example.org --role secas');
-    }
-  } catch (err) {
-    await db.close();
-    throw err;
+async function prepareDatabase(db: Database, logger: Logger): Promise<void> {
+  const applied = await migrateLatest(db);
+  if (applied.length) logger.info({ applied }, `applied ${applied.length} database migration(s)`);
+  if ((await countAccounts(db.knex)) === 0) {
+    logger.warn('No accounts exist yet. Create the first SECAS account with: npx backfill account add --email you@example.org --role secas');
   }
+}
 
-  const built = buildApp({ config, db, logger });
-  const server = createServer(built.app);
-  await new Promise<void>((resolve, reject) => {
+function listen(app: App['app'], host: string, port: number): Promise<Server> {
+  const server = createServer(app);
+  return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
+    server.listen(port, host, () => resolve(server));
   });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, database: db.description }, `backfill-monitor is listening on ${url}`);
+}
 
+/** Stops accepting connections, lets in-flight requests finish (up to a grace period), then closes. */
+function stopper(server: Server, app: App, db: Database): () => Promise<void> {
   let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
+  return () => {
     closing ??= (async () => {
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
@@ -54,12 +49,29 @@ export async function startServer(config: Config & { sessionSecret: string }, lo
         });
         server.closeIdleConnections();
       });
-      built.close();
+      app.close();
       await db.close();
     })();
     return closing;
   };
-  return { url, port, db, server, close };
+}
+
+export async function startServer(config: Config & { sessionSecret: string }, logger: Logger): Promise<RunningServer> {
+  const db = openDatabase(config.databaseUrl);
+  let app: App | undefined;
+  try {
+    await prepareDatabase(db, logger);
+    app = buildApp({ config, db, logger });
+    const server = await listen(app.app, config.host, config.port);
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    logger.info({ url, database: db.description }, `backfill-monitor is listening on ${url}`);
+    return { url, port, db, server, close: stopper(server, app, db) };
+  } catch (err) {
+    app?.close();
+    await db.close();
+    throw err;
+  }
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 // Handlebars rendering shared by the web pages and (later) the PDF report: one set of partials and
 // helpers, so a table or a RAG badge looks the same on the dashboard and on paper.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
@@ -14,6 +14,7 @@ export interface ViewRenderer {
 }
 
 function listTemplates(dir: string, prefix = ''): Array<{ name: string; file: string }> {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) return listTemplates(file, `${prefix}${entry.name}/`);
