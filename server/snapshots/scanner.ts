@@ -1,0 +1,730 @@
+// Streaming scanner for DCC inventory snapshots (SPEC §3.1–3.2): the decompressed CSV bytes in, in
+// chunks of any size, per-(User, fuel) counts, rejected rows and whole-file refusals out. No I/O.
+//
+// Speed comes from working on bytes: a tight loop splits a row in place, reading the ids and the
+// date as it meets them (exact spellings only; anything else gets the full rule), so the common row
+// costs no allocation. Rows it cannot finish (one running past the end of the chunk, or with a
+// quoted value that needs unescaping or holds a line break) go to a byte-at-a-time state machine
+// that copies the required fields into a fixed scratch buffer and can stop and resume anywhere,
+// even between CR and LF or inside a UTF-8 character. Duplicate detection is deferred to end()
+// (duplicate-finder.ts), so the scan itself never waits on a cache miss.
+//
+// Broken input. Row-level problems (a field breaking its rule, a duplicate device_id, the wrong
+// number of fields) reject the row and scanning goes on: the row's framing is intact, so every other
+// row is still read right. Broken quoting is fatal, as SPEC §3.1 says, because it breaks the framing
+// itself: an unterminated quote swallows the rest of the file; text after a closing quote (`"ab"c`)
+// or a quote inside an unquoted field (`ab"c`) shows a writer that does not escape quotes, and such a
+// writer also garbles fields holding commas or newlines, shifting or merging rows in ways no rule can
+// see. Counting from such a file could silently be wrong, so it is refused, naming the line.
+//
+// Line ends: LF, CRLF, and a lone CR all end a physical line (inside quotes they are data but still
+// count as lines, so line numbers match what an editor shows). Outside quotes a lone CR ends the row.
+//
+// Splitting across two threads (not built): cut the input at a byte offset and let the second
+// worker start at the first line break after the cut, *assuming* it is outside quotes, numbering
+// lines from zero and keeping its own counts and duplicate log. When the first worker reaches the
+// cut it knows the true quote state; if that was "outside quotes" and the second worker's first row
+// starts where the first worker's last row ended, the speculation held (always, for a file without
+// quoted newlines) and the results merge: counts add up, the second worker's line numbers shift by
+// the first's line count, and its duplicate log appends to the first's partition by partition (so
+// each id's first occurrence stays first); the 256 partitions then settle on both threads at once.
+// If the speculation failed, the second half is rescanned from the true state.
+import { formatEui64, matchEui64At, parseEui64Bytes } from './eui64.ts';
+import {
+  classifyDeviceStatus,
+  classifyDeviceType,
+  DEVICE_STATUS_IN_SCOPE,
+  DEVICE_TYPE_ESME,
+  DEVICE_TYPE_OTHER,
+  mapIdKey,
+  mapIdKeyOf,
+  MAP_ID_ABSENT,
+  MAP_ID_MALFORMED,
+  matchDateAt,
+  parseDate,
+  parseDateBytes,
+} from './field-rules.ts';
+import {
+  matchHeader,
+  REQUIRED_COLUMNS,
+  SLOT_DEVICE_ID,
+  SLOT_DEVICE_STATUS,
+  SLOT_DEVICE_TYPE,
+  SLOT_MAP_ID,
+  SLOT_PRENOTIFIED_DATE,
+  SLOT_RESPONSIBLE_USER_ID,
+} from './header.ts';
+import { MAX_FIELD_BYTES, rowProblems } from './row-problems.ts';
+import { DuplicateFinder } from './duplicate-finder.ts';
+import {
+  CATEGORY_NONE,
+  CountsTable,
+  MAP_STATE_ABSENT,
+  MAP_STATE_INVALID,
+  MAP_STATE_VALID,
+  meterCategory,
+} from './user-counts.ts';
+import type { UserCounts } from './user-counts.ts';
+
+export interface ScannerOptions {
+  /** SPEC §3.3 implementation date, `YYYY-MM-DD`. */
+  implementationDate: string;
+  /** Known MAP IDs (§3.3); when given, a MAP ID is valid only if listed. Entries are trimmed and upper-cased. */
+  mapRegister?: ReadonlySet<string> | undefined;
+  /** Rejected rows kept with their reasons (all are counted). Default 10 000. */
+  maxRejectedKept?: number | undefined;
+}
+
+export interface Rejection {
+  /** Physical line the row starts on, 1-based, the header being line 1. */
+  line: number;
+  reason: string;
+}
+
+export interface ScanFatal {
+  line: number;
+  /** A sentence naming the line and the problem. */
+  message: string;
+}
+
+export interface ScanResult {
+  /** Data rows (not the header, not blank lines). */
+  rows: number;
+  accepted: number;
+  rejected: number;
+  /** The first maxRejectedKept rejected rows, in file order. */
+  rejections: Rejection[];
+  /** Per normalised User ID, for every User on an accepted row, in ID order. */
+  counts: Record<string, UserCounts>;
+  /** Why the whole file is refused; when set, nothing else here may be stored. */
+  fatal: ScanFatal | null;
+  /** Bytes pushed, including a BOM. */
+  bytes: number;
+  /** Distinct valid device IDs seen (on accepted rows or rows rejected for another field). */
+  devices: number;
+}
+
+export interface Scanner {
+  /**
+   * Scans the next bytes. Keeps no reference to chunk, so the caller may reuse it. Returns false
+   * once the file is refused (further pushes are ignored), so the caller can stop reading.
+   */
+  push(chunk: Uint8Array): boolean;
+  /** Finishes the file (a last row without a line end counts) and returns the result. */
+  end(): ScanResult;
+  /** Bytes pushed so far. */
+  readonly bytes: number;
+  /** Data rows so far. */
+  readonly rows: number;
+  readonly fatal: ScanFatal | null;
+}
+
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const COMMA = 44;
+
+// Slow-path states.
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+const QUOTE_IN_QUOTED = 3;
+
+// Where the slow path copies the current field's bytes: a slot, nowhere, or the header.
+const TARGET_NONE = -1;
+const TARGET_HEADER = -2;
+
+const SLOT_COUNT = REQUIRED_COLUMNS.length;
+const MAX_HEADER_BYTES = 65536;
+const DEFAULT_MAX_REJECTED_KEPT = 10_000;
+/** meterCategory() values fit below this; a logged row's code is User * CATEGORY_CODES + category. */
+const CATEGORY_CODES = 16;
+/** The code of a row logged only so that its device_id counts as seen. */
+const REJECTED_CODE = -1;
+
+export function createScanner(options: ScannerOptions): Scanner {
+  return new SnapshotScanner(options);
+}
+
+class SnapshotScanner implements Scanner {
+  private readonly implementationDate: number;
+  private readonly mapRegister: Set<number> | null;
+  private readonly maxKept: number;
+  private readonly devices = new DuplicateFinder();
+  private readonly counts = new CountsTable();
+  private kept: Rejection[] = [];
+  private rejectedRows = 0;
+  /** Logged rows whose device_id was on an earlier row. */
+  private repeatedIds = 0;
+  private dataRows = 0;
+  private bytesIn = 0;
+  private failure: ScanFatal | null = null;
+  private result: ScanResult | null = null;
+
+  /** The physical line of the next byte. */
+  private line = 1;
+  /** The first bytes, held until it is known whether they are a BOM; null once decided. */
+  private bomBytes: Buffer | null = Buffer.alloc(0);
+
+  private headerDone = false;
+  private headerLine = 0;
+  private headerNames: string[] = [];
+  private columnCount = 0;
+  private slotOf: Int8Array = new Int8Array(0);
+  private readonly headerBuf = Buffer.allocUnsafe(MAX_HEADER_BYTES);
+  private headerLen = 0;
+  private readonly headerEnds: number[] = [];
+
+  /** The current row's required fields, as [starts[slot], ends[slot]) of the buffer it is in. */
+  private readonly starts = new Int32Array(SLOT_COUNT);
+  private readonly ends = new Int32Array(SLOT_COUNT);
+  /** device_id then responsible_user_id, as int32 halves. */
+  private readonly ids = new Int32Array(4);
+
+  // Slow-path state, kept across chunks.
+  private inRow = false;
+  private state = FIELD_START;
+  private field = 0;
+  private target = TARGET_NONE;
+  private fieldLen = 0;
+  private rowLine = 0;
+  private quoteLine = 0;
+  /** The previous byte, inside quotes, was a CR: an LF now completes the same line break. */
+  private prevCR = false;
+  /** A row or blank line ended on a CR that was the last byte of a chunk: skip a leading LF. */
+  private skipLF = false;
+  private readonly scratch = Buffer.allocUnsafe(SLOT_COUNT * MAX_FIELD_BYTES);
+
+  constructor(options: ScannerOptions) {
+    this.implementationDate = parseDate(options.implementationDate);
+    if (this.implementationDate < 0) {
+      throw new RangeError(`implementationDate "${options.implementationDate}" is not a YYYY-MM-DD date`);
+    }
+    if (options.mapRegister === undefined) {
+      this.mapRegister = null;
+    } else {
+      // An entry that is not 4 letters or digits can never match a valid MAP ID, so it is left out.
+      const keys = [...options.mapRegister].map(mapIdKeyOf).filter((key) => key > 0);
+      this.mapRegister = new Set(keys);
+    }
+    this.maxKept = options.maxRejectedKept ?? DEFAULT_MAX_REJECTED_KEPT;
+  }
+
+  get bytes(): number {
+    return this.bytesIn;
+  }
+
+  get rows(): number {
+    return this.dataRows;
+  }
+
+  get fatal(): ScanFatal | null {
+    return this.failure;
+  }
+
+  push(chunk: Uint8Array): boolean {
+    if (this.result !== null) throw new Error('push() after end()');
+    this.bytesIn += chunk.byteLength;
+    if (this.failure !== null) return false;
+    let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.bomBytes !== null) {
+      const held = this.bomBytes.length === 0 ? buf : Buffer.concat([this.bomBytes, buf]);
+      if (held.length < 3) {
+        this.bomBytes = Buffer.from(held);
+        return true;
+      }
+      this.bomBytes = null;
+      buf = startsWithBom(held) ? held.subarray(3) : held;
+    }
+    this.scan(buf);
+    return this.failure === null;
+  }
+
+  end(): ScanResult {
+    if (this.result !== null) return this.result;
+    if (this.bomBytes !== null) {
+      // Fewer than three bytes in all: too short to be a BOM.
+      const held = this.bomBytes;
+      this.bomBytes = null;
+      this.scan(held);
+    }
+    if (this.failure === null && this.inRow) {
+      if (this.state === QUOTED) {
+        this.fail(
+          this.quoteLine,
+          `line ${this.quoteLine}: broken quoting: the quoted field opened on this line is never closed ` +
+            '(the file ends inside it)',
+        );
+      } else {
+        this.endField();
+        this.endRow();
+      }
+    }
+    if (this.failure === null) this.settleDuplicates();
+    if (this.failure === null && !this.headerDone) {
+      this.fail(1, `line 1: no header: the file is empty (it must start with a header naming ${REQUIRED_COLUMNS.join(', ')})`);
+    }
+    if (this.failure === null && this.dataRows === 0) {
+      this.fail(this.headerLine, `line ${this.headerLine}: no data rows: the header is not followed by any row`);
+    }
+    this.result = {
+      rows: this.dataRows,
+      accepted: this.dataRows - this.rejectedRows,
+      rejected: this.rejectedRows,
+      rejections: this.kept,
+      counts: this.counts.toRecord(),
+      fatal: this.failure,
+      bytes: this.bytesIn,
+      devices: this.devices.size - this.repeatedIds,
+    };
+    return this.result;
+  }
+
+  private scan(buf: Buffer): void {
+    const len = buf.length;
+    let pos = 0;
+    if (this.skipLF && len > 0) {
+      this.skipLF = false;
+      if (buf[0] === LF) pos = 1;
+    }
+    while (pos < len && this.failure === null) {
+      if (this.inRow || !this.headerDone) {
+        pos = this.slowRow(buf, pos, len);
+      } else {
+        pos = this.fastRows(buf, pos, len);
+        // The fast path stops at the start of a row it cannot finish; that row goes the slow way.
+        if (pos < len) pos = this.slowRow(buf, pos, len);
+      }
+    }
+  }
+
+  /**
+   * Scans whole rows from pos, in place. Returns len, or the start of the first row it cannot
+   * finish: one that runs past the end of the chunk or needs quotes undone (see closingQuote).
+   */
+  private fastRows(buf: Buffer, pos: number, len: number): number {
+    const slotOf = this.slotOf;
+    const columns = this.columnCount;
+    const starts = this.starts;
+    const ends = this.ends;
+    const ids = this.ids;
+    while (pos < len) {
+      let c = buf[pos]!;
+      if (c === LF || c === CR) {
+        // A blank line: counted as a line, not a row.
+        this.line++;
+        pos++;
+        if (c === CR) {
+          if (pos === len) this.skipLF = true;
+          else if (buf[pos] === LF) pos++;
+        }
+        continue;
+      }
+      // Ids and the date are read as they are found (the shortcuts accept only exact spellings);
+      // any other field is just delimited here and judged once the row is complete.
+      let p = pos;
+      let field = 0;
+      let exact = true;
+      let date = -1;
+      for (;;) {
+        const slot = field < columns ? slotOf[field]! : -1;
+        let start = p;
+        let delimiter = -1; // the position of the `,`, CR or LF after the field
+        if (slot === SLOT_DEVICE_ID) delimiter = matchEui64At(buf, p, len, ids, 0);
+        else if (slot === SLOT_RESPONSIBLE_USER_ID) delimiter = matchEui64At(buf, p, len, ids, 2);
+        else if (slot === SLOT_PRENOTIFIED_DATE) {
+          date = matchDateAt(buf, p, len);
+          if (date >= 0) delimiter = p + 10;
+        }
+        let stop = delimiter; // the end of the field's value
+        if (delimiter < 0) {
+          if (slot === SLOT_DEVICE_ID || slot === SLOT_RESPONSIBLE_USER_ID || slot === SLOT_PRENOTIFIED_DATE) {
+            exact = false;
+          }
+          delimiter = stop = delimit(buf, p, len);
+          if (delimiter < 0) {
+            // Some writers quote every field. A quoted value without quotes or line breaks inside
+            // needs no unescaping, so it is delimited in place too; anything else goes the slow way.
+            if (buf[p] !== QUOTE) return pos;
+            stop = closingQuote(buf, p + 1, len);
+            if (stop < 0) return pos;
+            start = p + 1;
+            delimiter = stop + 1;
+          }
+        }
+        if (slot >= 0) {
+          starts[slot] = start;
+          ends[slot] = stop;
+        }
+        field++;
+        c = buf[delimiter]!;
+        p = delimiter + 1;
+        if (c !== COMMA) break;
+      }
+      const rowLine = this.line++;
+      if (c === CR) {
+        if (p === len) this.skipLF = true;
+        else if (buf[p] === LF) p++;
+      }
+      pos = p;
+      this.dataRows++;
+      if (field !== columns) {
+        this.rejectFieldCount(field, rowLine);
+        continue;
+      }
+      // Exactly read ids and dates are short; the fields only delimited may not be.
+      const long =
+        ends[SLOT_DEVICE_TYPE]! - starts[SLOT_DEVICE_TYPE]! > MAX_FIELD_BYTES ||
+        ends[SLOT_DEVICE_STATUS]! - starts[SLOT_DEVICE_STATUS]! > MAX_FIELD_BYTES ||
+        ends[SLOT_MAP_ID]! - starts[SLOT_MAP_ID]! > MAX_FIELD_BYTES;
+      if (!exact || long) {
+        this.judgeRow(buf, rowLine);
+        continue;
+      }
+      const type = classifyDeviceType(buf, starts[SLOT_DEVICE_TYPE]!, ends[SLOT_DEVICE_TYPE]!);
+      const status = classifyDeviceStatus(buf, starts[SLOT_DEVICE_STATUS]!, ends[SLOT_DEVICE_STATUS]!);
+      if (type < 0 || status < 0) this.rejectRow(buf, rowLine);
+      else this.acceptRow(buf, rowLine, type, status, date);
+    }
+    return pos;
+  }
+
+  /**
+   * Scans one row (or blank line) from pos, resuming a row left unfinished by the previous chunk.
+   * Returns the position after it, or len when the chunk ends first (the state is kept).
+   */
+  private slowRow(buf: Buffer, pos: number, len: number): number {
+    if (!this.inRow) this.beginRow();
+    let state = this.state;
+    while (pos < len) {
+      const c = buf[pos]!;
+      if (state === QUOTED) {
+        pos++;
+        if (c === QUOTE) {
+          state = QUOTE_IN_QUOTED;
+          this.prevCR = false;
+          continue;
+        }
+        if (c === LF) {
+          if (!this.prevCR) this.line++;
+          this.prevCR = false;
+        } else if (c === CR) {
+          this.line++;
+          this.prevCR = true;
+        } else {
+          this.prevCR = false;
+        }
+        if (!this.keep(c)) return len;
+        continue;
+      }
+      if (state === QUOTE_IN_QUOTED) {
+        if (c === QUOTE) {
+          // A doubled quote: one literal quote, still inside the field.
+          pos++;
+          state = QUOTED;
+          if (!this.keep(c)) return len;
+          continue;
+        }
+        if (c !== COMMA && c !== LF && c !== CR) {
+          this.fail(
+            this.line,
+            `line ${this.line}: broken quoting: text after the closing quote of ${this.fieldName()}` +
+              `${this.inRowStartingAt()} (a quote inside a quoted field must be doubled: "")`,
+          );
+          return len;
+        }
+        state = UNQUOTED;
+      } else if (state === FIELD_START) {
+        if (c === QUOTE) {
+          pos++;
+          state = QUOTED;
+          this.quoteLine = this.line;
+          this.prevCR = false;
+          continue;
+        }
+        if (this.field === 0 && (c === LF || c === CR)) {
+          // A blank line: counted as a line, not a row.
+          this.line++;
+          pos++;
+          if (c === CR) {
+            if (pos === len) this.skipLF = true;
+            else if (buf[pos] === LF) pos++;
+          }
+          this.inRow = false;
+          return pos;
+        }
+        state = UNQUOTED;
+      }
+      // Unquoted, or just after a closing quote.
+      pos++;
+      if (c === COMMA) {
+        this.endField();
+        state = FIELD_START;
+        continue;
+      }
+      if (c === LF || c === CR) {
+        this.line++;
+        if (c === CR) {
+          if (pos === len) this.skipLF = true;
+          else if (buf[pos] === LF) pos++;
+        }
+        this.state = FIELD_START;
+        this.endField();
+        this.endRow();
+        return pos;
+      }
+      if (c === QUOTE) {
+        this.fail(
+          this.line,
+          `line ${this.line}: broken quoting: a quote inside the unquoted ${this.fieldName()}` +
+            `${this.inRowStartingAt()} (a field holding quotes must be quoted, its quotes doubled)`,
+        );
+        return len;
+      }
+      if (!this.keep(c)) return len;
+    }
+    this.state = state;
+    return pos;
+  }
+
+  private beginRow(): void {
+    this.inRow = true;
+    this.state = FIELD_START;
+    this.field = 0;
+    this.fieldLen = 0;
+    this.rowLine = this.line;
+    this.prevCR = false;
+    if (this.headerDone) {
+      this.target = this.columnCount > 0 ? this.slotOf[0]! : TARGET_NONE;
+    } else {
+      this.target = TARGET_HEADER;
+      this.headerLen = 0;
+      this.headerEnds.length = 0;
+    }
+  }
+
+  /** Copies one byte of the current field where it is needed. False when the file is refused. */
+  private keep(c: number): boolean {
+    const target = this.target;
+    if (target >= 0) {
+      if (this.fieldLen < MAX_FIELD_BYTES) this.scratch[target * MAX_FIELD_BYTES + this.fieldLen] = c;
+      this.fieldLen++;
+    } else if (target === TARGET_HEADER) {
+      if (this.headerLen === MAX_HEADER_BYTES) {
+        this.fail(this.rowLine, `line ${this.rowLine}: no header: the first line is longer than ${MAX_HEADER_BYTES} bytes`);
+        return false;
+      }
+      this.headerBuf[this.headerLen++] = c;
+    }
+    return true;
+  }
+
+  private endField(): void {
+    const target = this.target;
+    if (target >= 0) {
+      // The length may exceed what was copied; the rules see it and reject before reading past.
+      this.starts[target] = target * MAX_FIELD_BYTES;
+      this.ends[target] = target * MAX_FIELD_BYTES + this.fieldLen;
+    } else if (target === TARGET_HEADER) {
+      this.headerEnds.push(this.headerLen);
+    }
+    this.field++;
+    this.fieldLen = 0;
+    if (target !== TARGET_HEADER) {
+      this.target = this.field < this.columnCount ? this.slotOf[this.field]! : TARGET_NONE;
+    }
+  }
+
+  private endRow(): void {
+    this.inRow = false;
+    if (this.headerDone) this.slowDataRow(this.rowLine);
+    else this.readHeader();
+  }
+
+  private readHeader(): void {
+    const names: string[] = [];
+    let start = 0;
+    for (const end of this.headerEnds) {
+      names.push(this.headerBuf.toString('utf8', start, end));
+      start = end;
+    }
+    const match = matchHeader(names, this.rowLine);
+    if (!match.ok) {
+      this.fail(this.rowLine, match.message);
+      return;
+    }
+    this.headerDone = true;
+    this.headerLine = this.rowLine;
+    this.headerNames = names;
+    this.columnCount = match.layout.columnCount;
+    this.slotOf = match.layout.slots;
+  }
+
+  /** A row of the slow path: its fields are in the scratch buffer. */
+  private slowDataRow(rowLine: number): void {
+    this.dataRows++;
+    if (this.field !== this.columnCount) this.rejectFieldCount(this.field, rowLine);
+    else this.judgeRow(this.scratch, rowLine);
+  }
+
+  private rejectFieldCount(fieldCount: number, rowLine: number): void {
+    this.rejectedRows++;
+    if (this.kept.length < this.maxKept) {
+      const reason = `the row has ${fieldCount} field${fieldCount === 1 ? '' : 's'}, the header ${this.columnCount}`;
+      this.kept.push({ line: rowLine, reason });
+    }
+  }
+
+  /** Applies every field rule to a row with the right number of fields, at starts/ends of buf. */
+  private judgeRow(buf: Buffer, rowLine: number): void {
+    const starts = this.starts;
+    const ends = this.ends;
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      // A longer field rejects the row (and the slow path copied no more than this).
+      if (ends[slot]! - starts[slot]! > MAX_FIELD_BYTES) {
+        this.rejectRow(buf, rowLine);
+        return;
+      }
+    }
+    const type = classifyDeviceType(buf, starts[SLOT_DEVICE_TYPE]!, ends[SLOT_DEVICE_TYPE]!);
+    const status = classifyDeviceStatus(buf, starts[SLOT_DEVICE_STATUS]!, ends[SLOT_DEVICE_STATUS]!);
+    const date = parseDateBytes(buf, starts[SLOT_PRENOTIFIED_DATE]!, ends[SLOT_PRENOTIFIED_DATE]!);
+    if (
+      !parseEui64Bytes(buf, starts[SLOT_DEVICE_ID]!, ends[SLOT_DEVICE_ID]!, this.ids, 0) ||
+      !parseEui64Bytes(buf, starts[SLOT_RESPONSIBLE_USER_ID]!, ends[SLOT_RESPONSIBLE_USER_ID]!, this.ids, 2) ||
+      type < 0 ||
+      status < 0 ||
+      date < 0
+    ) {
+      this.rejectRow(buf, rowLine);
+      return;
+    }
+    this.acceptRow(buf, rowLine, type, status, date);
+  }
+
+  /**
+   * A row that passed the field rules (ids in this.ids): counted now, and logged so that, should
+   * duplicate detection at the end find its device_id on an earlier line, the count is taken back.
+   */
+  private acceptRow(buf: Buffer, rowLine: number, type: number, status: number, date: number): void {
+    let category = CATEGORY_NONE;
+    if (type !== DEVICE_TYPE_OTHER && status === DEVICE_STATUS_IN_SCOPE) {
+      const key = mapIdKey(buf, this.starts[SLOT_MAP_ID]!, this.ends[SLOT_MAP_ID]!);
+      let mapState = MAP_STATE_INVALID;
+      if (key === MAP_ID_ABSENT) mapState = MAP_STATE_ABSENT;
+      else if (key !== MAP_ID_MALFORMED && (this.mapRegister === null || this.mapRegister.has(key))) {
+        mapState = MAP_STATE_VALID;
+      }
+      category = meterCategory(type - DEVICE_TYPE_ESME, date < this.implementationDate, mapState);
+    }
+    const ids = this.ids;
+    const user = this.counts.user(ids[2]!, ids[3]!);
+    this.counts.add(user, category);
+    this.devices.add(ids[0]!, ids[1]!, rowLine, user * CATEGORY_CODES + category);
+  }
+
+  /** Finds the duplicate device_ids: each later row is rejected and its count taken back. */
+  private settleDuplicates(): void {
+    const found: DuplicateRow[] = [];
+    const keep = this.maxKept;
+    this.devices.forEachDuplicate((hi, lo, line, code, firstLine) => {
+      this.repeatedIds++;
+      // A row already rejected for a field rule is only there to be "seen"; it is not rejected twice.
+      if (code === REJECTED_CODE) return;
+      this.counts.remove(Math.floor(code / CATEGORY_CODES), code % CATEGORY_CODES);
+      this.rejectedRows++;
+      found.push({ line, hi, lo, firstLine });
+      // Only the first rows (by line) are kept: trim now and then, so a file of duplicates stays small.
+      if (found.length >= 2 * keep + 1024) trimByLine(found, keep);
+    });
+    trimByLine(found, keep);
+    if (found.length === 0) return;
+    const all = this.kept.concat(
+      found.map((row) => ({ line: row.line, reason: duplicateReason(row.hi, row.lo, row.firstLine) })),
+    );
+    trimByLine(all, keep);
+    this.kept = all;
+  }
+
+  /** A row breaking a field rule. Its device_id, if valid, still counts as seen for duplicates. */
+  private rejectRow(buf: Buffer, rowLine: number): void {
+    this.rejectedRows++;
+    const ids = this.ids;
+    const start = this.starts[SLOT_DEVICE_ID]!;
+    const end = this.ends[SLOT_DEVICE_ID]!;
+    if (end - start <= MAX_FIELD_BYTES && parseEui64Bytes(buf, start, end, ids, 0)) {
+      this.devices.add(ids[0]!, ids[1]!, rowLine, REJECTED_CODE);
+    }
+    if (this.kept.length < this.maxKept) {
+      this.kept.push({ line: rowLine, reason: rowProblems(buf, this.starts, this.ends).join('; ') });
+    }
+  }
+
+  private fail(line: number, message: string): void {
+    if (this.failure === null) this.failure = { line, message };
+  }
+
+  /** "field 3" or "field 3 (notes)", for the field the slow path is in. */
+  private fieldName(): string {
+    const name = this.headerDone ? this.headerNames[this.field] : undefined;
+    return name === undefined ? `field ${this.field + 1}` : `field ${this.field + 1} (${JSON.stringify(name.trim())})`;
+  }
+
+  private inRowStartingAt(): string {
+    return this.rowLine === this.line ? '' : ` in the row starting on line ${this.rowLine}`;
+  }
+}
+
+/**
+ * The position of the `,`, CR or LF that ends the unquoted field at pos, or -1 when the field holds
+ * a quote or the chunk ends first.
+ */
+function delimit(buf: Buffer, pos: number, len: number): number {
+  for (let i = pos; i < len; i++) {
+    const c = buf[i]!;
+    // Every letter, digit, `-` and `:` is above the comma, so one comparison settles most bytes.
+    if (c > COMMA) continue;
+    if (c === COMMA || c === LF || c === CR) return i;
+    if (c === QUOTE) return -1;
+  }
+  return -1;
+}
+
+/**
+ * The position of the quote closing a quoted field whose value starts at pos, when the value holds
+ * no quote, CR or LF and the quote is followed by `,`, CR or LF within len; otherwise -1.
+ */
+function closingQuote(buf: Buffer, pos: number, len: number): number {
+  for (let i = pos; i < len; i++) {
+    const c = buf[i]!;
+    if (c > QUOTE) continue;
+    if (c === LF || c === CR) return -1;
+    if (c === QUOTE) {
+      if (i + 1 >= len) return -1;
+      const next = buf[i + 1];
+      return next === COMMA || next === LF || next === CR ? i : -1;
+    }
+  }
+  return -1;
+}
+
+function startsWithBom(buf: Buffer): boolean {
+  return buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+}
+
+interface DuplicateRow {
+  line: number;
+  hi: number;
+  lo: number;
+  firstLine: number;
+}
+
+/** Sorts rows by line and keeps the first `keep`. */
+function trimByLine<T extends { line: number }>(rows: T[], keep: number): void {
+  rows.sort((a, b) => a.line - b.line);
+  if (rows.length > keep) rows.length = keep;
+}
+
+function duplicateReason(hi: number, lo: number, firstLine: number): string {
+  return `duplicate device_id ${formatEui64(hi, lo)}, first at line ${firstLine}`;
+}
