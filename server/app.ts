@@ -13,6 +13,9 @@ import { createCsrf, createSessions } from './auth/session.ts';
 import { registerApiRoutes } from './api/routes.ts';
 import { registerAuditRoutes } from './audit/routes.ts';
 import { registerFrameRoutes } from './frame/routes.ts';
+import { registerProgrammeRoutes } from './programme/routes.ts';
+import { registerSnapshotRoutes } from './snapshots/routes.ts';
+import type { RouteContext } from './http/route-context.ts';
 import { mountAssets } from './http/assets.ts';
 import { errorHandler, notFound } from './http/error-handler.ts';
 import { registerHealthRoute } from './http/health.ts';
@@ -22,7 +25,7 @@ import { createViewRenderer } from './http/views.ts';
 import './http/types.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'secureCookies' | 'trustProxy' | 'loginRateLimit'> & { sessionSecret: string };
+  config: Config & { sessionSecret: string };
   db: Database;
   logger: Logger;
 }
@@ -83,10 +86,14 @@ export function buildApp(deps: AppDeps): App {
   app.use(csrf.protect);
 
   const pages = createPageRenderer(createViewRenderer(), csrf.tokenFor);
+  const ctx: RouteContext = { db, knex: db.knex, config, logger, pages };
   registerAuthRoutes(routes, { knex: db.knex, pages, loginRateLimit: config.loginRateLimit });
   registerAuditRoutes(routes, { knex: db.knex, pages });
   registerApiRoutes(routes);
-  registerFrameRoutes(routes, pages, new Set(['/audit']));
+  registerSnapshotRoutes(routes, ctx);
+  registerProgrammeRoutes(routes, ctx);
+  // Last: a placeholder for every section no module has filled yet.
+  registerFrameRoutes(routes, pages);
 
   app.use(notFound);
   app.use(errorHandler(logger, pages));

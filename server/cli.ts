@@ -1,42 +1,16 @@
 // The `backfill` command (SPEC §6.3). Each subcommand is a thin face over the same services the
 // web app uses; changes are audited with the operating-system user as the actor.
-import { userInfo } from 'node:os';
 import { Command, CommanderError } from 'commander';
-import { openDatabase, type Database } from '../db/connection.ts';
+import { openDatabase } from '../db/connection.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { addAccount } from './auth/accounts.ts';
-import { ROLES, type Actor } from './auth/roles.ts';
+import { ROLES } from './auth/roles.ts';
+import { ExitCode, cliActor, readStdin, withDatabase } from './cli-support.ts';
 import { createApiToken } from './auth/tokens.ts';
 import { ConfigError, parseConfig } from './config.ts';
 import { AppError } from './http/errors.ts';
-
-function cliActor(): Actor {
-  let name = 'unknown';
-  try {
-    name = userInfo().username;
-  } catch {
-    // no passwd entry (some containers)
-  }
-  return { kind: 'cli', name: `cli:${name}` };
-}
-
-/** Opens the configured database, migrated, for one command; always closes it. */
-async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
-  const config = parseConfig(process.env);
-  const db = openDatabase(config.databaseUrl);
-  try {
-    await migrateLatest(db);
-    return await work(db);
-  } finally {
-    await db.close();
-  }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
-}
+import { registerProgrammeCommands } from './programme/cli.ts';
+import { registerSnapshotCommands } from './snapshots/cli.ts';
 
 export function buildCli(): Command {
   const program = new Command('backfill')
@@ -87,6 +61,8 @@ export function buildCli(): Command {
       });
     });
 
+  registerSnapshotCommands(program);
+  registerProgrammeCommands(program);
   return program;
 }
 
@@ -96,6 +72,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof ExitCode) return err.code;
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
       return 2;

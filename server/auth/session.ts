@@ -59,7 +59,13 @@ export function createCsrf(): Csrf {
   const { isRequestValid, generateToken } = csrfSync({
     getTokenFromRequest: (req) => {
       const body = req.body as Record<string, unknown> | undefined;
-      return typeof body?._csrf === 'string' ? body._csrf : req.get('x-csrf-token');
+      if (typeof body?._csrf === 'string') return body._csrf;
+      const header = req.get('x-csrf-token');
+      if (header) return header;
+      // A streamed multipart upload cannot be read for a token before it is handled, so a form
+      // without JavaScript carries it in its action URL.
+      const query = req.query._csrf;
+      return req.is('multipart/form-data') && typeof query === 'string' ? query : undefined;
     },
   });
   const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -3,9 +3,10 @@ import type { Routes } from '../auth/access.ts';
 import type { PageRenderer } from '../http/render.ts';
 import { SECTIONS } from './pages.ts';
 
-export function registerFrameRoutes(routes: Routes, pages: PageRenderer, except: ReadonlySet<string> = new Set()): void {
+/** Registers a placeholder for each section whose page no module has registered yet. */
+export function registerFrameRoutes(routes: Routes, pages: PageRenderer): void {
   for (const section of SECTIONS) {
-    if (except.has(section.path)) continue;
+    if (routes.list.some((r) => r.method === 'get' && r.path === section.path)) continue;
     routes.get(section.path, section.access, (req, res) => {
       pages.page(req, res, 'placeholder', { title: section.title, comingSoon: section.comingSoon });
     });

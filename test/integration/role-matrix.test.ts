@@ -5,44 +5,38 @@ import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../../server/app.ts';
 import { addAccount } from '../../server/auth/accounts.ts';
 import { ROLES, type Role } from '../../server/auth/roles.ts';
+import { parseConfig } from '../../server/config.ts';
+import { PROGRAMME } from './matrix/programme.ts';
+import { SNAPSHOTS } from './matrix/snapshots.ts';
+import { ALL, SECAS_ONLY, type MatrixRow, type Who } from './matrix/types.ts';
 import { createApiToken } from '../../server/auth/tokens.ts';
 import { createLogger } from '../../server/logger.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { TestClient } from '../helpers/http-client.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
-type Who = 'anonymous' | Role;
-/** Expected status per caller; 'login' means sent to the login page (302 for GET, 303 for POST). */
-type Outcome = number | 'login';
-
-interface Row {
-  method: 'GET' | 'POST';
-  path: string;
-  expect: Record<Who, Outcome>;
-}
-
-const ALL = { anonymous: 'login', secas: 200, panel: 200, dcc: 200 } as const;
-const SECAS_ONLY = { anonymous: 'login', secas: 200, panel: 403, dcc: 403 } as const;
-
-const MATRIX: Row[] = [
-  { method: 'GET', path: '/healthz', expect: { anonymous: 200, secas: 200, panel: 200, dcc: 200 } },
-  { method: 'GET', path: '/assets-vendor/chart.umd.min.js', expect: { anonymous: 200, secas: 200, panel: 200, dcc: 200 } },
+const FRAME_ROWS: MatrixRow[] = [
+  { method: 'GET', route: '/healthz', expect: { anonymous: 200, secas: 200, panel: 200, dcc: 200 } },
+  { method: 'GET', route: '/assets-vendor/chart.umd.min.js', expect: { anonymous: 200, secas: 200, panel: 200, dcc: 200 } },
   // A logged-in person asking for the login page is sent on to the overview.
-  { method: 'GET', path: '/login', expect: { anonymous: 200, secas: 302, panel: 302, dcc: 302 } },
+  { method: 'GET', route: '/login', expect: { anonymous: 200, secas: 302, panel: 302, dcc: 302 } },
   // An empty login form fails as a wrong password would, for everyone.
-  { method: 'POST', path: '/login', expect: { anonymous: 401, secas: 401, panel: 401, dcc: 401 } },
-  { method: 'POST', path: '/logout', expect: { anonymous: 'login', secas: 303, panel: 303, dcc: 303 } },
-  { method: 'GET', path: '/', expect: ALL },
-  { method: 'GET', path: '/snapshots', expect: { anonymous: 'login', secas: 200, panel: 403, dcc: 200 } },
-  { method: 'GET', path: '/reports', expect: { anonymous: 'login', secas: 200, panel: 200, dcc: 403 } },
-  { method: 'GET', path: '/deadline', expect: { anonymous: 'login', secas: 200, panel: 200, dcc: 403 } },
-  { method: 'GET', path: '/users', expect: { anonymous: 'login', secas: 200, panel: 403, dcc: 200 } },
-  { method: 'GET', path: '/settings', expect: SECAS_ONLY },
-  { method: 'GET', path: '/audit', expect: SECAS_ONLY },
-  { method: 'GET', path: '/jobs', expect: SECAS_ONLY },
+  { method: 'POST', route: '/login', expect: { anonymous: 401, secas: 401, panel: 401, dcc: 401 } },
+  { method: 'POST', route: '/logout', expect: { anonymous: 'login', secas: 303, panel: 303, dcc: 303 } },
+  { method: 'GET', route: '/', expect: ALL },
+  { method: 'GET', route: '/snapshots', expect: { anonymous: 'login', secas: 200, panel: 403, dcc: 200 } },
+  { method: 'GET', route: '/reports', expect: { anonymous: 'login', secas: 200, panel: 200, dcc: 403 } },
+  { method: 'GET', route: '/deadline', expect: { anonymous: 'login', secas: 200, panel: 200, dcc: 403 } },
+  { method: 'GET', route: '/users', expect: { anonymous: 'login', secas: 200, panel: 403, dcc: 200 } },
+  { method: 'GET', route: '/settings', expect: SECAS_ONLY },
+  { method: 'GET', route: '/audit', expect: SECAS_ONLY },
+  { method: 'GET', route: '/jobs', expect: SECAS_ONLY },
   // The API takes bearer tokens (one per role below), never sessions; anonymous gets 401 JSON.
-  { method: 'GET', path: '/api/v1/me', expect: { anonymous: 401, secas: 200, panel: 200, dcc: 200 } },
+  { method: 'GET', route: '/api/v1/me', expect: { anonymous: 401, secas: 200, panel: 200, dcc: 200 } },
 ];
+
+const AREAS = [SNAPSHOTS, PROGRAMME];
+const MATRIX: MatrixRow[] = [...FRAME_ROWS, ...AREAS.flatMap((a) => a.rows)];
 
 const PASSWORD = 'matrix password 123';
 
@@ -59,6 +53,7 @@ for (const kind of databaseKinds) {
         tokens.set(role, (await createApiToken(t.db.knex, { name: `${role} system`, role }, { kind: 'system', name: 'test' })).token);
       }
       server = await startTestServer(t.url, { LOGIN_RATE_LIMIT: '1000' });
+      for (const area of AREAS) await area.seed?.({ db: t.db, dataDir: server.dataDir });
     });
     after(async () => {
       await server?.stop();
@@ -66,29 +61,30 @@ for (const kind of databaseKinds) {
     });
 
     it('has a row for every route the app registers, and a route for every row', () => {
-      const built = buildApp({ config: { secureCookies: false, trustProxy: false, loginRateLimit: 10, sessionSecret: 'x'.repeat(40) }, db: t.db, logger: createLogger('silent') });
+      const built = buildApp({ config: { ...parseConfig({ DATABASE_URL: t.url }), sessionSecret: 'x'.repeat(40) }, db: t.db, logger: createLogger('silent') });
       built.close();
       const registered = built.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort();
-      const inMatrix = MATRIX.map((r) => `${r.method} ${r.path}`).sort();
+      const inMatrix = MATRIX.map((r) => `${r.method} ${r.route}`).sort();
       assert.deepEqual(registered, inMatrix);
     });
 
     for (const row of MATRIX) {
       for (const who of ['anonymous', ...ROLES] as Who[]) {
         const expected = row.expect[who];
-        it(`${row.method} ${row.path} as ${who} → ${expected}`, async () => {
+        const path = row.path ?? row.route;
+        it(`${row.method} ${path} as ${who} → ${expected}`, async () => {
           // A fresh client per check, so logging out in one check cannot affect another.
           const client = new TestClient(server.url);
           const headers: Record<string, string> = {};
-          if (row.path.startsWith('/api/')) {
+          if (path.startsWith('/api/')) {
             if (who !== 'anonymous') headers.authorization = `Bearer ${tokens.get(who)!}`;
           } else if (who !== 'anonymous') {
             assert.equal((await client.login(`${who}@example.org`, PASSWORD)).status, 303);
           }
           const res =
             row.method === 'GET'
-              ? await client.get(row.path, headers)
-              : await client.postForm(row.path, { _csrf: await client.csrfToken(who === 'anonymous' ? '/login' : '/') });
+              ? await client.get(path, headers)
+              : await client.postForm(path, { _csrf: await client.csrfToken(who === 'anonymous' ? '/login' : '/') });
           if (expected === 'login') {
             assert.equal(res.status, row.method === 'GET' ? 302 : 303);
             assert.match(res.location ?? '', /^\/login/);

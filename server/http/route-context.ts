@@ -1,0 +1,14 @@
+// What route modules get to do their work: the database, configuration, logging, page rendering.
+import type { Knex } from 'knex';
+import type { Database } from '../../db/connection.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { PageRenderer } from './render.ts';
+
+export interface RouteContext {
+  db: Database;
+  knex: Knex;
+  config: Config;
+  logger: Logger;
+  pages: PageRenderer;
+}
