@@ -13,6 +13,7 @@ import { createCsrf, createSessions } from './auth/session.ts';
 import { registerApiRoutes } from './api/routes.ts';
 import { registerAuditRoutes } from './audit/routes.ts';
 import { registerFrameRoutes } from './frame/routes.ts';
+import { registerJobRunRoutes } from './job-runs/routes.ts';
 import { registerProgrammeRoutes } from './programme/routes.ts';
 import { registerSnapshotRoutes } from './snapshots/routes.ts';
 import type { RouteContext } from './http/route-context.ts';
@@ -90,6 +91,7 @@ export function buildApp(deps: AppDeps): App {
   registerAuthRoutes(routes, { knex: db.knex, pages, loginRateLimit: config.loginRateLimit });
   registerAuditRoutes(routes, { knex: db.knex, pages });
   registerApiRoutes(routes);
+  registerJobRunRoutes(routes, ctx);
   registerSnapshotRoutes(routes, ctx);
   registerProgrammeRoutes(routes, ctx);
   // Last: a placeholder for every section no module has filled yet.

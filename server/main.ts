@@ -2,13 +2,17 @@
 // down cleanly on SIGTERM/SIGINT (in-flight requests finish, then the database is closed).
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { pathToFileURL } from 'node:url';
 import { buildApp, type App } from './app.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import type { Config } from './config.ts';
+import { closeOnSignals, loadConfigOrExit, runIfMain } from './lifecycle.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openDatabase, type Database } from '../db/connection.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { countAccounts } from '../db/queries/accounts.ts';
+import type { JobContext } from '../jobs/context.ts';
+import { jobDefinitions } from '../jobs/definitions.ts';
+import { JobRunner } from '../jobs/runner.ts';
+import { startScheduler, type Scheduler } from '../jobs/scheduler.ts';
 
 export interface RunningServer {
   url: string;
@@ -16,6 +20,11 @@ export interface RunningServer {
   db: Database;
   server: Server;
   close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Run the scheduled jobs in this process too (the default for `npm start`). */
+  scheduler?: boolean;
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -36,11 +45,12 @@ function listen(app: App['app'], host: string, port: number): Promise<Server> {
   });
 }
 
-/** Stops accepting connections, lets in-flight requests finish (up to a grace period), then closes. */
-function stopper(server: Server, app: App, db: Database): () => Promise<void> {
+/** Stops the scheduler, stops accepting connections, lets in-flight requests finish (up to a grace period), then closes. */
+function stopper(server: Server, app: App, db: Database, scheduler: Scheduler | null): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => {
     closing ??= (async () => {
+      await scheduler?.stop();
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
         server.close(() => {
@@ -56,9 +66,10 @@ function stopper(server: Server, app: App, db: Database): () => Promise<void> {
   };
 }
 
-export async function startServer(config: Config & { sessionSecret: string }, logger: Logger): Promise<RunningServer> {
+export async function startServer(config: Config & { sessionSecret: string }, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const db = openDatabase(config.databaseUrl);
   let app: App | undefined;
+  let scheduler: Scheduler | null = null;
   try {
     await prepareDatabase(db, logger);
     app = buildApp({ config, db, logger });
@@ -66,50 +77,33 @@ export async function startServer(config: Config & { sessionSecret: string }, lo
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, database: db.description }, `backfill-monitor is listening on ${url}`);
-    return { url, port, db, server, close: stopper(server, app, db) };
+    if (options.scheduler) scheduler = startJobs({ db, knex: db.knex, config, logger });
+    return { url, port, db, server, close: stopper(server, app, db, scheduler) };
   } catch (err) {
+    await scheduler?.stop();
     app?.close();
     await db.close();
     throw err;
   }
 }
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  const logger = createLogger(config.logLevel);
-  const running = await startServer(config, logger);
-  let signalled = false;
-  const stop = (signal: string): void => {
-    if (signalled) return;
-    signalled = true;
-    logger.info({ signal }, 'shutting down');
-    running.close().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+export function startJobs(ctx: JobContext): Scheduler {
+  const definitions = jobDefinitions();
+  return startScheduler(new JobRunner(ctx, definitions), definitions, ctx.logger);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`backfill-monitor could not start: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
+/** `npm start --no-scheduler` reaches us as npm_config_scheduler=''; `npm start -- --no-scheduler` as an argument. */
+export function schedulerWanted(argv: string[], env: NodeJS.ProcessEnv): boolean {
+  if (argv.includes('--no-scheduler')) return false;
+  const npmFlag = env.npm_config_scheduler;
+  return !(npmFlag === '' || npmFlag === 'false');
 }
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.logLevel);
+  const running = await startServer(config, logger, { scheduler: schedulerWanted(process.argv.slice(2), process.env) });
+  closeOnSignals(logger, () => running.close());
+}
+
+runIfMain(import.meta.url, main, 'backfill-monitor');

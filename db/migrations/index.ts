@@ -7,6 +7,7 @@ import * as createProgramme from './20261128C-create-programme.ts';
 import * as createSnapshots from './20261128D-create-snapshots.ts';
 import * as createReports from './20261128E-create-reports.ts';
 import * as createJobs from './20261128F-create-jobs.ts';
+import * as jobRunHeartbeats from './20261128I-job-run-heartbeats.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,7 +21,10 @@ const migrations: Array<[string, Migration]> = [
   ['20261128D-create-snapshots', createSnapshots],
   ['20261128E-create-reports', createReports],
   ['20261128F-create-jobs', createJobs],
+  ['20261128I-job-run-heartbeats', jobRunHeartbeats],
 ];
+
+export const MIGRATION_NAMES: readonly string[] = migrations.map(([name]) => name);
 
 export const migrationSource: Knex.MigrationSource<string> = {
   getMigrations: () => Promise.resolve(migrations.map(([name]) => name)),

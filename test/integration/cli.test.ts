@@ -1,6 +1,7 @@
 // The `backfill` command as an operator runs it: a child process, the real database, exit codes.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { MIGRATION_NAMES } from '../../db/migrations/index.ts';
 import { authenticate } from '../../server/auth/accounts.ts';
 import { resolveBearerToken } from '../../server/auth/tokens.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
@@ -20,7 +21,7 @@ for (const kind of databaseKinds) {
     it('migrates the database and says when there is nothing to do', async () => {
       const first = await runBackfill(['migrate'], { env });
       assert.equal(first.code, 0, first.stderr);
-      assert.match(first.stdout, /^Applied 6 migration\(s\):\n {2}20261128A-create-accounts\n/);
+      assert.equal(first.stdout, `Applied ${MIGRATION_NAMES.length} migration(s):\n${MIGRATION_NAMES.map((m) => `  ${m}\n`).join('')}`);
       const second = await runBackfill(['migrate'], { env });
       assert.equal(second.stdout, 'The database is up to date.\n');
     });

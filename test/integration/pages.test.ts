@@ -56,9 +56,28 @@ for (const kind of databaseKinds) {
     }
 
     it('says on each unfinished section what it will hold', async () => {
-      const page = await clients.get('secas')!.get('/jobs');
+      const page = await clients.get('secas')!.get('/reports');
       assert.match(page.text, /This page is being built/);
-      assert.match(page.text, /Every scheduled run \(drop-folder import, daily checks, monthly report\)/);
+      assert.match(page.text, /The monthly report to the Panel, by month and version, as PDF and CSV\./);
+    });
+
+    it('lists job runs for SECAS with status, duration and error', async () => {
+      const empty = await clients.get('secas')!.get('/jobs');
+      assert.match(empty.text, /No job has run yet/);
+      await t.db.knex('job_runs').insert([
+        { job: 'monthly-report', run_key: 'report:2026-10', attempt: 1, status: 'failed', instance: 'vm:1', started_at: '2026-11-06 06:00:00.000', finished_at: '2026-11-06 06:00:04.000', duration_ms: 4210, error: 'No Chromium <found>', retry_at: '2026-11-06 06:01:04.000' },
+        { job: 'monthly-report', run_key: 'report:2026-10', attempt: 2, status: 'succeeded', instance: 'vm:2', started_at: '2026-11-06 06:01:05.000', finished_at: '2026-11-06 06:01:08.000', duration_ms: 2950 },
+        { job: 'inbox', run_key: 'inbox:2026-11-06T06:05', attempt: 1, status: 'succeeded', instance: 'vm:1', started_at: '2026-11-06 06:05:00.000', finished_at: '2026-11-06 06:05:00.050', duration_ms: 50 },
+      ]);
+      const page = await clients.get('secas')!.get('/jobs');
+      const rows = [...page.text.matchAll(/<tr>\s*<td class="nowrap">[\s\S]*?<\/tr>/g)].map((m) => m[0].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
+      assert.deepEqual(rows, [
+        '6 Nov 2026 06:05 inbox inbox:2026-11-06T06:05 1 succeeded 50 ms vm:1',
+        '6 Nov 2026 06:01 monthly-report report:2026-10 2 succeeded 2,950 ms vm:2',
+        '6 Nov 2026 06:00 monthly-report report:2026-10 1 failed retry 6 Nov 2026 06:01 4,210 ms No Chromium &lt;found&gt; vm:1',
+      ]);
+      const filtered = await clients.get('secas')!.get('/jobs?job=inbox');
+      assert.equal([...filtered.text.matchAll(/<tr>\s*<td class="nowrap">/g)].length, 1);
     });
 
     it('answers an unknown page with a friendly 404 page, and an unknown API path with JSON', async () => {

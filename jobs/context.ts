@@ -1,0 +1,12 @@
+// What a scheduled job gets to work with.
+import type { Knex } from 'knex';
+import type { Database } from '../db/connection.ts';
+import type { Config } from '../server/config.ts';
+import type { Logger } from '../server/logger.ts';
+
+export interface JobContext {
+  db: Database;
+  knex: Knex;
+  config: Config;
+  logger: Logger;
+}

