@@ -3,6 +3,7 @@
 import type Handlebars from 'handlebars';
 import { fromDbInstant } from '../../db/instant.ts';
 
+const FULL_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export function formatNumber(value: unknown, decimals = 0): string {
@@ -10,6 +11,23 @@ export function formatNumber(value: unknown, decimals = 0): string {
   const n = Number(value);
   if (!Number.isFinite(n)) return '—';
   return n.toLocaleString('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+/** A change with its sign: +1,200 / −300 / 0; '—' when there is nothing to compare with. */
+export function formatSigned(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const n = Number(value);
+  if (!Number.isFinite(n)) return '—';
+  if (n === 0) return '0';
+  return `${n > 0 ? '+' : '−'}${formatNumber(Math.abs(n))}`;
+}
+
+/** 'YYYY-MM' → 'October 2026'. */
+export function formatMonth(value: unknown): string {
+  if (typeof value !== 'string') return '—';
+  const m = /^(\d{4})-(\d{2})$/.exec(value);
+  if (!m) return value;
+  return `${FULL_MONTHS[Number(m[2]) - 1]} ${m[1]}`;
 }
 
 /** 'YYYY-MM-DD' → '31 Dec 2018'; anything else unchanged. */
@@ -37,5 +55,7 @@ export function registerFormatHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hbs.registerHelper('formatNumber', (value: unknown, decimals: unknown) => formatNumber(value, typeof decimals === 'number' ? decimals : 0));
   hbs.registerHelper('formatDate', (value: unknown) => formatDate(value));
+  hbs.registerHelper('formatSigned', (value: unknown) => formatSigned(value));
+  hbs.registerHelper('formatMonth', (value: unknown) => formatMonth(value));
   hbs.registerHelper('formatInstant', (value: unknown) => formatInstant(value));
 }

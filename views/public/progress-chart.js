@@ -1,0 +1,71 @@
+/* Outstanding MAP IDs over time against the deadline trajectory, drawn with Chart.js (global
+   `Chart`). Shared by the dashboard pages and the PDF report, so both draw the same picture.
+   Dates sit on a true time axis (days), so uneven gaps between snapshots show as they are. */
+(function () {
+  'use strict';
+  var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+  function dayNumber(iso) {
+    return Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86400000;
+  }
+
+  function monthLabel(day) {
+    var d = new Date(day * 86400000);
+    return MONTHS[d.getUTCMonth()] + ' ' + d.getUTCFullYear();
+  }
+
+  function dateLabel(day) {
+    var d = new Date(day * 86400000);
+    return d.getUTCDate() + ' ' + monthLabel(day);
+  }
+
+  function points(list, key) {
+    return list.map(function (p) { return { x: dayNumber(p.date), y: p[key] }; });
+  }
+
+  function draw(canvas, series, options) {
+    var opts = options || {};
+    var datasets = [
+      { label: 'Outstanding (total)', data: points(series.history, 'total'), borderColor: '#1d3557', backgroundColor: '#1d3557', borderWidth: 2.5, pointRadius: 2 },
+      { label: 'ESME', data: points(series.history, 'esme'), borderColor: '#2f7fb5', backgroundColor: '#2f7fb5', borderWidth: 1.5, pointRadius: 0 },
+      { label: 'GSME', data: points(series.history, 'gsme'), borderColor: '#7fa650', backgroundColor: '#7fa650', borderWidth: 1.5, pointRadius: 0 },
+    ];
+    if (series.trajectory.length) {
+      datasets.push({ label: 'Deadline trajectory', data: points(series.trajectory, 'outstanding'), borderColor: '#b10e1e', backgroundColor: '#b10e1e', borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 });
+    }
+    return new Chart(canvas, {
+      type: 'line',
+      data: { datasets: datasets },
+      options: {
+        animation: false,
+        responsive: Boolean(opts.responsive),
+        maintainAspectRatio: false,
+        devicePixelRatio: opts.devicePixelRatio || window.devicePixelRatio || 1,
+        parsing: false,
+        normalized: true,
+        interaction: { mode: 'nearest', intersect: false },
+        scales: {
+          x: { type: 'linear', ticks: { callback: monthLabel, maxTicksLimit: 8 }, grid: { color: '#e5e5e5' } },
+          y: { beginAtZero: true, title: { display: true, text: 'MAP IDs outstanding' }, ticks: { callback: function (v) { return Number(v).toLocaleString('en-GB'); } }, grid: { color: '#e5e5e5' } },
+        },
+        plugins: {
+          legend: { position: 'bottom', labels: { boxWidth: 14 } },
+          tooltip: { callbacks: { title: function (items) { return items.length ? dateLabel(items[0].parsed.x) : ''; } } },
+        },
+      },
+    });
+  }
+
+  /** Draws every canvas[data-chart] under root from data[its key]; returns how many it drew. */
+  function drawAll(root, data, options) {
+    var canvases = root.querySelectorAll('canvas[data-chart]');
+    for (var i = 0; i < canvases.length; i++) {
+      var series = data[canvases[i].getAttribute('data-chart')];
+      if (!series) throw new Error('No chart data for ' + canvases[i].getAttribute('data-chart'));
+      draw(canvases[i], series, options);
+    }
+    return canvases.length;
+  }
+
+  window.BackfillCharts = { draw: draw, drawAll: drawAll };
+})();
