@@ -1,10 +1,26 @@
-// Brings a database to the latest schema. knex's migration lock makes concurrent starts safe.
+// Brings a database to the latest schema. Several instances may start at once: knex's migration
+// lock lets one migrate while the others wait and retry, then find nothing left to do.
 import type { Database } from './connection.ts';
 import { migrationSource } from './migrations/index.ts';
 
+const LOCK_WAIT_MS = 250;
+const LOCK_PATIENCE_MS = 120_000;
+
+function lockedByAnother(err: unknown): boolean {
+  return (err as { name?: string }).name === 'MigrationLocked';
+}
+
 export async function migrateLatest(db: Database): Promise<string[]> {
-  const [, applied] = (await db.knex.migrate.latest({ migrationSource })) as [number, string[]];
-  return applied;
+  const giveUp = Date.now() + LOCK_PATIENCE_MS;
+  for (;;) {
+    try {
+      const [, applied] = (await db.knex.migrate.latest({ migrationSource })) as [number, string[]];
+      return applied;
+    } catch (err) {
+      if (!lockedByAnother(err) || Date.now() > giveUp) throw err;
+      await new Promise((resolve) => setTimeout(resolve, LOCK_WAIT_MS));
+    }
+  }
 }
 
 export async function rollbackAll(db: Database): Promise<void> {

@@ -1,7 +1,10 @@
 // The scheduled jobs of SPEC §7, on Europe/London schedules that stay clear of 01:00–02:59.
 import type { JobContext } from './context.ts';
+import { dailyChecksJob } from './daily-checks.ts';
+import { inboxJob } from './inbox-job.ts';
+import { monthlyReportJob } from './monthly-report.ts';
 import type { JobDefinition } from './runner.ts';
 
 export function jobDefinitions(): Array<JobDefinition<JobContext>> {
-  return [];
+  return [inboxJob(), dailyChecksJob(), monthlyReportJob()];
 }

@@ -1,6 +1,7 @@
 // Runs jobs exactly once per run key across any number of instances: a run is claimed by
 // inserting its next attempt (job, run key, attempt is unique, so a second instance's claim fails),
 // kept alive by heartbeats, recorded with its outcome, and retried with backoff when it fails.
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Knex } from 'knex';
 import { fromDbInstant } from '../db/instant.ts';
@@ -40,8 +41,9 @@ export interface RunnerOptions {
 
 export const defaultBackoffMs = (attempt: number): number => Math.min(60_000 * 2 ** (attempt - 1), 60 * 60_000);
 
+/** Host, process and a random tag: two runners in one process (tests) are still told apart. */
 export function instanceName(): string {
-  return `${hostname()}:${process.pid}`;
+  return `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
 }
 
 /** The database refused our claim because another instance's claim of the same attempt won. */

@@ -6,6 +6,9 @@ import type { Knex } from 'knex';
 import type { Logger } from '../server/logger.ts';
 import type { JobDefinition, JobRunner } from './runner.ts';
 
+/** What the scheduler needs of a runner (a JobRunner; tests may drive the schedule alone). */
+export type Triggerable<Ctx extends { knex: Knex; logger: Logger }> = Pick<JobRunner<Ctx>, 'trigger' | 'retryDue' | 'catchUp' | 'stop'>;
+
 export const SCHEDULE_TIME_ZONE = 'Europe/London';
 /** How often failed runs are checked for a due retry. Once a minute, but never 01:00–02:59. */
 export const RETRY_SCHEDULE = '* 0,3-23 * * *';
@@ -14,12 +17,25 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
+/** node-cron's own messages (e.g. a missed tick) go to our log. */
+function cronLogger(logger: Logger) {
+  const log = logger.child({ component: 'node-cron' });
+  return {
+    info: (message: string) => log.info(message),
+    warn: (message: string) => log.warn(message),
+    error: (message: string | Error, err?: Error) => log.error({ err: err ?? message }, String(message)),
+    debug: (message: string | Error, err?: Error) => log.debug({ err }, String(message)),
+  };
+}
+
 export function startScheduler<Ctx extends { knex: Knex; logger: Logger }>(
-  runner: JobRunner<Ctx>,
+  runner: Triggerable<Ctx>,
   definitions: ReadonlyArray<JobDefinition<Ctx>>,
   logger: Logger,
+  options: { retrySchedule?: string } = {},
 ): Scheduler {
   const tasks: ScheduledTask[] = [];
+  const common = { timezone: SCHEDULE_TIME_ZONE, noOverlap: true, logger: cronLogger(logger) };
   const guard = (what: string, work: () => Promise<unknown>) => async (): Promise<void> => {
     try {
       await work();
@@ -29,14 +45,10 @@ export function startScheduler<Ctx extends { knex: Knex; logger: Logger }>(
   };
   for (const definition of definitions) {
     tasks.push(
-      cron.schedule(definition.schedule, guard(definition.name, () => runner.trigger(definition)), {
-        timezone: SCHEDULE_TIME_ZONE,
-        name: definition.name,
-        noOverlap: true,
-      }),
+      cron.schedule(definition.schedule, guard(definition.name, () => runner.trigger(definition)), { ...common, name: definition.name }),
     );
   }
-  tasks.push(cron.schedule(RETRY_SCHEDULE, guard('retries', () => runner.retryDue()), { timezone: SCHEDULE_TIME_ZONE, name: 'retries', noOverlap: true }));
+  tasks.push(cron.schedule(options.retrySchedule ?? RETRY_SCHEDULE, guard('retries', () => runner.retryDue()), { ...common, name: 'retries' }));
   // Catch up after the listeners are in place, without holding up start-up.
   void guard('catch-up', () => runner.catchUp())();
   logger.info({ jobs: definitions.map((d) => `${d.name} (${d.schedule})`) }, 'scheduler started');

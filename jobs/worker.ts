@@ -4,15 +4,18 @@ import { migrateLatest } from '../db/migrate.ts';
 import { closeOnSignals, loadConfigOrExit, runIfMain } from '../server/lifecycle.ts';
 import { createLogger } from '../server/logger.ts';
 import { startJobs } from '../server/main.ts';
+import { BrowserManager } from '../server/reports/browser.ts';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel, 'backfill-monitor-worker');
   const db = openDatabase(config.databaseUrl);
   await migrateLatest(db);
-  const scheduler = startJobs({ db, knex: db.knex, config, logger });
+  const browser = new BrowserManager(config.chromePath, logger);
+  const scheduler = startJobs({ db, knex: db.knex, config, logger, browser });
   closeOnSignals(logger, async () => {
     await scheduler.stop();
+    await browser.close();
     await db.close();
   });
 }

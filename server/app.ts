@@ -12,14 +12,17 @@ import { registerAuthRoutes } from './auth/routes.ts';
 import { createCsrf, createSessions } from './auth/session.ts';
 import { registerApiRoutes } from './api/routes.ts';
 import { registerAuditRoutes } from './audit/routes.ts';
-import { registerFrameRoutes } from './frame/routes.ts';
+import { registerDashboardRoutes } from './dashboard/routes.ts';
 import { registerJobRunRoutes } from './job-runs/routes.ts';
+import { BrowserManager } from './reports/browser.ts';
+import { registerReportRoutes } from './reports/routes.ts';
 import { registerProgrammeRoutes } from './programme/routes.ts';
 import { registerSnapshotRoutes } from './snapshots/routes.ts';
 import type { RouteContext } from './http/route-context.ts';
 import { mountAssets } from './http/assets.ts';
 import { errorHandler, notFound } from './http/error-handler.ts';
 import { registerHealthRoute } from './http/health.ts';
+import { isApiPath } from './http/paths.ts';
 import { requestId } from './http/request-id.ts';
 import { createPageRenderer } from './http/render.ts';
 import { createViewRenderer } from './http/views.ts';
@@ -29,13 +32,15 @@ export interface AppDeps {
   config: Config & { sessionSecret: string };
   db: Database;
   logger: Logger;
+  /** The process's Chromium for reports; the app makes its own when not given. */
+  browser?: BrowserManager;
 }
 
 export interface App {
   app: Express;
   routes: RouteInfo[];
-  /** Releases what the app holds besides the database (timers). */
-  close(): void;
+  /** Releases what the app holds besides the database (timers, the browser it made). */
+  close(): Promise<void>;
 }
 
 export function buildApp(deps: AppDeps): App {
@@ -83,23 +88,34 @@ export function buildApp(deps: AppDeps): App {
   const csrf = createCsrf();
   app.use(sessions.middleware);
   app.use(identify(db.knex));
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  // Forms only: API bodies (snapshot streams) are read by their routes as they arrive.
+  const forms = express.urlencoded({ extended: false, limit: '100kb' });
+  app.use((req, res, next) => (isApiPath(req.path) ? next() : forms(req, res, next)));
   app.use(csrf.protect);
 
-  const pages = createPageRenderer(createViewRenderer(), csrf.tokenFor);
+  const views = createViewRenderer();
+  const pages = createPageRenderer(views, csrf.tokenFor, routes.list);
   const ctx: RouteContext = { db, knex: db.knex, config, logger, pages };
+  const browser = deps.browser ?? new BrowserManager(config.chromePath, logger);
   registerAuthRoutes(routes, { knex: db.knex, pages, loginRateLimit: config.loginRateLimit });
   registerAuditRoutes(routes, { knex: db.knex, pages });
   registerApiRoutes(routes);
   registerJobRunRoutes(routes, ctx);
+  registerReportRoutes(routes, ctx, { knex: db.knex, views, browser, logger });
   registerSnapshotRoutes(routes, ctx);
   registerProgrammeRoutes(routes, ctx);
-  // Last: a placeholder for every section no module has filled yet.
-  registerFrameRoutes(routes, pages);
+  registerDashboardRoutes(routes, ctx);
 
   app.use(notFound);
   app.use(errorHandler(logger, pages));
   assertEveryRouteHasAccessRule(app);
 
-  return { app, routes: routes.list, close: sessions.close };
+  return {
+    app,
+    routes: routes.list,
+    close: async () => {
+      sessions.close();
+      if (!deps.browser) await browser.close();
+    },
+  };
 }

@@ -10,6 +10,7 @@ import { createApiToken } from './auth/tokens.ts';
 import { ConfigError, parseConfig } from './config.ts';
 import { AppError } from './http/errors.ts';
 import { registerProgrammeCommands } from './programme/cli.ts';
+import { registerReportCommands } from './reports/cli.ts';
 import { registerSnapshotCommands } from './snapshots/cli.ts';
 
 export function buildCli(): Command {
@@ -63,6 +64,7 @@ export function buildCli(): Command {
 
   registerSnapshotCommands(program);
   registerProgrammeCommands(program);
+  registerReportCommands(program);
   return program;
 }
 

@@ -20,6 +20,8 @@ export interface Config {
   trustProxy: boolean;
   /** Failed-or-not login POSTs allowed per client address per 15 minutes. */
   loginRateLimit: number;
+  /** Largest snapshot file accepted over HTTP (web upload and API), in bytes as sent. */
+  uploadMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -67,6 +69,16 @@ const schema = z.object({
     .regex(/^[1-9]\d*$/, 'must be a whole number of at least 1')
     .transform(Number)
     .default('10'),
+  // Snapshot uploads over HTTP (web and API), in bytes as sent: the whole SMI is several GB as CSV,
+  // so the default (20 GiB) only stops a mistake, not a real file. Files imported by the CLI or the
+  // drop folder have no limit.
+  UPLOAD_MAX_BYTES: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d*$/, 'must be a whole number of bytes, at least 1')
+    .transform(Number)
+    .refine((n) => Number.isSafeInteger(n), 'must be at most 9007199254740991')
+    .default(String(20 * 1024 ** 3)),
 });
 
 function isExecutable(file: string): boolean {
@@ -104,6 +116,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     secureCookies: v.SECURE_COOKIES,
     trustProxy: v.TRUST_PROXY,
     loginRateLimit: v.LOGIN_RATE_LIMIT,
+    uploadMaxBytes: v.UPLOAD_MAX_BYTES,
   };
 }
 

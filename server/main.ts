@@ -13,6 +13,7 @@ import type { JobContext } from '../jobs/context.ts';
 import { jobDefinitions } from '../jobs/definitions.ts';
 import { JobRunner } from '../jobs/runner.ts';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.ts';
+import { BrowserManager } from './reports/browser.ts';
 
 export interface RunningServer {
   url: string;
@@ -25,6 +26,8 @@ export interface RunningServer {
 export interface StartOptions {
   /** Run the scheduled jobs in this process too (the default for `npm start`). */
   scheduler?: boolean;
+  /** The jobs' clock (what day it is for catch-up, claims and retries); tests set it. */
+  clock?: () => Date;
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -46,7 +49,7 @@ function listen(app: App['app'], host: string, port: number): Promise<Server> {
 }
 
 /** Stops the scheduler, stops accepting connections, lets in-flight requests finish (up to a grace period), then closes. */
-function stopper(server: Server, app: App, db: Database, scheduler: Scheduler | null): () => Promise<void> {
+function stopper(server: Server, app: App, db: Database, scheduler: Scheduler | null, browser: BrowserManager): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => {
     closing ??= (async () => {
@@ -59,7 +62,8 @@ function stopper(server: Server, app: App, db: Database, scheduler: Scheduler | 
         });
         server.closeIdleConnections();
       });
-      app.close();
+      await app.close();
+      await browser.close();
       await db.close();
     })();
     return closing;
@@ -68,28 +72,30 @@ function stopper(server: Server, app: App, db: Database, scheduler: Scheduler | 
 
 export async function startServer(config: Config & { sessionSecret: string }, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const db = openDatabase(config.databaseUrl);
+  const browser = new BrowserManager(config.chromePath, logger);
   let app: App | undefined;
   let scheduler: Scheduler | null = null;
   try {
     await prepareDatabase(db, logger);
-    app = buildApp({ config, db, logger });
+    app = buildApp({ config, db, logger, browser });
     const server = await listen(app.app, config.host, config.port);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, database: db.description }, `backfill-monitor is listening on ${url}`);
-    if (options.scheduler) scheduler = startJobs({ db, knex: db.knex, config, logger });
-    return { url, port, db, server, close: stopper(server, app, db, scheduler) };
+    if (options.scheduler) scheduler = startJobs({ db, knex: db.knex, config, logger, browser }, options.clock);
+    return { url, port, db, server, close: stopper(server, app, db, scheduler, browser) };
   } catch (err) {
     await scheduler?.stop();
-    app?.close();
+    await app?.close();
+    await browser.close();
     await db.close();
     throw err;
   }
 }
 
-export function startJobs(ctx: JobContext): Scheduler {
+export function startJobs(ctx: JobContext, clock?: () => Date): Scheduler {
   const definitions = jobDefinitions();
-  return startScheduler(new JobRunner(ctx, definitions), definitions, ctx.logger);
+  return startScheduler(new JobRunner(ctx, definitions, { clock }), definitions, ctx.logger);
 }
 
 /** `npm start --no-scheduler` reaches us as npm_config_scheduler=''; `npm start -- --no-scheduler` as an argument. */

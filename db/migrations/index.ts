@@ -7,6 +7,8 @@ import * as createProgramme from './20261128C-create-programme.ts';
 import * as createSnapshots from './20261128D-create-snapshots.ts';
 import * as createReports from './20261128E-create-reports.ts';
 import * as createJobs from './20261128F-create-jobs.ts';
+import * as createDeclarationHistory from './20261128G-create-declaration-history.ts';
+import * as shipBankHolidays from './20261128G2-ship-bank-holidays.ts';
 import * as jobRunHeartbeats from './20261128I-job-run-heartbeats.ts';
 
 interface Migration {
@@ -21,6 +23,8 @@ const migrations: Array<[string, Migration]> = [
   ['20261128D-create-snapshots', createSnapshots],
   ['20261128E-create-reports', createReports],
   ['20261128F-create-jobs', createJobs],
+  ['20261128G-create-declaration-history', createDeclarationHistory],
+  ['20261128G2-ship-bank-holidays', shipBankHolidays],
   ['20261128I-job-run-heartbeats', jobRunHeartbeats],
 ];
 

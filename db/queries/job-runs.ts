@@ -91,3 +91,9 @@ export async function jobNames(knex: Knex): Promise<string[]> {
   const rows = await knex('job_runs').distinct('job').orderBy('job');
   return rows.map((r: { job: string }) => r.job);
 }
+
+/** The details of a job's latest successful run, parsed, or null. */
+export async function latestDetails(knex: Knex, job: string): Promise<unknown> {
+  const row = await knex<JobRunRow>('job_runs').where({ job, status: 'succeeded' }).orderBy('id', 'desc').first();
+  return row?.details ? (JSON.parse(row.details) as unknown) : null;
+}

@@ -1,6 +1,216 @@
-// `backfill settings|deadline|users|declarations|allowances|progress …` commands (issue 4).
+// `backfill settings|deadline|users|map-register|declarations|allowances|holidays|progress …`
+// (SPEC §6.3): thin faces over the same services the pages use, audited as the OS user.
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
+import type { Knex } from 'knex';
+import type { Actor } from '../auth/roles.ts';
+import { ExitCode, cliActor, withDatabase } from '../cli-support.ts';
+import { ValidationError } from '../http/errors.ts';
+import { londonToday } from '../progress/calendar.ts';
+import { toProgressJson } from '../progress/progress-json.ts';
+import { allowancesCsv, importAllowances } from './allowances.ts';
+import { declarationsCsv, importDeclarations } from './declarations.ts';
+import { deadlinesCsv, importDeadlines, listDeadlines, setDeadline } from './deadline.ts';
+import { addHoliday, holidaysCsv, importHolidays, removeHoliday } from './holidays.ts';
+import { summarySentence, type ImportSummary } from './import-file.ts';
+import { importMapRegister, mapRegisterCsv } from './map-register.ts';
+import { parseAsOf, planDeadline, progressAsOf } from './progress-service.ts';
+import { earliestFeasibleText, progressText, whatIfText } from './progress-text.ts';
+import { changeSetting, loadSettings, SETTING_DEFINITIONS } from './settings.ts';
+import { importSettings, settingsCsv } from './settings-file.ts';
+import { textTable } from './text-table.ts';
+import { importUsers, usersCsv } from './users-register.ts';
 
-export function registerProgrammeCommands(_program: Command): void {
-  // Filled by issue 4.
+/** Reference files are small; a bigger one is surely not the file meant. */
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+function print(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** A refusal as the operator needs it: the sentence, then every problem on its own line. */
+async function refusalsReported<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const lines = err.fields
+      .filter((field) => field.message !== err.message)
+      .map((field) => `  ${field.line === undefined ? '' : `line ${field.line}, `}${field.field}: ${field.message}\n`);
+    process.stderr.write(`${err.message}\n${lines.join('')}`);
+    throw new ExitCode(1);
+  }
+}
+
+async function readImportFile(file: string): Promise<Buffer> {
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) throw new ValidationError(`There is no file ${file}.`, [{ field: 'file', message: `There is no file ${file}.` }]);
+  if (info.size > MAX_FILE_BYTES) {
+    throw new ValidationError(`${file} is larger than 10 MB; a reference-data file is far smaller. Check it is the right file.`, [{ field: 'file', message: 'larger than 10 MB' }]);
+  }
+  return readFile(file);
+}
+
+type Importer = (knex: Knex, content: Buffer, fileName: string, actor: Actor) => Promise<ImportSummary>;
+
+/** `<name> import FILE` and `<name> export [--out FILE]` for one kind of reference data. */
+function fileCommands(parent: Command, columns: string, importer: Importer, exporter: (knex: Knex) => Promise<string>): void {
+  parent
+    .command('import')
+    .description(`add or change records from a CSV file (${columns}); all rows or none`)
+    .argument('<file>', 'the CSV file')
+    .action(async (file: string) => {
+      await refusalsReported(async () => {
+        const content = await readImportFile(file);
+        const summary = await withDatabase((db) => importer(db.knex, content, path.basename(file), cliActor()));
+        print(summarySentence(path.basename(file), summary));
+      });
+    });
+  parent
+    .command('export')
+    .description('write the records as CSV, in the columns import reads')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (opts: { out?: string }) => {
+      const csv = await withDatabase((db) => exporter(db.knex));
+      if (opts.out) await writeFile(opts.out, csv);
+      else process.stdout.write(csv);
+    });
+}
+
+function settingsCommands(program: Command): void {
+  const settings = program.command('settings').description('programme settings (SPEC §3.3)');
+  settings
+    .command('list')
+    .description('every setting and the value in force')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const values = await withDatabase((db) => loadSettings(db.knex));
+      if (opts.json) return print(JSON.stringify(values, null, 2));
+      const rows = Object.entries(SETTING_DEFINITIONS).map(([key, definition]) => {
+        const value = values[key as keyof typeof SETTING_DEFINITIONS];
+        return [definition.name, value === null ? '(default)' : String(value), definition.label];
+      });
+      print(textTable([{ title: 'Key' }, { title: 'Value' }, { title: 'Meaning' }], rows) + `time-zone  ${values.timeZone}  (fixed)`);
+    });
+  settings
+    .command('set')
+    .description(`change a setting: ${Object.values(SETTING_DEFINITIONS).map((d) => d.name).join(', ')}`)
+    .argument('<key>')
+    .argument('<value>')
+    .action(async (key: string, value: string) => {
+      await refusalsReported(async () => {
+        const change = await withDatabase((db) => changeSetting(db.knex, key, value, cliActor()));
+        const name = SETTING_DEFINITIONS[change.key].name;
+        print(`${name}: ${String(change.before ?? '(default)')} → ${String(change.after ?? '(default)')}`);
+      });
+    });
+  fileCommands(settings, 'key,value', importSettings, settingsCsv);
+}
+
+function deadlineCommands(program: Command): void {
+  const deadline = program.command('deadline').description('the Panel deadline and its history (SPEC §3.3, §4.5)');
+  deadline
+    .command('set')
+    .description('record a new deadline decided by the Panel')
+    .argument('<date>', 'the deadline, YYYY-MM-DD')
+    .requiredOption('--reason <text>', 'why the Panel set or moved it')
+    .option('--decided-on <date>', 'when the Panel decided (default: today)')
+    .action(async (date: string, opts: { reason: string; decidedOn?: string }) => {
+      await refusalsReported(async () => {
+        const form = { deadline: date, reason: opts.reason, decided_on: opts.decidedOn ?? londonToday() };
+        const { decision, summary } = await withDatabase((db) => setDeadline(db.knex, form, cliActor()));
+        print(
+          summary.added
+            ? `The deadline is now ${decision.deadline} (decided on ${decision.decidedOn}).`
+            : `That decision (${decision.deadline}, decided on ${decision.decidedOn}) is already recorded; nothing changed.`,
+        );
+      });
+    });
+  deadline
+    .command('show')
+    .description('the deadline in force and its history')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const history = await withDatabase((db) => listDeadlines(db.knex));
+      if (opts.json) return print(JSON.stringify({ deadline: history[0]?.deadline ?? null, history }, null, 2));
+      if (history.length === 0) return print('No deadline has been set.');
+      const rows = history.map((entry, index) => [entry.deadline, entry.decidedOn, index === 0 ? 'in force' : '', entry.recordedBy, entry.reason]);
+      print(textTable([{ title: 'Deadline' }, { title: 'Decided on' }, { title: '' }, { title: 'Recorded by' }, { title: 'Reason' }], rows));
+    });
+  deadline
+    .command('what-if')
+    .description('each User’s RAG under a proposed deadline, and the earliest feasible deadline (SPEC §4.5)')
+    .argument('<date>', 'the proposed deadline, YYYY-MM-DD')
+    .option('--as-of <date>', 'positions as of this date (default: today)')
+    .option('--json', 'print JSON')
+    .action(async (date: string, opts: { asOf?: string; json?: boolean }) => {
+      await refusalsReported(async () => {
+        const proposed = parseAsOf(date, 'date');
+        const askedAsOf = parseAsOf(opts.asOf, '--as-of');
+        const plan = await withDatabase((db) => planDeadline(db.knex, { askedAsOf, proposed }));
+        if (opts.json) return print(JSON.stringify(plan.proposal ?? { status: 'no-snapshot', askedAsOf, proposedDeadline: proposed }, null, 2));
+        if (!plan.proposal) return print(`There is no snapshot on or before ${askedAsOf}, so there is nothing to plan from.`);
+        print(whatIfText(plan.proposal));
+      });
+    });
+  fileCommands(deadline, 'deadline,decided_on,reason', importDeadlines, deadlinesCsv);
+}
+
+function holidayCommands(program: Command): void {
+  const holidays = program.command('holidays').description('bank holidays that are not Working Days (SPEC §4.1)');
+  holidays
+    .command('add')
+    .description('add a holiday (or rename a listed one)')
+    .argument('<date>', 'YYYY-MM-DD, a weekday')
+    .argument('<name...>', 'what the day is')
+    .action(async (date: string, name: string[]) => {
+      await refusalsReported(async () => {
+        const { holiday, summary } = await withDatabase((db) => addHoliday(db.knex, { date, name: name.join(' ') }, cliActor()));
+        print(summary.unchanged ? `${holiday.date} is already listed as ${holiday.name}.` : `${holiday.date} (${holiday.name}) is now a holiday, not a Working Day.`);
+      });
+    });
+  holidays
+    .command('remove')
+    .description('make a listed holiday a Working Day again')
+    .argument('<date>', 'YYYY-MM-DD')
+    .action(async (date: string) => {
+      await refusalsReported(async () => {
+        const removed = await withDatabase((db) => removeHoliday(db.knex, { date }, cliActor()));
+        print(`${removed.date} (${removed.name}) is a Working Day again.`);
+      });
+    });
+  fileCommands(holidays, 'date,name', importHolidays, holidaysCsv);
+}
+
+function progressCommand(program: Command): void {
+  program
+    .command('progress')
+    .description('every User’s position as of a date (SPEC §4), from the newest snapshot on or before it')
+    .option('--as-of <date>', 'YYYY-MM-DD (default: today)')
+    .option('--json', 'print the JSON of SPEC §6.3')
+    .action(async (opts: { asOf?: string; json?: boolean }) => {
+      await refusalsReported(async () => {
+        const askedAsOf = parseAsOf(opts.asOf, '--as-of');
+        if (opts.json) {
+          const result = await withDatabase((db) => progressAsOf(db.knex, askedAsOf));
+          return print(JSON.stringify(toProgressJson(result), null, 2));
+        }
+        // The plan holds the same positions, and the earliest feasible deadline besides.
+        const plan = await withDatabase((db) => planDeadline(db.knex, { askedAsOf }));
+        print(progressText(plan.positions));
+        if (plan.earliestFeasible) print(`\n${earliestFeasibleText(plan.earliestFeasible)}`);
+      });
+    });
+}
+
+export function registerProgrammeCommands(program: Command): void {
+  settingsCommands(program);
+  deadlineCommands(program);
+  fileCommands(program.command('users').description('the Users register (SPEC §3.3)'), 'user_id,name[,short_name]', importUsers, usersCsv);
+  fileCommands(program.command('map-register').description('the MAP register (SPEC §3.3)'), 'map_id,name', importMapRegister, mapRegisterCsv);
+  fileCommands(program.command('declarations').description('declarations received by the DCC (SPEC §3.3)'), 'user_id,count,received_on', importDeclarations, declarationsCsv);
+  fileCommands(program.command('allowances').description('allowances confirmed by the DCC (SPEC §3.3)'), 'user_id,per_day,effective_from,confirmed_on', importAllowances, allowancesCsv);
+  holidayCommands(program);
+  progressCommand(program);
 }

@@ -11,6 +11,11 @@ export function zeroUserCounts(): UserCounts {
   return { esme: zeroFuelCounts(), gsme: zeroFuelCounts() };
 }
 
+/** The stored counts of SPEC §3.2 with outstanding (inScope − completed) as §3.2 defines it. */
+export function fuelCountsOf(stored: { inScope: number; completed: number; invalid: number; newMissing: number }): FuelCounts {
+  return { inScope: stored.inScope, completed: stored.completed, invalid: stored.invalid, outstanding: stored.inScope - stored.completed, newMissing: stored.newMissing };
+}
+
 export function addFuelCounts(a: FuelCounts, b: FuelCounts): FuelCounts {
   return {
     inScope: a.inScope + b.inScope,

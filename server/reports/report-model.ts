@@ -99,6 +99,7 @@ export interface ReportModel {
     change: { since: string | null; outstanding: number | null; completed: number | null };
   };
   users: ReportUserRow[];
+  columns: readonly UserTableColumn[];
   /** RED Users first, then AMBER, each with its own chart. */
   attention: AttentionUser[];
   flags: Array<{ flag: ComplianceFlag; title: string; meaning: string; users: Array<{ userId: string; name: string }> }>;
@@ -108,12 +109,37 @@ export interface ReportModel {
   charts: Record<string, ChartSeries>;
 }
 
+export interface UserTableColumn {
+  /** The dashboard's sort key for the column. */
+  key: string;
+  label: string;
+  numeric: boolean;
+  /** Set by the dashboard: where a click on the heading sorts to, and the current sort state. */
+  href?: string;
+  ariaSort?: 'ascending' | 'descending';
+}
+
+/** The User table's columns, shared by the report and the dashboard (SPEC §5 lists them). */
+export const USER_TABLE_COLUMNS: readonly UserTableColumn[] = [
+  { key: 'name', label: 'User', numeric: false },
+  { key: 'esme', label: 'ESME outstanding', numeric: true },
+  { key: 'gsme', label: 'GSME outstanding', numeric: true },
+  { key: 'completion', label: '% complete', numeric: true },
+  { key: 'change', label: 'Change since last month', numeric: true },
+  { key: 'actual', label: 'Actual rate /WD', numeric: true },
+  { key: 'required', label: 'Required rate /WD', numeric: true },
+  { key: 'allowance', label: 'Allowance /WD', numeric: true },
+  { key: 'projected', label: 'Projected completion', numeric: false },
+  { key: 'rag', label: 'RAG', numeric: false },
+  { key: 'flags', label: 'Flags', numeric: false },
+];
+
 /** e.g. BFM-2026-10-v2: printed on every page so a page on its own says where it belongs. */
 export function reportReference(month: string, version: number): string {
   return `BFM-${month}-v${version}`;
 }
 
-function series(history: OutstandingPoint[], trajectory: TrajectoryPoint[]): ChartSeries {
+export function series(history: OutstandingPoint[], trajectory: TrajectoryPoint[]): ChartSeries {
   return {
     history: history.map((p) => ({ date: p.asOf, esme: p.esme, gsme: p.gsme, total: p.total })),
     trajectory: trajectory.map((p) => ({ date: p.date, outstanding: p.outstanding })),
@@ -122,7 +148,8 @@ function series(history: OutstandingPoint[], trajectory: TrajectoryPoint[]): Cha
 
 const RAG_ORDER: Record<Rag, number> = { RED: 0, AMBER: 1, GREEN: 2 };
 
-function row(user: UserPosition, change: Change | undefined): ReportUserRow {
+/** One User's row of the User table, as the report and the dashboard show it. */
+export function userRow(user: UserPosition, change: Change | undefined): ReportUserRow {
   return {
     userId: user.userId,
     name: user.name,
@@ -145,7 +172,7 @@ function row(user: UserPosition, change: Change | undefined): ReportUserRow {
 export function buildReportModel(inputs: ReportInputs): ReportModel {
   const { current } = inputs;
   const change = changeSince(current, inputs.previous);
-  const users = current.users.map((u) => row(u, change.users[u.userId]));
+  const users = current.users.map((u) => userRow(u, change.users[u.userId]));
   const attentionPositions = current.users
     .filter((u) => u.rag !== 'GREEN')
     .sort((a, b) => RAG_ORDER[a.rag] - RAG_ORDER[b.rag] || a.userId.localeCompare(b.userId));
@@ -153,7 +180,7 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
   const attention = attentionPositions.map((u, i): AttentionUser => {
     const chartId = `user-${i + 1}`;
     charts[chartId] = series(u.history, u.trajectory);
-    return { ...row(u, change.users[u.userId]), baseline: u.baseline, declared: u.declared, wdRemaining: u.wdRemaining, chartId };
+    return { ...userRow(u, change.users[u.userId]), baseline: u.baseline, declared: u.declared, wdRemaining: u.wdRemaining, chartId };
   });
   const p = current.programme;
   return {
@@ -184,6 +211,7 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
       change: { since: change.since, ...change.programme },
     },
     users,
+    columns: USER_TABLE_COLUMNS,
     attention,
     flags: COMPLIANCE_FLAGS.map((flag) => ({
       flag,

@@ -1,6 +1,130 @@
-// `backfill snapshot …` commands (issue 3).
+// `backfill snapshot import FILE [--as-of D] [--json]` (SPEC §6.3): the same ingest as the web and
+// the API, with the file read straight from disk. --json prints SPEC's object and nothing else;
+// on a terminal a progress line shows rows, megabytes and rate. Exit 0 imported or duplicate,
+// 1 refused.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { cliActor, ExitCode, withDatabase } from '../cli-support.ts';
+import { archiveWorkDone } from './archive.ts';
+import { describeError, ingestSnapshot, outcomeJson, type IngestOutcome } from './ingest-snapshot.ts';
+import { formatProgressLine } from './progress-line.ts';
 
-export function registerSnapshotCommands(_program: Command): void {
-  // Filled by issue 3.
+const PROGRESS_EVERY_MS = 250;
+/** Rejected rows listed in the human-readable summary; --json lists them all. */
+const ROWS_LISTED = 20;
+
+export function registerSnapshotCommands(program: Command): void {
+  const snapshot = program.command('snapshot').description('inventory snapshots from the DCC');
+  snapshot
+    .command('import')
+    .description('import a snapshot file (CSV, or CSV compressed with gzip)')
+    .argument('<file>', 'the snapshot file')
+    .option('--as-of <date>', 'the as-of date, YYYY-MM-DD (default: a date YYYYMMDD or YYYY-MM-DD in the file name)')
+    .option('--json', 'print the result as one JSON object')
+    .action(async (file: string, opts: { asOf?: string; json?: boolean }) => {
+      const json = opts.json === true;
+      const found = await stat(file).catch(() => null);
+      if (found === null || !found.isFile()) {
+        report(json, unreadable(file, found === null ? `there is no file ${JSON.stringify(file)}` : `${JSON.stringify(file)} is not a file`));
+        throw new ExitCode(1);
+      }
+      const size = found.size;
+      const outcome = await withDatabase(async (db, config) => {
+        const progress = json || !process.stdout.isTTY ? null : new ProgressLine(size);
+        let result: IngestOutcome;
+        try {
+          result = await ingestSnapshot(
+            { knex: db.knex, dataDir: config.dataDir },
+            {
+              source: 'cli',
+              fileName: path.basename(file),
+              asOf: opts.asOf,
+              actor: cliActor(),
+              bytes: { kind: 'file', path: file },
+              onProgress: (p) => progress?.update(p.rows, p.bytes),
+            },
+          );
+        } catch (err) {
+          // Recorded as failed by the ingest; said here in the command's own terms.
+          progress?.clear();
+          report(json, unreadable(file, err instanceof Error ? err.message : String(err)));
+          return null;
+        }
+        progress?.clear();
+        report(json, result);
+        // Compressing a plain file's archive copy comes after the import; it finishes before the
+        // command exits (an interrupted one is finished by the server's next drop-folder run).
+        if (progress !== null && result.status === 'imported') process.stdout.write('Compressing the archive copy…');
+        await archiveWorkDone();
+        if (progress !== null && result.status === 'imported') process.stdout.write('\r\x1b[K');
+        return result;
+      });
+      if (outcome === null || outcome.status === 'failed') throw new ExitCode(1);
+    });
+}
+
+function unreadable(file: string, reason: string): IngestOutcome {
+  return {
+    importId: 0,
+    snapshotId: null,
+    asOf: null,
+    sha256: null,
+    status: 'failed',
+    supersedes: null,
+    rows: 0,
+    accepted: 0,
+    rejected: 0,
+    errors: [{ line: null, reason: `Cannot import ${path.basename(file)}: ${reason}` }],
+  };
+}
+
+function report(json: boolean, outcome: IngestOutcome): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(outcomeJson(outcome))}\n`);
+    return;
+  }
+  const n = (v: number): string => v.toLocaleString('en-GB');
+  if (outcome.status === 'failed') {
+    const lines = outcome.errors.slice(0, ROWS_LISTED + 1).map((e) => `  ${describeError(e)}`);
+    const more = outcome.errors.length > ROWS_LISTED + 1 ? [`  … and ${n(outcome.errors.length - ROWS_LISTED - 1)} more`] : [];
+    process.stderr.write(['Refused: nothing was imported.', ...lines, ...more].join('\n') + '\n');
+    return;
+  }
+  const head =
+    outcome.status === 'duplicate'
+      ? `Already imported: these bytes are snapshot ${outcome.snapshotId} (as of ${outcome.asOf}); nothing was imported again.`
+      : `Imported snapshot ${outcome.snapshotId} as of ${outcome.asOf}: ${n(outcome.rows)} rows, ${n(outcome.accepted)} accepted, ${n(outcome.rejected)} rejected.`;
+  const out = [head];
+  if (outcome.supersedes !== null) out.push(`It replaces snapshot ${outcome.supersedes} for the same as-of date (kept in history).`);
+  if (outcome.status === 'imported' && outcome.errors.length > 0) {
+    out.push(`Rejected rows${outcome.errors.length > ROWS_LISTED ? ` (the first ${ROWS_LISTED} of ${n(outcome.errors.length)})` : ''}:`);
+    for (const e of outcome.errors.slice(0, ROWS_LISTED)) out.push(`  ${describeError(e)}`);
+  }
+  out.push(`SHA-256 ${outcome.sha256}`);
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+/** Rewrites one terminal line in place, a few times a second. */
+class ProgressLine {
+  private readonly started = performance.now();
+  private last = 0;
+  private shown = false;
+
+  constructor(private readonly totalBytes: number | null) {}
+
+  update(rows: number, bytes: number): void {
+    const now = performance.now();
+    if (now - this.last < PROGRESS_EVERY_MS) return;
+    this.last = now;
+    this.shown = true;
+    const line = formatProgressLine({ rows, bytes, totalBytes: this.totalBytes, seconds: (now - this.started) / 1000 });
+    process.stdout.write(`\r${line}\x1b[K`);
+  }
+
+  clear(): void {
+    if (!this.shown) return;
+    this.shown = false;
+    process.stdout.write('\r\x1b[K');
+  }
 }

@@ -1,7 +1,211 @@
-// Snapshot pages and API (issue 3): list, upload, import results, outstanding-device export.
-import type { Routes } from '../auth/access.ts';
+// Snapshot pages (SPEC §6.1): the list with the upload form, the streamed upload itself, the
+// import's progress for the page's script, each snapshot's result with its rejected rows, and the
+// outstanding devices of one User as CSV. The API is in api-routes.ts.
+import type { Request, Response } from 'express';
+import {
+  findImport,
+  findLatestImportOf,
+  findSnapshot,
+  lastImportId,
+  listCounts,
+  listRecentFailedImports,
+  listRejections,
+  listRunningImports,
+  listSnapshots,
+  type ImportRow,
+  type SnapshotRow,
+} from '../../db/queries/snapshots.ts';
+import { allow, type Routes } from '../auth/access.ts';
+import { actorOf } from '../auth/roles.ts';
+import { BadRequestError, NotFoundError, ValidationError } from '../http/errors.ts';
+import { requestIdOf } from '../http/request-id.ts';
 import type { RouteContext } from '../http/route-context.ts';
+import { normaliseEui64 } from './eui64.ts';
+import { registerSnapshotApi } from './api-routes.ts';
+import { assertContentLengthWithin, closeAfterResponse, UnsupportedMediaTypeError } from './http-upload.ts';
+import { ingestSnapshot, outcomeJson, type IngestOutcome } from './ingest-snapshot.ts';
+import { receiveFile } from './multipart-upload.ts';
+import { formatBytes } from './read-snapshot.ts';
+import { writeOutstandingCsv } from './outstanding-export.ts';
+import { countsByUser, importViewOf, summaryOf } from './snapshot-views.ts';
 
-export function registerSnapshotRoutes(_routes: Routes, _ctx: RouteContext): void {
-  // Filled by issue 3. Until then the frame shows the /snapshots placeholder.
+const REJECTIONS_PER_PAGE = 100;
+/** Reasons shown on the upload page when a file is refused; the rest are in the import record. */
+const REFUSAL_REASONS_SHOWN = 50;
+
+const SNAPSHOT_ROLES = allow('secas', 'dcc');
+
+export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void {
+  const { knex, config, pages } = ctx;
+  const deps = { knex, dataDir: config.dataDir, logger: ctx.logger };
+
+  const listPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200): Promise<void> => {
+    const [snapshots, running, failed, afterImportId] = await Promise.all([
+      listSnapshots(knex),
+      listRunningImports(knex),
+      listRecentFailedImports(knex, 10),
+      lastImportId(knex),
+    ]);
+    pages.page(
+      req,
+      res,
+      'snapshots',
+      {
+        title: 'Snapshots',
+        snapshots: snapshots.map(summaryOf).map((v) => ({ ...v, sizeText: formatBytes(v.bytes) })),
+        running: running.map(importViewOf).map((v) => ({ ...v, bytesText: formatBytes(v.bytes ?? 0) })),
+        failed: failed.map(importViewOf).map((f) => ({ ...f, firstError: f.errors[0] ?? null, moreErrors: Math.max(0, f.errors.length - 1) })),
+        afterImportId,
+        maxBytes: config.uploadMaxBytes,
+        maxBytesText: formatBytes(config.uploadMaxBytes),
+        styles: ['snapshots.css'],
+        scripts: ['/assets/upload.js'],
+        ...extra,
+      },
+      status,
+    );
+  };
+
+  routes.get('/snapshots', SNAPSHOT_ROLES, async (req, res) => {
+    await listPage(req, res);
+  });
+
+  // Streams the file through the ingest as it arrives. Without JavaScript the browser gets the
+  // result page (or the form again with the reasons); the page's script asks for JSON.
+  routes.post('/snapshots', SNAPSHOT_ROLES, async (req, res) => {
+    if (!req.is('multipart/form-data')) {
+      throw new UnsupportedMediaTypeError('Send the snapshot file with the upload form on the Snapshots page (a multipart/form-data upload).');
+    }
+    const wantsJson = req.accepts(['html', 'json']) === 'json';
+    closeAfterResponse(req, res);
+    assertContentLengthWithin(req, config.uploadMaxBytes, true);
+    let file;
+    try {
+      file = await receiveFile(req, 'file');
+    } catch (err) {
+      throw new BadRequestError(`The upload could not be read: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (file === null) {
+      const message = 'Choose the snapshot file to upload (CSV, or CSV compressed with gzip).';
+      if (wantsJson) throw new ValidationError(message, [{ field: 'file', message }]);
+      return listPage(req, res, { uploadError: message, errorField: 'file' }, 422);
+    }
+    const outcome = await ingestSnapshot(deps, {
+      source: 'web',
+      fileName: file.fileName,
+      asOf: file.fields.asOf,
+      actor: actorOf(req.principal!),
+      origin: { requestId: requestIdOf(req), ip: req.ip ?? null },
+      bytes: { kind: 'stream', chunks: file.stream },
+      maxBytes: config.uploadMaxBytes,
+      drainOnRefusal: true,
+    });
+    const location = outcome.snapshotId === null ? null : `/snapshots/${outcome.snapshotId}?import=${outcome.importId}`;
+    if (wantsJson) {
+      res.status(statusOf(outcome)).json({ importId: outcome.importId, ...outcomeJson(outcome), location });
+      return;
+    }
+    if (location !== null) {
+      res.redirect(303, location);
+      return;
+    }
+    await listPage(
+      req,
+      res,
+      {
+        uploadError: `${file.fileName} was not imported. Nothing of it was stored.`,
+        refusal: outcome.errors.slice(0, REFUSAL_REASONS_SHOWN),
+        refusalMore: Math.max(0, outcome.errors.length - REFUSAL_REASONS_SHOWN),
+        asOf: file.fields.asOf ?? '',
+      },
+      422,
+    );
+  });
+
+  // Polled by the upload page's script while its upload runs: the attempt's rows and bytes so far.
+  routes.get('/snapshots/import-progress', SNAPSHOT_ROLES, async (req, res) => {
+    const fileName = typeof req.query.file === 'string' ? req.query.file : '';
+    const after = Number(req.query.after);
+    const found =
+      fileName === '' || !Number.isSafeInteger(after)
+        ? undefined
+        : await findLatestImportOf(knex, { uploadedBy: actorOf(req.principal!).name, fileName, afterId: after });
+    res.set('Cache-Control', 'no-store');
+    if (!found) {
+      res.json({ status: 'waiting' });
+      return;
+    }
+    res.json({ importId: found.id, status: found.status, rows: found.rows ?? 0, bytes: found.bytes_read ?? 0, snapshotId: found.snapshot_id });
+  });
+
+  routes.get('/snapshots/:id', SNAPSHOT_ROLES, async (req, res) => {
+    const snapshot = await snapshotParam(req);
+    const pageNumber = Math.max(1, Math.floor(Number(req.query.page)) || 1);
+    const pageCount = Math.max(1, Math.ceil(snapshot.rejected / REJECTIONS_PER_PAGE));
+    const current = Math.min(pageNumber, pageCount);
+    const [counts, rejections, supersedes, importRow] = await Promise.all([
+      listCounts(knex, snapshot.id),
+      listRejections(knex, snapshot.id, { offset: (current - 1) * REJECTIONS_PER_PAGE, limit: REJECTIONS_PER_PAGE }),
+      knex('snapshots').where({ superseded_by: snapshot.id }).select('id', 'file_name') as Promise<Array<{ id: number; file_name: string }>>,
+      importParam(req),
+    ]);
+    const { users, total } = countsByUser(counts);
+    pages.page(req, res, 'snapshot', {
+      title: `Snapshot as of ${snapshot.as_of}`,
+      snapshot: summaryOf(snapshot),
+      sizeText: formatBytes(snapshot.byte_size),
+      users,
+      total,
+      supersedes,
+      rejections,
+      pagination: {
+        current,
+        count: pageCount,
+        many: pageCount > 1,
+        previous: current > 1 ? current - 1 : null,
+        next: current < pageCount ? current + 1 : null,
+        first: (current - 1) * REJECTIONS_PER_PAGE + 1,
+        last: (current - 1) * REJECTIONS_PER_PAGE + rejections.length,
+      },
+      outcome: importRow !== undefined && importRow.snapshot_id === snapshot.id ? importRow.status : null,
+      canExport: req.principal?.role === 'secas',
+      styles: ['snapshots.css'],
+    });
+  });
+
+  routes.get('/snapshots/:id/outstanding.csv', allow('secas'), async (req, res) => {
+    const snapshot = await snapshotParam(req);
+    const raw = typeof req.query.user === 'string' ? req.query.user : '';
+    const userId = normaliseEui64(raw);
+    if (userId === null) {
+      const message = `"${raw}" is not a User ID (an EUI-64: 16 hex digits, bare or as 8 pairs joined by "-" or ":").`;
+      throw new ValidationError(message, [{ field: 'user', message }]);
+    }
+    const counted = (await listCounts(knex, snapshot.id)).some((c) => c.user_id === userId);
+    if (!counted) throw new NotFoundError(`User ${userId} has no devices in snapshot ${snapshot.id} (as of ${snapshot.as_of}).`);
+    res.type('text/csv; charset=utf-8');
+    res.attachment(`outstanding-${userId}-${snapshot.as_of}-snapshot-${snapshot.id}.csv`);
+    res.set('Cache-Control', 'no-store');
+    await writeOutstandingCsv(deps, snapshot, userId, res);
+  });
+
+  registerSnapshotApi(routes, ctx);
+
+  async function snapshotParam(req: Request): Promise<SnapshotRow> {
+    const id = Number(req.params.id);
+    const snapshot = Number.isSafeInteger(id) && id > 0 ? await findSnapshot(knex, id) : undefined;
+    if (!snapshot) throw new NotFoundError('There is no snapshot with this number. Start again from the Snapshots page.');
+    return snapshot;
+  }
+
+  async function importParam(req: Request): Promise<ImportRow | undefined> {
+    const id = Number(req.query.import);
+    return Number.isSafeInteger(id) && id > 0 ? findImport(knex, id) : undefined;
+  }
+}
+
+export function statusOf(outcome: IngestOutcome): number {
+  if (outcome.status === 'imported') return 201;
+  if (outcome.status === 'duplicate') return 200;
+  return 422;
 }

@@ -20,15 +20,17 @@
 // Line ends: LF, CRLF, and a lone CR all end a physical line (inside quotes they are data but still
 // count as lines, so line numbers match what an editor shows). Outside quotes a lone CR ends the row.
 //
-// Splitting across two threads (not built): cut the input at a byte offset and let the second
-// worker start at the first line break after the cut, *assuming* it is outside quotes, numbering
+// Splitting across two threads (built: split-scan.ts, with endPart() and absorb() below): cut the
+// input at a byte offset and let the second worker start at the first line break after the cut,
+// *assuming* it is outside quotes, numbering
 // lines from zero and keeping its own counts and duplicate log. When the first worker reaches the
 // cut it knows the true quote state; if that was "outside quotes" and the second worker's first row
 // starts where the first worker's last row ended, the speculation held (always, for a file without
 // quoted newlines) and the results merge: counts add up, the second worker's line numbers shift by
 // the first's line count, and its duplicate log appends to the first's partition by partition (so
-// each id's first occurrence stays first); the 256 partitions then settle on both threads at once.
-// If the speculation failed, the second half is rescanned from the true state.
+// each id's first occurrence stays first); the 256 partitions then settle (on the first thread:
+// about 0.1 s at 10 M rows, so sharing them out has not been worth it yet). If the speculation
+// failed, the second half is rescanned from the true state.
 import { formatEui64, matchEui64At, parseEui64Bytes } from './eui64.ts';
 import {
   classifyDeviceStatus,
@@ -55,7 +57,7 @@ import {
   SLOT_RESPONSIBLE_USER_ID,
 } from './header.ts';
 import { MAX_FIELD_BYTES, rowProblems } from './row-problems.ts';
-import { DuplicateFinder } from './duplicate-finder.ts';
+import { DuplicateFinder, type DuplicateLogState } from './duplicate-finder.ts';
 import {
   CATEGORY_NONE,
   CountsTable,
@@ -64,7 +66,7 @@ import {
   MAP_STATE_VALID,
   meterCategory,
 } from './user-counts.ts';
-import type { UserCounts } from './user-counts.ts';
+import type { CountsTableState, UserCounts } from './user-counts.ts';
 
 export interface ScannerOptions {
   /** SPEC §3.3 implementation date, `YYYY-MM-DD`. */
@@ -73,6 +75,32 @@ export interface ScannerOptions {
   mapRegister?: ReadonlySet<string> | undefined;
   /** Rejected rows kept with their reasons (all are counted). Default 10 000. */
   maxRejectedKept?: number | undefined;
+  /**
+   * When given, every rejected row goes here instead of being kept (maxRejectedKept is then
+   * ignored): so a caller that must keep them all can keep them outside the heap. Rows rejected
+   * for a field come in file order as they are scanned; duplicates come from end(), in no order.
+   */
+  onRejection?: ((line: number, reason: string) => void) | undefined;
+  /**
+   * Reports the rows one User has outstanding (in scope, pre-notified before the implementation
+   * date, MAP ID not valid) as they are scanned, for tracing a count back to devices. A row here
+   * may still turn out to repeat an earlier device_id (known only at the end): the caller drops
+   * the lines the snapshot rejected.
+   */
+  outstandingOf?: { userId: string; onDevice: (device: OutstandingDevice) => void } | undefined;
+}
+
+/** One device counted in a User's `outstanding` (SPEC §3.2), as the file spells it. */
+export interface OutstandingDevice {
+  line: number;
+  /** Normalised. */
+  deviceId: string;
+  fuel: 'ESME' | 'GSME';
+  /** As in the file, surrounding spaces removed. */
+  deviceStatus: string;
+  /** As in the file, surrounding spaces removed; empty when not populated. */
+  mapId: string;
+  prenotifiedDate: string;
 }
 
 export interface Rejection {
@@ -92,7 +120,7 @@ export interface ScanResult {
   rows: number;
   accepted: number;
   rejected: number;
-  /** The first maxRejectedKept rejected rows, in file order. */
+  /** The first maxRejectedKept rejected rows, in file order (none when onRejection is given). */
   rejections: Rejection[];
   /** Per normalised User ID, for every User on an accepted row, in ID order. */
   counts: Record<string, UserCounts>;
@@ -102,6 +130,23 @@ export interface ScanResult {
   bytes: number;
   /** Distinct valid device IDs seen (on accepted rows or rows rejected for another field). */
   devices: number;
+}
+
+/**
+ * What a scanner of a later part of a file (fed the header, then that part) found, for the scanner
+ * of the part before it to take in: see "Splitting across two threads" above.
+ */
+export interface ScanPart {
+  rows: number;
+  rejected: number;
+  /** The part's own line numbers: where its first data row starts, and the line after its last byte. */
+  firstLine: number;
+  endLine: number;
+  /** Bytes after the header (pushed on its own). */
+  bytes: number;
+  fatal: ScanFatal | null;
+  users: CountsTableState;
+  devices: DuplicateLogState;
 }
 
 export interface Scanner {
@@ -116,7 +161,24 @@ export interface Scanner {
   readonly bytes: number;
   /** Data rows so far. */
   readonly rows: number;
+  /** The physical line the next byte is on (1-based). */
+  readonly line: number;
   readonly fatal: ScanFatal | null;
+  /** The header is read and the bytes so far end exactly where a row starts (not inside quotes). */
+  readonly atRowStart: boolean;
+  /**
+   * For a scanner fed the header and then a later part of the file: finishes that part (a last
+   * row without a line end counts) and hands it over, instead of end(). Duplicates are not looked
+   * for here; the scanner that absorbs the part finds them across the whole file.
+   */
+  endPart(): ScanPart;
+  /**
+   * Takes in a part that starts exactly where this scanner's bytes end (atRowStart must hold, and
+   * the part must have no fatal problem): its rows, counts and duplicate log, lines renumbered.
+   * Rejected rows the part handed to its onRejection are the caller's to renumber
+   * (by this.line − part.firstLine, read before absorbing).
+   */
+  absorb(part: ScanPart): void;
 }
 
 const LF = 10;
@@ -150,6 +212,11 @@ class SnapshotScanner implements Scanner {
   private readonly implementationDate: number;
   private readonly mapRegister: Set<number> | null;
   private readonly maxKept: number;
+  private readonly sink: ((line: number, reason: string) => void) | null;
+  /** outstandingOf's User as int32 halves, and where its rows go. */
+  private readonly watchHi: number = 0;
+  private readonly watchLo: number = 0;
+  private readonly watch: ((device: OutstandingDevice) => void) | null = null;
   private readonly devices = new DuplicateFinder();
   private readonly counts = new CountsTable();
   private kept: Rejection[] = [];
@@ -160,14 +227,19 @@ class SnapshotScanner implements Scanner {
   private bytesIn = 0;
   private failure: ScanFatal | null = null;
   private result: ScanResult | null = null;
+  private handedOver = false;
 
   /** The physical line of the next byte. */
-  private line = 1;
+  private lineNo = 1;
   /** The first bytes, held until it is known whether they are a BOM; null once decided. */
   private bomBytes: Buffer | null = Buffer.alloc(0);
 
   private headerDone = false;
   private headerLine = 0;
+  /** The line after the header: where data rows can start. */
+  private dataStartLine = 0;
+  /** Bytes pushed up to the chunk that completed the header (exactly the header's, when it came alone). */
+  private headerBytes = 0;
   private headerNames: string[] = [];
   private columnCount = 0;
   private slotOf: Int8Array = new Int8Array(0);
@@ -207,7 +279,18 @@ class SnapshotScanner implements Scanner {
       const keys = [...options.mapRegister].map(mapIdKeyOf).filter((key) => key > 0);
       this.mapRegister = new Set(keys);
     }
-    this.maxKept = options.maxRejectedKept ?? DEFAULT_MAX_REJECTED_KEPT;
+    this.sink = options.onRejection ?? null;
+    this.maxKept = this.sink !== null ? 0 : (options.maxRejectedKept ?? DEFAULT_MAX_REJECTED_KEPT);
+    if (options.outstandingOf !== undefined) {
+      const text = Buffer.from(options.outstandingOf.userId, 'utf8');
+      const halves = new Int32Array(2);
+      if (!parseEui64Bytes(text, 0, text.length, halves, 0)) {
+        throw new RangeError(`outstandingOf.userId "${options.outstandingOf.userId}" is not an EUI-64`);
+      }
+      this.watchHi = halves[0]!;
+      this.watchLo = halves[1]!;
+      this.watch = options.outstandingOf.onDevice;
+    }
   }
 
   get bytes(): number {
@@ -218,12 +301,20 @@ class SnapshotScanner implements Scanner {
     return this.dataRows;
   }
 
+  get line(): number {
+    return this.lineNo;
+  }
+
   get fatal(): ScanFatal | null {
     return this.failure;
   }
 
+  get atRowStart(): boolean {
+    return this.failure === null && this.headerDone && !this.inRow && this.bomBytes === null && !this.skipLF;
+  }
+
   push(chunk: Uint8Array): boolean {
-    if (this.result !== null) throw new Error('push() after end()');
+    if (this.result !== null || this.handedOver) throw new Error('push() after end() or endPart()');
     this.bytesIn += chunk.byteLength;
     if (this.failure !== null) return false;
     let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -242,24 +333,7 @@ class SnapshotScanner implements Scanner {
 
   end(): ScanResult {
     if (this.result !== null) return this.result;
-    if (this.bomBytes !== null) {
-      // Fewer than three bytes in all: too short to be a BOM.
-      const held = this.bomBytes;
-      this.bomBytes = null;
-      this.scan(held);
-    }
-    if (this.failure === null && this.inRow) {
-      if (this.state === QUOTED) {
-        this.fail(
-          this.quoteLine,
-          `line ${this.quoteLine}: broken quoting: the quoted field opened on this line is never closed ` +
-            '(the file ends inside it)',
-        );
-      } else {
-        this.endField();
-        this.endRow();
-      }
-    }
+    this.finishLastRow();
     if (this.failure === null) this.settleDuplicates();
     if (this.failure === null && !this.headerDone) {
       this.fail(1, `line 1: no header: the file is empty (it must start with a header naming ${REQUIRED_COLUMNS.join(', ')})`);
@@ -278,6 +352,58 @@ class SnapshotScanner implements Scanner {
       devices: this.devices.size - this.repeatedIds,
     };
     return this.result;
+  }
+
+  endPart(): ScanPart {
+    if (this.result !== null || this.handedOver) throw new Error('endPart() after end() or endPart()');
+    this.finishLastRow();
+    this.handedOver = true;
+    return {
+      rows: this.dataRows,
+      rejected: this.rejectedRows,
+      firstLine: this.dataStartLine,
+      endLine: this.lineNo,
+      bytes: this.bytesIn - this.headerBytes,
+      fatal: this.failure ?? (this.headerDone ? null : { line: 1, message: 'line 1: no header in the part' }),
+      users: this.counts.exportState(),
+      devices: this.devices.exportState(),
+    };
+  }
+
+  absorb(part: ScanPart): void {
+    if (!this.atRowStart) throw new Error('absorb() needs the bytes so far to end where a row starts');
+    if (part.fatal !== null) throw new Error('a part refused for a problem cannot be absorbed');
+    const offset = this.lineNo - part.firstLine;
+    const users = this.counts.absorb(part.users);
+    this.devices.appendState(part.devices, offset, (code) =>
+      code === REJECTED_CODE ? code : users[Math.floor(code / CATEGORY_CODES)]! * CATEGORY_CODES + (code % CATEGORY_CODES),
+    );
+    this.dataRows += part.rows;
+    this.rejectedRows += part.rejected;
+    this.bytesIn += part.bytes;
+    this.lineNo = part.endLine + offset;
+  }
+
+  /** At the end of the bytes: a BOM-sized start, and a last row without a line end. */
+  private finishLastRow(): void {
+    if (this.bomBytes !== null) {
+      // Fewer than three bytes in all: too short to be a BOM.
+      const held = this.bomBytes;
+      this.bomBytes = null;
+      this.scan(held);
+    }
+    if (this.failure === null && this.inRow) {
+      if (this.state === QUOTED) {
+        this.fail(
+          this.quoteLine,
+          `line ${this.quoteLine}: broken quoting: the quoted field opened on this line is never closed ` +
+            '(the file ends inside it)',
+        );
+      } else {
+        this.endField();
+        this.endRow();
+      }
+    }
   }
 
   private scan(buf: Buffer): void {
@@ -312,7 +438,7 @@ class SnapshotScanner implements Scanner {
       let c = buf[pos]!;
       if (c === LF || c === CR) {
         // A blank line: counted as a line, not a row.
-        this.line++;
+        this.lineNo++;
         pos++;
         if (c === CR) {
           if (pos === len) this.skipLF = true;
@@ -361,7 +487,7 @@ class SnapshotScanner implements Scanner {
         p = delimiter + 1;
         if (c !== COMMA) break;
       }
-      const rowLine = this.line++;
+      const rowLine = this.lineNo++;
       if (c === CR) {
         if (p === len) this.skipLF = true;
         else if (buf[p] === LF) p++;
@@ -406,10 +532,10 @@ class SnapshotScanner implements Scanner {
           continue;
         }
         if (c === LF) {
-          if (!this.prevCR) this.line++;
+          if (!this.prevCR) this.lineNo++;
           this.prevCR = false;
         } else if (c === CR) {
-          this.line++;
+          this.lineNo++;
           this.prevCR = true;
         } else {
           this.prevCR = false;
@@ -427,8 +553,8 @@ class SnapshotScanner implements Scanner {
         }
         if (c !== COMMA && c !== LF && c !== CR) {
           this.fail(
-            this.line,
-            `line ${this.line}: broken quoting: text after the closing quote of ${this.fieldName()}` +
+            this.lineNo,
+            `line ${this.lineNo}: broken quoting: text after the closing quote of ${this.fieldName()}` +
               `${this.inRowStartingAt()} (a quote inside a quoted field must be doubled: "")`,
           );
           return len;
@@ -438,13 +564,13 @@ class SnapshotScanner implements Scanner {
         if (c === QUOTE) {
           pos++;
           state = QUOTED;
-          this.quoteLine = this.line;
+          this.quoteLine = this.lineNo;
           this.prevCR = false;
           continue;
         }
         if (this.field === 0 && (c === LF || c === CR)) {
           // A blank line: counted as a line, not a row.
-          this.line++;
+          this.lineNo++;
           pos++;
           if (c === CR) {
             if (pos === len) this.skipLF = true;
@@ -463,7 +589,7 @@ class SnapshotScanner implements Scanner {
         continue;
       }
       if (c === LF || c === CR) {
-        this.line++;
+        this.lineNo++;
         if (c === CR) {
           if (pos === len) this.skipLF = true;
           else if (buf[pos] === LF) pos++;
@@ -475,8 +601,8 @@ class SnapshotScanner implements Scanner {
       }
       if (c === QUOTE) {
         this.fail(
-          this.line,
-          `line ${this.line}: broken quoting: a quote inside the unquoted ${this.fieldName()}` +
+          this.lineNo,
+          `line ${this.lineNo}: broken quoting: a quote inside the unquoted ${this.fieldName()}` +
             `${this.inRowStartingAt()} (a field holding quotes must be quoted, its quotes doubled)`,
         );
         return len;
@@ -492,7 +618,7 @@ class SnapshotScanner implements Scanner {
     this.state = FIELD_START;
     this.field = 0;
     this.fieldLen = 0;
-    this.rowLine = this.line;
+    this.rowLine = this.lineNo;
     this.prevCR = false;
     if (this.headerDone) {
       this.target = this.columnCount > 0 ? this.slotOf[0]! : TARGET_NONE;
@@ -555,6 +681,8 @@ class SnapshotScanner implements Scanner {
     }
     this.headerDone = true;
     this.headerLine = this.rowLine;
+    this.dataStartLine = this.lineNo;
+    this.headerBytes = this.bytesIn;
     this.headerNames = names;
     this.columnCount = match.layout.columnCount;
     this.slotOf = match.layout.slots;
@@ -569,10 +697,14 @@ class SnapshotScanner implements Scanner {
 
   private rejectFieldCount(fieldCount: number, rowLine: number): void {
     this.rejectedRows++;
-    if (this.kept.length < this.maxKept) {
-      const reason = `the row has ${fieldCount} field${fieldCount === 1 ? '' : 's'}, the header ${this.columnCount}`;
-      this.kept.push({ line: rowLine, reason });
+    if (this.sink !== null || this.kept.length < this.maxKept) {
+      this.keepRejection(rowLine, `the row has ${fieldCount} field${fieldCount === 1 ? '' : 's'}, the header ${this.columnCount}`);
     }
+  }
+
+  private keepRejection(line: number, reason: string): void {
+    if (this.sink !== null) this.sink(line, reason);
+    else this.kept.push({ line, reason });
   }
 
   /** Applies every field rule to a row with the right number of fields, at starts/ends of buf. */
@@ -618,9 +750,24 @@ class SnapshotScanner implements Scanner {
       category = meterCategory(type - DEVICE_TYPE_ESME, date < this.implementationDate, mapState);
     }
     const ids = this.ids;
+    if (this.watch !== null && ids[2] === this.watchHi && ids[3] === this.watchLo && isOutstanding(category)) {
+      this.reportOutstanding(buf, rowLine, type, date);
+    }
     const user = this.counts.user(ids[2]!, ids[3]!);
     this.counts.add(user, category);
     this.devices.add(ids[0]!, ids[1]!, rowLine, user * CATEGORY_CODES + category);
+  }
+
+  private reportOutstanding(buf: Buffer, rowLine: number, type: number, date: number): void {
+    const text = (slot: number): string => buf.toString('utf8', this.starts[slot], this.ends[slot]).replace(/^ +| +$/g, '');
+    this.watch!({
+      line: rowLine,
+      deviceId: formatEui64(this.ids[0]!, this.ids[1]!),
+      fuel: type === DEVICE_TYPE_ESME ? 'ESME' : 'GSME',
+      deviceStatus: text(SLOT_DEVICE_STATUS),
+      mapId: text(SLOT_MAP_ID),
+      prenotifiedDate: formatDateNumber(date),
+    });
   }
 
   /** Finds the duplicate device_ids: each later row is rejected and its count taken back. */
@@ -633,6 +780,10 @@ class SnapshotScanner implements Scanner {
       if (code === REJECTED_CODE) return;
       this.counts.remove(Math.floor(code / CATEGORY_CODES), code % CATEGORY_CODES);
       this.rejectedRows++;
+      if (this.sink !== null) {
+        this.sink(line, duplicateReason(hi, lo, firstLine));
+        return;
+      }
       found.push({ line, hi, lo, firstLine });
       // Only the first rows (by line) are kept: trim now and then, so a file of duplicates stays small.
       if (found.length >= 2 * keep + 1024) trimByLine(found, keep);
@@ -655,8 +806,8 @@ class SnapshotScanner implements Scanner {
     if (end - start <= MAX_FIELD_BYTES && parseEui64Bytes(buf, start, end, ids, 0)) {
       this.devices.add(ids[0]!, ids[1]!, rowLine, REJECTED_CODE);
     }
-    if (this.kept.length < this.maxKept) {
-      this.kept.push({ line: rowLine, reason: rowProblems(buf, this.starts, this.ends).join('; ') });
+    if (this.sink !== null || this.kept.length < this.maxKept) {
+      this.keepRejection(rowLine, rowProblems(buf, this.starts, this.ends).join('; '));
     }
   }
 
@@ -671,7 +822,7 @@ class SnapshotScanner implements Scanner {
   }
 
   private inRowStartingAt(): string {
-    return this.rowLine === this.line ? '' : ` in the row starting on line ${this.rowLine}`;
+    return this.rowLine === this.lineNo ? '' : ` in the row starting on line ${this.rowLine}`;
   }
 }
 
@@ -706,6 +857,23 @@ function closingQuote(buf: Buffer, pos: number, len: number): number {
     }
   }
   return -1;
+}
+
+/** A category counted in `outstanding`: in scope, pre-notified before implementation, MAP ID not valid. */
+function isOutstanding(category: number): boolean {
+  if (category === CATEGORY_NONE) return false;
+  for (const fuel of [0, 1]) {
+    if (category === meterCategory(fuel, true, MAP_STATE_ABSENT) || category === meterCategory(fuel, true, MAP_STATE_INVALID)) return true;
+  }
+  return false;
+}
+
+/** YYYYMMDD as 'YYYY-MM-DD'. */
+function formatDateNumber(date: number): string {
+  const year = Math.floor(date / 10000);
+  const month = Math.floor(date / 100) % 100;
+  const day = date % 100;
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 function startsWithBom(buf: Buffer): boolean {

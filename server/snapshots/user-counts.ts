@@ -3,19 +3,10 @@
 import { formatEui64 } from './eui64.ts';
 import { U64Table } from './u64-table.ts';
 
-export interface FuelCounts {
-  inScope: number;
-  completed: number;
-  invalid: number;
-  /** inScope − completed; derived, included for the reader's convenience. */
-  outstanding: number;
-  newMissing: number;
-}
+// The scanner's result has the progress engine's shape, so counts flow into it unchanged.
+import type { FuelCounts, UserCounts } from '../progress/types.ts';
 
-export interface UserCounts {
-  esme: FuelCounts;
-  gsme: FuelCounts;
-}
+export type { FuelCounts, UserCounts };
 
 export const FUEL_ESME = 0;
 export const FUEL_GSME = 1;
@@ -57,6 +48,15 @@ for (const fuel of [FUEL_ESME, FUEL_GSME]) {
     // Since implementation every pre-notification must carry a valid MAP ID.
     if (mapState !== MAP_STATE_VALID) FIRST_COUNTER[meterCategory(fuel, false, mapState)] = fuel * 4 + NEW_MISSING;
   }
+}
+
+/** A counts table as plain arrays, to hand from one thread to another. */
+export interface CountsTableState {
+  users: number;
+  /** Per User, its ID as two int32 halves. */
+  ids: Int32Array;
+  counters: Float64Array;
+  accepted: Float64Array;
 }
 
 export class CountsTable {
@@ -101,6 +101,29 @@ export class CountsTable {
     this.ids[2 * user] = hi;
     this.ids[2 * user + 1] = lo;
     return user;
+  }
+
+  exportState(): CountsTableState {
+    const users = this.users;
+    return {
+      users,
+      ids: this.ids.slice(0, 2 * users),
+      counters: this.counters.slice(0, PER_USER * users),
+      accepted: this.accepted.slice(0, users),
+    };
+  }
+
+  /** Adds another table's counts; returns, for each of its Users, that User's index here. */
+  absorb(state: CountsTableState): Int32Array {
+    const remap = new Int32Array(state.users);
+    for (let other = 0; other < state.users; other++) {
+      // user() may grow the arrays, so they are read after it.
+      const user = this.user(state.ids[2 * other]!, state.ids[2 * other + 1]!);
+      remap[other] = user;
+      for (let k = 0; k < PER_USER; k++) this.counters[user * PER_USER + k]! += state.counters[other * PER_USER + k]!;
+      this.accepted[user]! += state.accepted[other]!;
+    }
+    return remap;
   }
 
   /** Counts one accepted row of the User: CATEGORY_NONE or a meterCategory(). */

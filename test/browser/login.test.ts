@@ -58,7 +58,7 @@ for (const kind of databaseKinds) {
       assert.match(await page.$eval('.data-table', (el) => el.textContent ?? ''), /login/);
 
       await Promise.all([page.waitForNavigation(), page.click('nav.main-nav a[href="/"]')]);
-      assert.equal(await page.$eval('h1', (h) => h.textContent), 'Overview');
+      assert.equal(await page.$eval('h1', (h) => h.textContent), 'Programme overview');
       await page.screenshot({ path: path.join(ARTIFACTS, `overview-${kind.name}.png`), fullPage: true });
 
       await Promise.all([page.waitForNavigation(), page.click('.account button')]);

@@ -73,4 +73,34 @@ describe('the monthly report as PDF', () => {
 
     execFileSync('pdftoppm', ['-r', '60', '-png', file, path.join(ARTIFACTS, 'report-scenario')]);
   });
+
+  it('gives a RED User its own section with its reason and chart, in embedded installed fonts', async () => {
+    // July 2018: positions at 16 Jul; Beta has not moved since 2 Jul with a deadline set → RED "no progress".
+    const current = positions('2018-07-31', {});
+    const model = buildReportModel({
+      month: '2018-07', version: 1, generatedAt: '2018-08-07 06:00:00.000', classification: 'RED', implementationDate: '2018-06-28', rateWindow: 10, mapRegisterUsed: true,
+      snapshot: { id: current.snapshotId, asOf: current.asOf, fileName: 'smi-20180716.csv', sha256: 'cd'.repeat(32), rows: 12_550, accepted: 12_550, rejected: 0, rejections: [] },
+      current,
+      previous: computeProgress(inputsAsOf('2018-06-30')),
+    });
+    assert.deepEqual(model.attention.map((u) => [u.name, u.rag, u.reason]), [['Beta Gas & Power', 'RED', 'no progress']]);
+    const { pdf, pages } = await renderPdf(browser, renderReportHtml(createViewRenderer(), model), pageTemplates(model));
+    const file = path.join(ARTIFACTS, 'report-red.pdf');
+    writeFileSync(file, pdf);
+    const pageTexts = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).split('\f');
+    const redPage = pageTexts.findIndex((p) => /3\. Users at RED or AMBER/.test(p)) + 1;
+    assert.ok(redPage > 0);
+    assert.match(pageTexts[redPage - 1]!, /Beta Gas & Power[\s\S]*RED\s+no progress/);
+    assert.match(pageTexts[0]!, /Progress report, July 2018/);
+    assert.equal(pageTexts.filter((p) => p.trim()).length, pages);
+    // Every font is one the machine has installed, embedded: nothing fell back to a substitute.
+    const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
+    assert.ok(fonts.length >= 2);
+    for (const line of fonts) {
+      assert.match(line, /^[A-Z]{6}\+(LiberationSans|LiberationSans-Bold|DejaVuSansMono|DejaVuSansMono-Bold|DejaVuSans|DejaVuSans-Bold)\s/, line);
+      assert.match(line, /\byes\s+yes\s+(yes|no)\s+\d+/, `embedded: ${line}`);
+    }
+    execFileSync('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '1', file, path.join(ARTIFACTS, 'report-red-cover')]);
+    execFileSync('pdftoppm', ['-r', '60', '-png', '-f', String(redPage), '-l', String(redPage), file, path.join(ARTIFACTS, 'report-red-section')]);
+  });
 });

@@ -20,7 +20,7 @@ export class TestClient {
 
   async request(method: string, path: string, init: { body?: string | URLSearchParams; headers?: Record<string, string> } = {}): Promise<Response> {
     const headers: Record<string, string> = { ...init.headers };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (this.cookies.size) headers.cookie = this.cookieHeader();
     const res = await fetch(new URL(path, this.baseUrl), { method, body: init.body, headers, redirect: 'manual' });
     for (const cookie of res.headers.getSetCookie()) {
       const [pair] = cookie.split(';');
@@ -53,6 +53,11 @@ export class TestClient {
   async login(email: string, password: string): Promise<Response> {
     const token = await this.csrfToken('/login');
     return this.postForm('/login', { _csrf: token, email, password, next: '/' });
+  }
+
+  /** The Cookie header this client sends, for a raw fetch (e.g. of a binary download). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
   hasCookie(name: string): boolean {

@@ -4,17 +4,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
-import { startServer, type RunningServer } from '../../server/main.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../server/main.ts';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
   stop(): Promise<void>;
 }
 
-export async function startTestServer(databaseUrl: string, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(databaseUrl: string, env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bfm-data-'));
   const config = parseConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const running = await startServer({ ...config, sessionSecret: 'test-secret-'.padEnd(48, 'x') }, createLogger('silent'));
+  const running = await startServer({ ...config, sessionSecret: 'test-secret-'.padEnd(48, 'x') }, createLogger('silent'), options);
   return {
     ...running,
     dataDir,

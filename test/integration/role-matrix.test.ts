@@ -7,6 +7,7 @@ import { addAccount } from '../../server/auth/accounts.ts';
 import { ROLES, type Role } from '../../server/auth/roles.ts';
 import { parseConfig } from '../../server/config.ts';
 import { PROGRAMME } from './matrix/programme.ts';
+import { REPORTS } from './matrix/reports.ts';
 import { SNAPSHOTS } from './matrix/snapshots.ts';
 import { ALL, SECAS_ONLY, type MatrixRow, type Who } from './matrix/types.ts';
 import { createApiToken } from '../../server/auth/tokens.ts';
@@ -25,7 +26,6 @@ const FRAME_ROWS: MatrixRow[] = [
   { method: 'POST', route: '/logout', expect: { anonymous: 'login', secas: 303, panel: 303, dcc: 303 } },
   { method: 'GET', route: '/', expect: ALL },
   { method: 'GET', route: '/snapshots', expect: { anonymous: 'login', secas: 200, panel: 403, dcc: 200 } },
-  { method: 'GET', route: '/reports', expect: { anonymous: 'login', secas: 200, panel: 200, dcc: 403 } },
   { method: 'GET', route: '/deadline', expect: { anonymous: 'login', secas: 200, panel: 200, dcc: 403 } },
   { method: 'GET', route: '/users', expect: { anonymous: 'login', secas: 200, panel: 403, dcc: 200 } },
   { method: 'GET', route: '/settings', expect: SECAS_ONLY },
@@ -35,7 +35,7 @@ const FRAME_ROWS: MatrixRow[] = [
   { method: 'GET', route: '/api/v1/me', expect: { anonymous: 401, secas: 200, panel: 200, dcc: 200 } },
 ];
 
-const AREAS = [SNAPSHOTS, PROGRAMME];
+const AREAS = [SNAPSHOTS, PROGRAMME, REPORTS];
 const MATRIX: MatrixRow[] = [...FRAME_ROWS, ...AREAS.flatMap((a) => a.rows)];
 
 const PASSWORD = 'matrix password 123';
@@ -60,9 +60,9 @@ for (const kind of databaseKinds) {
       await t?.drop();
     });
 
-    it('has a row for every route the app registers, and a route for every row', () => {
+    it('has a row for every route the app registers, and a route for every row', async () => {
       const built = buildApp({ config: { ...parseConfig({ DATABASE_URL: t.url }), sessionSecret: 'x'.repeat(40) }, db: t.db, logger: createLogger('silent') });
-      built.close();
+      await built.close();
       const registered = built.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort();
       const inMatrix = MATRIX.map((r) => `${r.method} ${r.route}`).sort();
       assert.deepEqual(registered, inMatrix);
@@ -81,17 +81,23 @@ for (const kind of databaseKinds) {
           } else if (who !== 'anonymous') {
             assert.equal((await client.login(`${who}@example.org`, PASSWORD)).status, 303);
           }
+          // API calls carry only the bearer token (no body); form posts carry the session's CSRF token.
           const res =
             row.method === 'GET'
               ? await client.get(path, headers)
-              : await client.postForm(path, { _csrf: await client.csrfToken(who === 'anonymous' ? '/login' : '/') });
+              : path.startsWith('/api/')
+                ? await client.request('POST', path, { headers })
+                : await client.postForm(path, { _csrf: await client.csrfToken(who === 'anonymous' ? '/login' : '/') });
           if (expected === 'login') {
             assert.equal(res.status, row.method === 'GET' ? 302 : 303);
             assert.match(res.location ?? '', /^\/login/);
           } else {
             assert.equal(res.status, expected, `body: ${res.text.slice(0, 300)}`);
           }
-          if (expected === 403) assert.match(res.text, /You do not have access to this page/);
+          if (expected === 403) {
+            if (path.startsWith('/api/')) assert.equal(JSON.parse(res.text).error.code, 'forbidden');
+            else assert.match(res.text, /You do not have access to this page/);
+          }
         });
       }
     }

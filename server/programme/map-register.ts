@@ -1,0 +1,67 @@
+// The MAP register (SPEC §3.3, optional): the known MAP IDs with each Meter Asset Provider's name.
+// When it holds any, a snapshot's MAP ID must be in it to count as valid (SPEC §3.1).
+import type { Knex } from 'knex';
+import { deleteMapEntry, insertMapEntry, listMapRegister, updateMapEntry, type MapEntry } from '../../db/queries/map-register.ts';
+import type { RequestOrigin } from '../audit/record.ts';
+import type { Actor } from '../auth/roles.ts';
+import { safeCsv } from '../csv/safe-csv.ts';
+import { mapIdRule, textRule } from './field-rules.ts';
+import { readImportFile, refuse, refuseIfAny, type ImportKind, type ImportSummary } from './import-file.ts';
+import { recordImport, removeKeyed, saveKeyed, type KeyedTable } from './keyed-changes.ts';
+import { readRecord } from './record-reader.ts';
+
+export { listMapRegister };
+export type { MapEntry };
+
+const MAP_RULES = { map_id: mapIdRule, name: textRule('The MAP’s name', 200) };
+
+export const MAP_REGISTER_FILE: ImportKind<typeof MAP_RULES> = {
+  layout: { required: ['map_id', 'name'] },
+  rules: MAP_RULES,
+  key: (value) => value.map_id,
+  keyColumns: 'map_id',
+};
+
+const MAP_REGISTER: KeyedTable<MapEntry> = {
+  action: 'map-register',
+  entity: 'map_id',
+  key: (entry) => entry.mapId,
+  audited: (entry) => ({ name: entry.name }),
+  list: listMapRegister,
+  insert: insertMapEntry,
+  update: updateMapEntry,
+  remove: (knex, entry) => deleteMapEntry(knex, entry.mapId),
+};
+
+/** `map_id,name`: adds or renames every MAP in the file (others stay), or nothing if any row is wrong. */
+export async function importMapRegister(knex: Knex, content: Buffer, fileName: string, actor: Actor, origin: RequestOrigin = {}): Promise<ImportSummary> {
+  const file = readImportFile(content, MAP_REGISTER_FILE, fileName);
+  refuseIfAny(file.errors, file.source);
+  return knex.transaction(async (trx) => {
+    const entries = file.rows.map(({ value }) => ({ mapId: value.map_id, name: value.name }));
+    const summary = await saveKeyed(trx, MAP_REGISTER, entries, actor, origin);
+    await recordImport(trx, actor, 'map-register.import', fileName, summary, origin);
+    return summary;
+  });
+}
+
+export async function saveMapEntry(knex: Knex, form: Readonly<Record<string, unknown>>, actor: Actor, origin: RequestOrigin = {}): Promise<{ entry: MapEntry; summary: ImportSummary }> {
+  const read = readRecord(form, MAP_RULES);
+  if (!read.ok) refuse(read.errors, { kind: 'form' });
+  const entry = { mapId: read.value.map_id, name: read.value.name };
+  const summary = await knex.transaction((trx) => saveKeyed(trx, MAP_REGISTER, [entry], actor, origin));
+  return { entry, summary };
+}
+
+/** Removes a MAP ID from the register; refuses one that is not there. */
+export async function removeMapEntry(knex: Knex, form: Readonly<Record<string, unknown>>, actor: Actor, origin: RequestOrigin = {}): Promise<MapEntry> {
+  const read = readRecord(form, { map_id: mapIdRule });
+  if (!read.ok) refuse(read.errors, { kind: 'form' });
+  const removed = await removeKeyed(knex, MAP_REGISTER, read.value.map_id, actor, origin);
+  if (!removed) refuse([{ field: 'map_id', message: `${read.value.map_id} is not in the MAP register` }], { kind: 'form' });
+  return removed;
+}
+
+export async function mapRegisterCsv(knex: Knex): Promise<string> {
+  return safeCsv(['map_id', 'name'], (await listMapRegister(knex)).map((entry) => [entry.mapId, entry.name]));
+}

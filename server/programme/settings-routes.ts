@@ -1,0 +1,102 @@
+// The Settings section for SECAS (SPEC §2): programme settings, bank holidays and the MAP register,
+// each with a form, CSV import and export. Routes parse, call a service and render; nothing is
+// computed here.
+import type { Request, Response } from 'express';
+import { allow, type Routes } from '../auth/access.ts';
+import { originOf } from '../auth/routes.ts';
+import { actorOf } from '../auth/roles.ts';
+import type { RouteContext } from '../http/route-context.ts';
+import { csvImportRoute } from './csv-import-route.ts';
+import { addHoliday, holidaysByYear, holidaysCsv, importHolidays, removeHoliday } from './holidays.ts';
+import { importMapRegister, listMapRegister, mapRegisterCsv, removeMapEntry, saveMapEntry } from './map-register.ts';
+import { changeThen, formOf, PROGRAMME_STYLES, sendCsv, type ErrorsView } from './page-support.ts';
+import { CLASSIFICATIONS, loadSettings, SETTING_DEFINITIONS } from './settings.ts';
+import { changeSettings, importSettings, settingsCsv } from './settings-file.ts';
+
+const SECAS = allow('secas');
+
+type Extra = Record<string, unknown> & { errors?: Record<string, ErrorsView>; values?: Record<string, Record<string, unknown>> };
+
+function registerSettingsPage(routes: Routes, ctx: RouteContext): void {
+  const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
+    const settings = await loadSettings(ctx.knex);
+    const entered = extra.values?.settings ?? {};
+    const errors = extra.errors?.settings?.byField ?? {};
+    const fields = Object.entries(SETTING_DEFINITIONS).map(([key, definition]) => {
+      const stored = settings[key as keyof typeof SETTING_DEFINITIONS];
+      const value = typeof entered[definition.name] === 'string' ? entered[definition.name] : stored === null ? '' : String(stored);
+      return {
+        name: definition.name,
+        label: definition.label,
+        help: definition.help,
+        value,
+        error: errors[definition.name],
+        options: key === 'reportClassification' ? CLASSIFICATIONS.map((option) => ({ value: option, selected: option === value })) : null,
+      };
+    });
+    ctx.pages.page(req, res, 'settings', { title: 'Programme settings', styles: PROGRAMME_STYLES, fields, timeZone: settings.timeZone, ...extra }, status);
+  };
+
+  routes.get('/settings', SECAS, (req, res) => show(req, res));
+  routes.post('/settings', SECAS, (req, res) =>
+    changeThen(req, res, { form: 'settings', then: '/settings', again: (extra, status) => show(req, res, extra, status) }, async () => {
+      const summary = await changeSettings(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+      return summary.changed === 0 ? 'Nothing was changed.' : summary.changed === 1 ? 'The setting was saved.' : 'The settings were saved.';
+    }),
+  );
+  routes.get('/settings/export.csv', SECAS, async (_req, res) => sendCsv(res, 'settings.csv', await settingsCsv(ctx.knex)));
+  csvImportRoute(routes, ctx, { path: '/settings/import', access: SECAS, then: '/settings', again: show, importer: importSettings });
+}
+
+function registerHolidayPages(routes: Routes, ctx: RouteContext): void {
+  const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
+    const years = await holidaysByYear(ctx.knex);
+    ctx.pages.page(req, res, 'holidays', { title: 'Bank holidays', styles: PROGRAMME_STYLES, years, ...extra }, status);
+  };
+
+  routes.get('/settings/holidays', SECAS, (req, res) => show(req, res));
+  routes.post('/settings/holidays', SECAS, (req, res) =>
+    changeThen(req, res, { form: 'holiday', then: '/settings/holidays', again: (extra, status) => show(req, res, extra, status) }, async () => {
+      const { holiday, summary } = await addHoliday(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+      if (summary.unchanged) return `${holiday.date} is already listed as ${holiday.name}.`;
+      return `${holiday.date} (${holiday.name}) is now a bank holiday, not a Working Day.`;
+    }),
+  );
+  routes.post('/settings/holidays/remove', SECAS, (req, res) =>
+    changeThen(req, res, { form: 'remove', then: '/settings/holidays', again: (extra, status) => show(req, res, extra, status) }, async () => {
+      const removed = await removeHoliday(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+      return `${removed.date} (${removed.name}) is a Working Day again.`;
+    }),
+  );
+  routes.get('/settings/holidays/export.csv', SECAS, async (_req, res) => sendCsv(res, 'bank-holidays.csv', await holidaysCsv(ctx.knex)));
+  csvImportRoute(routes, ctx, { path: '/settings/holidays/import', access: SECAS, then: '/settings/holidays', again: show, importer: importHolidays });
+}
+
+function registerMapRegisterPages(routes: Routes, ctx: RouteContext): void {
+  const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
+    const entries = await listMapRegister(ctx.knex);
+    ctx.pages.page(req, res, 'map-register', { title: 'MAP register', styles: PROGRAMME_STYLES, entries, ...extra }, status);
+  };
+
+  routes.get('/settings/map-register', SECAS, (req, res) => show(req, res));
+  routes.post('/settings/map-register', SECAS, (req, res) =>
+    changeThen(req, res, { form: 'map', then: '/settings/map-register', again: (extra, status) => show(req, res, extra, status) }, async () => {
+      const { entry, summary } = await saveMapEntry(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+      return summary.added ? `${entry.mapId} (${entry.name}) was added to the MAP register.` : summary.changed ? `${entry.mapId} is now named ${entry.name}.` : 'Nothing was changed.';
+    }),
+  );
+  routes.post('/settings/map-register/remove', SECAS, (req, res) =>
+    changeThen(req, res, { form: 'remove', then: '/settings/map-register', again: (extra, status) => show(req, res, extra, status) }, async () => {
+      const removed = await removeMapEntry(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+      return `${removed.mapId} (${removed.name}) was removed from the MAP register.`;
+    }),
+  );
+  routes.get('/settings/map-register/export.csv', SECAS, async (_req, res) => sendCsv(res, 'map-register.csv', await mapRegisterCsv(ctx.knex)));
+  csvImportRoute(routes, ctx, { path: '/settings/map-register/import', access: SECAS, then: '/settings/map-register', again: show, importer: importMapRegister });
+}
+
+export function registerSettingsRoutes(routes: Routes, ctx: RouteContext): void {
+  registerSettingsPage(routes, ctx);
+  registerHolidayPages(routes, ctx);
+  registerMapRegisterPages(routes, ctx);
+}

@@ -1,0 +1,110 @@
+// The Users section (SPEC §2): the register (SECAS edits, the DCC sees it), and the declarations
+// and allowances the DCC or SECAS records — each with a form, CSV import and export.
+import type { Request, Response } from 'express';
+import { allow, type Routes } from '../auth/access.ts';
+import { originOf } from '../auth/routes.ts';
+import { actorOf } from '../auth/roles.ts';
+import type { RouteContext } from '../http/route-context.ts';
+import { allowancesCsv, importAllowances, listAllowances, recordAllowance, removeAllowance } from './allowances.ts';
+import { csvImportRoute } from './csv-import-route.ts';
+import { declarationsCsv, importDeclarations, listDeclarationVersions, recordDeclaration, removeDeclaration } from './declarations.ts';
+import { changeThen, formOf, PROGRAMME_STYLES, sendCsv } from './page-support.ts';
+import { importUsers, listUsers, saveUser, usersCsv, type DccUser } from './users-register.ts';
+
+const SECAS = allow('secas');
+/** SPEC §2: the DCC records declarations received and allowances confirmed; SECAS may do everything. */
+const RECORDERS = allow('secas', 'dcc');
+
+type Extra = Record<string, unknown>;
+
+/** Each record with the name of its User, for tables that list several Users. */
+function withNames<T extends { userId: string }>(records: readonly T[], users: readonly DccUser[]): Array<T & { userName: string; registered: boolean }> {
+  const byId = new Map(users.map((user) => [user.userId, user]));
+  return records.map((record) => ({ ...record, userName: byId.get(record.userId)?.name ?? record.userId, registered: byId.get(record.userId)?.registered ?? false }));
+}
+
+function registerUsersPage(routes: Routes, ctx: RouteContext): void {
+  const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
+    const users = await listUsers(ctx.knex);
+    ctx.pages.page(
+      req,
+      res,
+      'users',
+      {
+        title: 'Users register',
+        styles: PROGRAMME_STYLES,
+        users,
+        unregistered: users.filter((user) => !user.registered),
+        canEdit: req.principal?.role === 'secas',
+        ...extra,
+      },
+      status,
+    );
+  };
+
+  routes.get('/users', RECORDERS, (req, res) => show(req, res));
+  routes.post('/users', SECAS, (req, res) =>
+    changeThen(req, res, { form: 'user', then: '/users', again: (extra, status) => show(req, res, extra, status) }, async () => {
+      const { user, summary } = await saveUser(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+      if (summary.unchanged) return `${user.userId} is already registered as ${user.name}; nothing changed.`;
+      const registered = user.registered ? '' : ' It stays flagged as unregistered until it has a name of its own.';
+      return `${user.userId} is ${summary.added ? 'added to the register' : 'updated'} as ${user.name}.${registered}`;
+    }),
+  );
+  routes.get('/users/export.csv', RECORDERS, async (_req, res) => sendCsv(res, 'users-register.csv', await usersCsv(ctx.knex)));
+  csvImportRoute(routes, ctx, { path: '/users/import', access: SECAS, then: '/users', again: show, importer: importUsers });
+}
+
+function registerDeclarationPages(routes: Routes, ctx: RouteContext): void {
+  const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
+    const users = await listUsers(ctx.knex);
+    const declarations = withNames(await listDeclarationVersions(ctx.knex), users);
+    ctx.pages.page(req, res, 'declarations', { title: 'Declarations', styles: PROGRAMME_STYLES, users, declarations, ...extra }, status);
+  };
+
+  routes.get('/users/declarations', RECORDERS, (req, res) => show(req, res));
+  routes.post('/users/declarations', RECORDERS, (req, res) =>
+    changeThen(req, res, { form: 'record', then: '/users/declarations', again: (extra, status) => show(req, res, extra, status) }, async () => {
+      const summary = await recordDeclaration(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+      return summary.unchanged ? 'That declaration is already recorded; nothing changed.' : 'The declaration is recorded.';
+    }),
+  );
+  routes.post('/users/declarations/remove', RECORDERS, (req, res) =>
+    changeThen(req, res, { form: 'remove', then: '/users/declarations', again: (extra, status) => show(req, res, extra, status) }, async () => {
+      const removed = await removeDeclaration(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+      return `The declaration of ${removed.userId} received on ${removed.receivedOn} was removed.`;
+    }),
+  );
+  routes.get('/users/declarations/export.csv', RECORDERS, async (_req, res) => sendCsv(res, 'declarations.csv', await declarationsCsv(ctx.knex)));
+  csvImportRoute(routes, ctx, { path: '/users/declarations/import', access: RECORDERS, then: '/users/declarations', again: show, importer: importDeclarations });
+}
+
+function registerAllowancePages(routes: Routes, ctx: RouteContext): void {
+  const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
+    const users = await listUsers(ctx.knex);
+    const allowances = withNames(await listAllowances(ctx.knex), users);
+    ctx.pages.page(req, res, 'allowances', { title: 'Allowances', styles: PROGRAMME_STYLES, users, allowances, ...extra }, status);
+  };
+
+  routes.get('/users/allowances', RECORDERS, (req, res) => show(req, res));
+  routes.post('/users/allowances', RECORDERS, (req, res) =>
+    changeThen(req, res, { form: 'record', then: '/users/allowances', again: (extra, status) => show(req, res, extra, status) }, async () => {
+      const summary = await recordAllowance(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+      return summary.unchanged ? 'That allowance is already recorded; nothing changed.' : 'The allowance is recorded.';
+    }),
+  );
+  routes.post('/users/allowances/remove', RECORDERS, (req, res) =>
+    changeThen(req, res, { form: 'remove', then: '/users/allowances', again: (extra, status) => show(req, res, extra, status) }, async () => {
+      const removed = await removeAllowance(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+      return `The allowance of ${removed.userId} from ${removed.effectiveFrom} was removed.`;
+    }),
+  );
+  routes.get('/users/allowances/export.csv', RECORDERS, async (_req, res) => sendCsv(res, 'allowances.csv', await allowancesCsv(ctx.knex)));
+  csvImportRoute(routes, ctx, { path: '/users/allowances/import', access: RECORDERS, then: '/users/allowances', again: show, importer: importAllowances });
+}
+
+export function registerUsersRoutes(routes: Routes, ctx: RouteContext): void {
+  registerUsersPage(routes, ctx);
+  registerDeclarationPages(routes, ctx);
+  registerAllowancePages(routes, ctx);
+}

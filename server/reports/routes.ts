@@ -1,0 +1,87 @@
+// Reports pages and API: months and versions, generate and publish (SECAS), download PDF and CSV.
+import type { Request, Response } from 'express';
+import { reportCsv, reportPdf, type ReportRow } from '../../db/queries/reports.ts';
+import { originOf } from '../auth/routes.ts';
+import { allow, type Routes } from '../auth/access.ts';
+import { actorOf } from '../auth/roles.ts';
+import { NotFoundError } from '../http/errors.ts';
+import type { RouteContext } from '../http/route-context.ts';
+import { generateReport, type ReportServices } from './generate-report.ts';
+import { publish } from './publish-report.ts';
+import { reportFileName, reportFor, reportsFor, seesDrafts } from './report-access.ts';
+import { addMonths, londonToday, monthOf } from '../progress/calendar.ts';
+
+function sendFile(res: Response, report: ReportRow, kind: 'pdf' | 'csv', body: Buffer | string): void {
+  res.set('Content-Disposition', `attachment; filename="${reportFileName(report, kind)}"`);
+  res.set('Cache-Control', report.status === 'published' ? 'private, max-age=86400, immutable' : 'no-store');
+  res.type(kind === 'pdf' ? 'application/pdf' : 'text/csv; charset=utf-8').send(body);
+}
+
+function summary(report: ReportRow) {
+  return {
+    id: report.id,
+    month: report.month,
+    version: report.version,
+    status: report.status,
+    asOf: report.as_of,
+    snapshotId: report.snapshot_id,
+    snapshotSha256: report.snapshot_sha256,
+    sha256: report.pdf_sha256,
+    pages: report.pages,
+    generatedAt: report.generated_at,
+    generatedBy: report.generated_by,
+    publishedAt: report.published_at,
+    pdf: `/api/v1/reports/${report.id}.pdf`,
+  };
+}
+
+export function registerReportRoutes(routes: Routes, ctx: RouteContext, services: ReportServices): void {
+  const viewers = allow('secas', 'panel');
+
+  routes.get('/reports', viewers, async (req, res) => {
+    const principal = req.principal!;
+    const reports = await reportsFor(ctx.knex, principal);
+    const months = new Map<string, ReportRow[]>();
+    for (const report of reports) months.set(report.month, [...(months.get(report.month) ?? []), report]);
+    const canManage = seesDrafts(principal);
+    ctx.pages.page(req, res, 'reports', {
+      title: 'Reports',
+      styles: ['reports.css'],
+      canManage,
+      browserProblem: canManage ? services.browser.unavailableReason() : null,
+      suggestedMonth: addMonths(monthOf(londonToday()), -1),
+      months: [...months].map(([month, versions]) => ({
+        month,
+        published: versions.find((v) => v.status === 'published'),
+        versions: versions.map((v) => ({ ...v, draft: v.status === 'draft', canPublish: canManage && v.status === 'draft' && !versions.some((o) => o.status === 'published') })),
+      })),
+    });
+  });
+
+  routes.post('/reports/generate', allow('secas'), async (req, res) => {
+    const month = (req.body as Record<string, unknown>).month;
+    const { report } = await generateReport(services, typeof month === 'string' ? month : '', actorOf(req.principal!), originOf(req));
+    req.session.flash = `Version ${report.version} of the ${report.month} report was generated (${report.pages} pages). Check it, then publish it for the Panel.`;
+    res.redirect(303, '/reports');
+  });
+
+  routes.post('/reports/:id/publish', allow('secas'), async (req, res) => {
+    const report = await publish(ctx.knex, Number(req.params.id), actorOf(req.principal!), originOf(req));
+    req.session.flash = `Version ${report.version} of the ${report.month} report is published; Panel members can now see it.`;
+    res.redirect(303, '/reports');
+  });
+
+  const download = (kind: 'pdf' | 'csv') => async (req: Request, res: Response) => {
+    const report = await reportFor(ctx.knex, req.principal!, req.params.id);
+    const body = kind === 'pdf' ? await reportPdf(ctx.knex, report.id) : await reportCsv(ctx.knex, report.id);
+    if (body === undefined) throw new NotFoundError();
+    sendFile(res, report, kind, body);
+  };
+  routes.get('/reports/:id.pdf', viewers, download('pdf'));
+  routes.get('/reports/:id.csv', viewers, download('csv'));
+
+  routes.get('/api/v1/reports', viewers, async (req, res) => {
+    res.json({ reports: (await reportsFor(ctx.knex, req.principal!)).map(summary) });
+  });
+  routes.get('/api/v1/reports/:id.pdf', viewers, download('pdf'));
+}

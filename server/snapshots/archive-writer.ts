@@ -1,0 +1,165 @@
+// Hashes a file's bytes (SHA-256) and copies them raw into a temporary archive file on a worker
+// thread, while the calling thread scans them: the two overlap instead of adding up.
+//
+// The bytes travel in a fixed set of shared-memory slots: a file is read straight into a slot,
+// scanned there and hashed there, with no copy and nothing left for the garbage collector; a
+// stream's chunks are packed into slots. A slot returns to the pool when every holder (the
+// worker, zlib still inflating it) has let go, so memory in flight never exceeds the slots.
+import { unlink } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+
+export const SLOT_BYTES = 1024 * 1024;
+const SLOT_COUNT = 8;
+
+type WorkerReply = { release: number } | { sha256: string; bytes: number } | { error: string };
+
+export interface ArchiveDigest {
+  sha256: string;
+  bytes: number;
+}
+
+export interface Slot {
+  readonly index: number;
+  /** The slot's memory; a chunk uses its start. */
+  readonly view: Buffer;
+}
+
+export class ArchiveWriter {
+  private readonly worker: Worker;
+  private readonly slots: Slot[];
+  private readonly refs = new Int32Array(SLOT_COUNT);
+  private readonly free: number[] = [];
+  private waiting: Array<() => void> = [];
+  private failure: Error | null = null;
+  private readonly digest: Promise<ArchiveDigest>;
+  private finished: ((digest: ArchiveDigest) => void) | null = null;
+  private finishFailed: ((err: Error) => void) | null = null;
+  private closed = false;
+  /** The slot being packed with stream chunks, and how full it is. */
+  private packing: Slot | null = null;
+  private packed = 0;
+
+  /**
+   * `path`: where the raw copy goes (created; must not exist), or null to only hash. `source`: a
+   * file descriptor the worker reads itself, first byte to `size` (no slots are used then).
+   */
+  constructor(
+    private readonly path: string | null,
+    private readonly source: { fd: number; size: number } | null = null,
+  ) {
+    const buffers = source === null ? Array.from({ length: SLOT_COUNT }, () => new SharedArrayBuffer(SLOT_BYTES)) : [];
+    this.slots = buffers.map((buffer, index) => ({ index, view: Buffer.from(buffer) }));
+    for (let i = buffers.length - 1; i >= 0; i--) this.free.push(i);
+    this.digest = new Promise<ArchiveDigest>((resolve, reject) => {
+      this.finished = resolve;
+      this.finishFailed = reject;
+    });
+    // Nobody may be waiting yet; a failure is also thrown by the next call.
+    this.digest.catch(() => undefined);
+    this.worker = new Worker(new URL('./hash-worker.mjs', import.meta.url), { workerData: { path, slots: buffers, source } });
+    this.worker.on('message', (reply: WorkerReply) => {
+      if ('release' in reply) this.release(this.slots[reply.release]!);
+      else if ('sha256' in reply) this.finished?.(reply);
+      else this.fail(new Error(`could not write the archive copy: ${reply.error}`));
+    });
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', (code) => {
+      if (!this.closed) this.fail(new Error(`the archive worker stopped unexpectedly (exit code ${code})`));
+    });
+  }
+
+  /** A free slot, held once by the caller; waits while all are in use. */
+  async acquire(): Promise<Slot> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const index = this.free.pop();
+      if (index !== undefined) {
+        this.refs[index] = 1;
+        return this.slots[index]!;
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  /** One more holder of the slot (e.g. zlib until it has inflated it). */
+  hold(slot: Slot): void {
+    this.refs[slot.index]!++;
+  }
+
+  release(slot: Slot): void {
+    // After abort() every slot is already free.
+    if (this.refs[slot.index] === 0) return;
+    if (--this.refs[slot.index]! > 0) return;
+    this.free.push(slot.index);
+    const wake = this.waiting.shift();
+    wake?.();
+  }
+
+  /** Hands the first `length` bytes of a slot to the worker, which releases it when done. */
+  submit(slot: Slot, length: number): void {
+    if (this.failure) throw this.failure;
+    this.hold(slot);
+    this.worker.postMessage({ slot: slot.index, length });
+  }
+
+  /** Copies a chunk someone else owns into slots, handing each to the worker when full. */
+  async append(chunk: Uint8Array): Promise<void> {
+    let at = 0;
+    while (at < chunk.byteLength) {
+      if (this.packing === null) {
+        this.packing = await this.acquire();
+        this.packed = 0;
+      }
+      const n = Math.min(chunk.byteLength - at, SLOT_BYTES - this.packed);
+      this.packing.view.set(chunk.subarray(at, at + n), this.packed);
+      this.packed += n;
+      at += n;
+      if (this.packed === SLOT_BYTES) this.flushPacked();
+    }
+  }
+
+  /** Waits for every byte to be hashed and written; the copy is closed (not synced: see archive.ts). */
+  async finish(): Promise<ArchiveDigest> {
+    if (this.source === null) {
+      this.flushPacked();
+      if (this.failure) throw this.failure;
+      this.worker.postMessage('end');
+    }
+    const digest = await this.digest;
+    this.closed = true;
+    await this.worker.terminate();
+    return digest;
+  }
+
+  /** Stops the worker and deletes the temporary copy. Safe at any point, and twice. */
+  async abort(): Promise<void> {
+    this.closed = true;
+    await this.worker.terminate();
+    if (this.path !== null) await unlink(this.path).catch(() => undefined);
+    // Nothing will be submitted any more: every slot is free again, so a reader still finishing
+    // (a read ahead, zlib letting go) cannot wait forever for one.
+    this.packing = null;
+    this.refs.fill(0);
+    this.free.length = 0;
+    for (let i = SLOT_COUNT - 1; i >= 0; i--) this.free.push(i);
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const wake of waiting) wake();
+  }
+
+  private flushPacked(): void {
+    const slot = this.packing;
+    if (slot === null) return;
+    this.packing = null;
+    if (this.packed > 0) this.submit(slot, this.packed);
+    this.release(slot);
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    this.finishFailed?.(this.failure);
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const wake of waiting) wake();
+  }
+}

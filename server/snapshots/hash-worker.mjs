@@ -1,0 +1,65 @@
+// Worker thread of archive-writer.ts: SHA-256 of an upload's bytes and, when asked, their raw copy
+// into the archive's temporary file, so neither costs the thread that scans the file. The bytes
+// are read in place from shared slots, which the worker hands back as soon as it is done with them
+// — or, for a file split between two scanning threads, read from the file itself.
+// Plain JavaScript because a worker does not inherit the tsx loader the `backfill` bin registers.
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+
+/** @type {{ path: string | null, slots: SharedArrayBuffer[], source: { fd: number, size: number } | null }} */
+const { path, slots, source } = workerData;
+const hash = createHash('sha256');
+/** @type {number | null} */
+let fd = path === null ? null : openSync(path, 'wx');
+let bytes = 0;
+
+// A file the main thread opened: read it here, from start to end, on its own descriptor position.
+if (source !== null) {
+  try {
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    while (bytes < source.size) {
+      const read = readSync(source.fd, buffer, 0, Math.min(buffer.length, source.size - bytes), bytes);
+      if (read === 0) break;
+      const chunk = buffer.subarray(0, read);
+      hash.update(chunk);
+      if (fd !== null) {
+        for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
+      }
+      bytes += read;
+    }
+    if (fd !== null) closeSync(fd);
+    fd = null;
+    parentPort.postMessage({ sha256: hash.digest('hex'), bytes });
+  } catch (err) {
+    parentPort.postMessage({ error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+parentPort.on('message', (/** @type {{ slot: number, length: number } | 'end'} */ message) => {
+  try {
+    if (message === 'end') {
+      if (fd !== null) closeSync(fd);
+      fd = null;
+      parentPort.postMessage({ sha256: hash.digest('hex'), bytes });
+      return;
+    }
+    const chunk = new Uint8Array(slots[message.slot], 0, message.length);
+    hash.update(chunk);
+    if (fd !== null) {
+      for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
+    }
+    bytes += chunk.length;
+    parentPort.postMessage({ release: message.slot });
+  } catch (err) {
+    if (fd !== null) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already failing
+      }
+      fd = null;
+    }
+    parentPort.postMessage({ error: err instanceof Error ? err.message : String(err) });
+  }
+});

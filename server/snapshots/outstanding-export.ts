@@ -1,0 +1,80 @@
+// Traceability (SPEC §3.2): one User's outstanding devices in one snapshot, as CSV, found by
+// re-reading the archived file through the same scanner and rules that counted them. Streams: the
+// file is read a chunk at a time and each chunk's rows are written before the next is read.
+import type { Writable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { Knex } from 'knex';
+import { readMapRegister, rejectedLines, type SnapshotRow } from '../../db/queries/snapshots.ts';
+import { loadSettings } from '../programme/settings.ts';
+import { readArchivedText } from './archive.ts';
+import { createScanner, type OutstandingDevice } from './scanner.ts';
+
+export const OUTSTANDING_COLUMNS = [
+  'user_id',
+  'device_id',
+  'device_type',
+  'device_status',
+  'map_id',
+  'map_id_state',
+  'prenotified_date',
+  'line',
+] as const;
+
+/**
+ * Writes the CSV to `out` (ended when done) and returns how many devices it listed. Cells that a
+ * spreadsheet would run as a formula (starting = + - @, tab or CR) are prefixed with a quote: the
+ * file's text is the DCC's, not ours to trust.
+ */
+export async function writeOutstandingCsv(
+  deps: { knex: Knex; dataDir: string },
+  snapshot: SnapshotRow,
+  userId: string,
+  out: Writable,
+): Promise<number> {
+  // Rows the import rejected are not counted; of the scanner's rows, only repeated device_ids can be.
+  const rejected = await rejectedLines(deps.knex, snapshot.id);
+  const settings = await loadSettings(deps.knex);
+  const register = await readMapRegister(deps.knex);
+  const csv = stringify({ header: true, columns: [...OUTSTANDING_COLUMNS], escape_formulas: true });
+  csv.pipe(out);
+  let listed = 0;
+  const pending: OutstandingDevice[] = [];
+  const scanner = createScanner({
+    implementationDate: settings.implementationDate,
+    mapRegister: register.length > 0 ? new Set(register) : undefined,
+    // Counted, not kept: the import kept them already.
+    onRejection: () => undefined,
+    outstandingOf: { userId, onDevice: (device) => pending.push(device) },
+  });
+  const flush = async (): Promise<void> => {
+    for (const device of pending) {
+      if (rejected.has(device.line)) continue;
+      listed++;
+      const more = csv.write([
+        userId,
+        device.deviceId,
+        device.fuel,
+        device.deviceStatus,
+        device.mapId,
+        device.mapId === '' ? 'absent' : 'invalid',
+        device.prenotifiedDate,
+        device.line,
+      ]);
+      if (!more) await new Promise<void>((resolve) => csv.once('drain', resolve));
+    }
+    pending.length = 0;
+  };
+  const text = await readArchivedText(deps.dataDir, snapshot);
+  for await (const chunk of text) {
+    scanner.push(chunk as Buffer);
+    await flush();
+  }
+  scanner.end();
+  await flush();
+  await new Promise<void>((resolve, reject) => {
+    out.once('finish', resolve);
+    out.once('error', reject);
+    csv.end();
+  });
+  return listed;
+}

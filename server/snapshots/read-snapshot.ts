@@ -1,0 +1,383 @@
+// Reads a snapshot file's bytes once: hash and raw archive copy (archive-writer.ts, off this
+// thread), gzip recognised by its magic bytes and inflated on libuv's pool, and the scanner on the
+// text. Memory stays flat whatever the file's size, except for what the scanner needs to find
+// duplicate devices.
+import { open } from 'node:fs/promises';
+import { createGunzip, type Gunzip } from 'node:zlib';
+import { PayloadTooLargeError } from '../http/errors.ts';
+import { ArchiveWriter, SLOT_BYTES, type Slot } from './archive-writer.ts';
+import type { ScanFatal, ScanResult, Scanner } from './scanner.ts';
+import { scanInTwo, type SplitScanOptions } from './split-scan.ts';
+
+/** A file on disk (read straight into shared slots), or any stream of chunks (copied into them). */
+export type ByteSource = { kind: 'file'; path: string } | { kind: 'stream'; chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> };
+
+export interface ReadOptions {
+  scanner: Scanner;
+  /** Temporary file for the raw copy (created here); null when the caller archives the file itself. */
+  archiveTo: string | null;
+  /** Refuse with PayloadTooLargeError past this many bytes (as sent, before inflating). */
+  maxBytes?: number | undefined;
+  /** After each chunk: bytes read as sent, data rows scanned so far. */
+  onProgress?: ((bytes: number, rows: number) => void) | undefined;
+  /**
+   * Keep reading (and dropping) the rest once the file is refused, so that an HTTP client still
+   * sending gets its answer instead of a reset connection.
+   */
+  drainOnRefusal?: boolean | undefined;
+  /**
+   * Lets a large plain file on disk be scanned on two threads (split-scan.ts): the rules the
+   * scanner was made with, the onRejection it was given, and a spill file for the second thread's
+   * rejected rows.
+   */
+  split?: Pick<SplitScanOptions, 'settings' | 'onRejection' | 'spillPath'> | undefined;
+}
+
+export interface ReadResult {
+  sha256: string;
+  /** Bytes as sent (compressed, for a gzip file). */
+  bytes: number;
+  gzip: boolean;
+  scan: ScanResult;
+  /** Why the whole file is refused: the scanner's reason, or broken gzip. */
+  fatal: ScanFatal | null;
+  /** Threads whose scanning counted (2 for a large plain file split between two). */
+  threads: 1 | 2;
+}
+
+/** Gzip's magic bytes (RFC 1952). */
+const GZIP_ID1 = 0x1f;
+const GZIP_ID2 = 0x8b;
+/** Inflated text is handed to the scanner in pieces this large: fewer, cheaper calls. */
+const INFLATE_CHUNK = 1024 * 1024;
+/** Inflated pieces waiting to be scanned before zlib is paused. */
+const QUEUED_PIECES = 8;
+
+interface Chunk {
+  data: Uint8Array;
+  /** The shared slot the data is in (file sources), held once for the reader; null for a stream's own chunk. */
+  slot: Slot | null;
+}
+
+/**
+ * Reads the source to its end (or to a refusal) and returns what was found. On a thrown error
+ * (source failed, too large, disk full) the temporary archive file is removed.
+ */
+export async function readSnapshot(source: ByteSource, options: ReadOptions): Promise<ReadResult> {
+  if (source.kind === 'file' && options.split !== undefined) {
+    const inTwo = await readInTwo(source.path, options, options.split);
+    if (inTwo !== null) return inTwo;
+  }
+  const { scanner } = options;
+  const archive = new ArchiveWriter(options.archiveTo);
+  let bytes = 0;
+  let gzip: boolean | null = null;
+  let head: Uint8Array | null = null;
+  let inflater: Inflater | null = null;
+  let refused: ScanFatal | null = null;
+  const refuse = (fatal: ScanFatal): void => {
+    refused ??= fatal;
+  };
+  const chunks = source.kind === 'file' ? fileChunks(archive, source.path) : streamChunks(source.chunks);
+
+  try {
+    for await (const chunk of chunks) {
+      const { slot } = chunk;
+      try {
+        bytes += chunk.data.byteLength;
+        if (options.maxBytes !== undefined && bytes > options.maxBytes) {
+          throw new PayloadTooLargeError(tooLarge(options.maxBytes));
+        }
+        if (refused !== null) {
+          if (options.drainOnRefusal === true) continue;
+          break;
+        }
+        let data = chunk.data;
+        let dataSlot = slot;
+        if (gzip === null) {
+          // Two bytes decide; a first chunk of one byte waits for the next.
+          if (head !== null) {
+            data = concat(head, data);
+            dataSlot = null;
+          }
+          if (data.byteLength < 2) {
+            head = new Uint8Array(data);
+            continue;
+          }
+          head = null;
+          gzip = data[0] === GZIP_ID1 && data[1] === GZIP_ID2;
+          if (gzip) inflater = new Inflater(scanner, refuse);
+        }
+        if (inflater !== null) {
+          if (dataSlot !== null) {
+            // zlib reads the slot until it has inflated it.
+            const held = dataSlot;
+            archive.hold(held);
+            await inflater.write(data, () => archive.release(held));
+          } else {
+            await inflater.write(data);
+          }
+        } else if (!scanner.push(data) && scanner.fatal !== null) {
+          refuse(scanner.fatal);
+        }
+        if (refused !== null) {
+          await archive.abort();
+          continue;
+        }
+        if (dataSlot !== null) archive.submit(dataSlot, data.byteLength);
+        else await archive.append(data);
+        options.onProgress?.(bytes, scanner.rows);
+      } finally {
+        if (slot !== null) archive.release(slot);
+      }
+    }
+    if (refused === null) {
+      if (head !== null) {
+        // A one-byte file: not gzip, and too short to be anything but a refusal.
+        gzip = false;
+        scanner.push(head);
+        await archive.append(head);
+      }
+      // A gzip file cut short is refused here.
+      if (inflater !== null) await inflater.end();
+    } else {
+      inflater?.destroy();
+    }
+    const scan = scanner.end();
+    if (refused === null && scan.fatal !== null) refuse(scan.fatal);
+    if (refused !== null) {
+      await archive.abort();
+      return { sha256: '', bytes, gzip: gzip === true, scan, fatal: refused, threads: 1 };
+    }
+    options.onProgress?.(bytes, scan.rows);
+    const digest = await archive.finish();
+    return { sha256: digest.sha256, bytes, gzip: gzip === true, scan, fatal: null, threads: 1 };
+  } catch (err) {
+    await archive.abort();
+    inflater?.destroy();
+    throw err;
+  }
+}
+
+/** A file read into shared slots, the next read running while the current chunk is scanned. */
+async function* fileChunks(archive: ArchiveWriter, path: string): AsyncGenerator<Chunk> {
+  const handle = await open(path, 'r');
+  const read = async (): Promise<{ slot: Slot; length: number }> => {
+    const slot = await archive.acquire();
+    try {
+      const { bytesRead } = await handle.read(slot.view, 0, SLOT_BYTES, null);
+      return { slot, length: bytesRead };
+    } catch (err) {
+      archive.release(slot);
+      throw err;
+    }
+  };
+  let next: Promise<{ slot: Slot; length: number }> | null = read();
+  try {
+    for (;;) {
+      const { slot, length } = await next;
+      next = null;
+      if (length === 0) {
+        archive.release(slot);
+        return;
+      }
+      next = read();
+      yield { data: slot.view.subarray(0, length), slot };
+    }
+  } finally {
+    // Stopped early (a refusal): let the read ahead finish before the file is closed.
+    if (next !== null) {
+      const pending = await next.catch(() => null);
+      if (pending) archive.release(pending.slot);
+    }
+    await handle.close();
+  }
+}
+
+/** Files smaller than this are scanned on one thread: a second one takes longer to start. */
+const SPLIT_MIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A large plain file, scanned on two threads while a third hashes and copies it; null when the
+ * file is not one to split (small, gzip, or a header with quotes, whose end is not simply its
+ * first line break). The three read the same open file; should it change meanwhile (its size or
+ * modification time differ at the end), it is refused.
+ */
+async function readInTwo(path: string, options: ReadOptions, split: NonNullable<ReadOptions['split']>): Promise<ReadResult | null> {
+  const handle = await open(path, 'r');
+  try {
+    const before = await handle.stat();
+    const size = before.size;
+    if (size < SPLIT_MIN_BYTES || (options.maxBytes !== undefined && size > options.maxBytes)) return null;
+    const head = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const headerEnd = head.subarray(0, bytesRead).indexOf(10) + 1;
+    if (head[0] === GZIP_ID1 && head[1] === GZIP_ID2) return null;
+    if (headerEnd === 0 || head.subarray(0, headerEnd).includes(34)) return null;
+
+    const { scanner } = options;
+    const archive = new ArchiveWriter(options.archiveTo, { fd: handle.fd, size });
+    try {
+      const threads = await scanInTwo({
+        fd: handle.fd,
+        size,
+        header: head.subarray(0, headerEnd),
+        scanner,
+        onRejection: split.onRejection,
+        settings: split.settings,
+        spillPath: split.spillPath,
+        onProgress: options.onProgress,
+      });
+      const scan = scanner.end();
+      const after = await handle.stat();
+      let fatal = scan.fatal;
+      if (fatal === null && (after.size !== size || after.mtimeMs !== before.mtimeMs)) {
+        fatal = {
+          line: 1,
+          message: 'line 1: the file changed while it was being read (its size or time changed); import it once it is no longer being written',
+        };
+      }
+      if (fatal !== null) {
+        await archive.abort();
+        return { sha256: '', bytes: size, gzip: false, scan, fatal, threads };
+      }
+      const digest = await archive.finish();
+      return { sha256: digest.sha256, bytes: digest.bytes, gzip: false, scan, fatal: null, threads };
+    } catch (err) {
+      await archive.abort();
+      throw err;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* streamChunks(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Chunk> {
+  for await (const data of chunks) if (data.byteLength > 0) yield { data, slot: null };
+}
+
+function tooLarge(maxBytes: number): string {
+  return `The file is larger than the ${formatBytes(maxBytes)} this server accepts (UPLOAD_MAX_BYTES). Compress it with gzip, or ask the operator to raise the limit.`;
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(n % 2 ** 30 === 0 ? 0 : 1)} GiB`;
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(n % 2 ** 20 === 0 ? 0 : 1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KiB`;
+  return `${n} bytes`;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a, 0);
+  out.set(b, a.byteLength);
+  return out;
+}
+
+/**
+ * Inflates gzip on libuv's thread pool and feeds the text to the scanner. The text is scanned on
+ * the next turn of the event loop, not inside zlib's callback, so that zlib is already inflating
+ * the next piece meanwhile: inflating and scanning overlap instead of taking turns.
+ */
+class Inflater {
+  private readonly gunzip: Gunzip;
+  private readonly done: Promise<void>;
+  private readonly queue: Buffer[] = [];
+  private scheduled = false;
+  private broken = false;
+  private ended = false;
+  private failure: NodeJS.ErrnoException | null = null;
+  private finish: () => void = () => undefined;
+
+  constructor(
+    private readonly scanner: Scanner,
+    private readonly refuse: (fatal: ScanFatal) => void,
+  ) {
+    this.gunzip = createGunzip({ chunkSize: INFLATE_CHUNK });
+    this.done = new Promise<void>((resolve) => (this.finish = resolve));
+    this.gunzip.on('data', (text: Buffer) => {
+      if (this.broken) return;
+      this.queue.push(text);
+      // A few pieces ahead is enough to keep both busy; more would only hold memory.
+      if (this.queue.length >= QUEUED_PIECES) this.gunzip.pause();
+      this.schedule();
+    });
+    this.gunzip.on('error', (err: NodeJS.ErrnoException) => {
+      this.failure ??= err;
+      this.ended = true;
+      this.schedule();
+    });
+    this.gunzip.on('end', () => {
+      this.ended = true;
+      this.schedule();
+    });
+  }
+
+  /** Resolves once zlib can take more; `consumed` runs when zlib is done with `data`. */
+  async write(data: Uint8Array, consumed?: () => void): Promise<void> {
+    if (this.broken || this.ended) {
+      consumed?.();
+      return;
+    }
+    if (!this.gunzip.write(data, consumed)) {
+      await new Promise<void>((resolve) => {
+        const go = (): void => {
+          this.gunzip.off('drain', go);
+          this.gunzip.off('error', go);
+          this.gunzip.off('close', go);
+          resolve();
+        };
+        this.gunzip.on('drain', go);
+        this.gunzip.on('error', go);
+        this.gunzip.on('close', go);
+      });
+    }
+  }
+
+  /** Ends the compressed stream and waits for its text to be scanned; a file cut short is refused here. */
+  async end(): Promise<void> {
+    if (!this.broken && !this.ended) this.gunzip.end();
+    await this.done;
+  }
+
+  destroy(): void {
+    this.broken = true;
+    this.gunzip.destroy();
+    this.finish();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.scan());
+  }
+
+  private scan(): void {
+    this.scheduled = false;
+    while (this.queue.length > 0 && !this.broken) {
+      const text = this.queue.shift()!;
+      if (!this.scanner.push(text) && this.scanner.fatal !== null) {
+        this.broken = true;
+        this.refuse(this.scanner.fatal);
+      }
+    }
+    this.queue.length = 0;
+    if (this.gunzip.isPaused() && !this.broken) this.gunzip.resume();
+    if (!this.ended && !this.broken) return;
+    // Everything zlib gave is scanned: a zlib error now names the line the text reached.
+    if (this.failure !== null && !this.broken) {
+      this.broken = true;
+      this.refuse(brokenGzip(this.scanner, this.failure));
+    }
+    this.finish();
+  }
+}
+
+function brokenGzip(scanner: Scanner, err: NodeJS.ErrnoException): ScanFatal {
+  const line = scanner.line;
+  const message =
+    err.code === 'Z_BUF_ERROR' || /unexpected end/i.test(err.message)
+      ? `line ${line}: broken gzip: the file ends in the middle of its compressed data (it was cut short); the text stops on this line`
+      : `line ${line}: broken gzip: the compressed data is damaged (zlib: ${err.message}) somewhere after this line of the text`;
+  return { line, message };
+}

@@ -1,0 +1,63 @@
+// Worker thread of split-scan.ts: scans the second part of a snapshot file — the header first, then
+// the bytes from the cut to the end, read straight from the file descriptor the main thread opened —
+// and hands over what it found. Rejected rows go back in batches as they are found, numbered by
+// this part's own lines (the main thread renumbers them once it knows where the part starts).
+import { readSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createScanner, type ScanPart } from './scanner.ts';
+
+export interface ScanPartJob {
+  module: string;
+  fd: number;
+  /** The header line's bytes (the file's first line, BOM and line end included). */
+  header: Uint8Array;
+  start: number;
+  end: number;
+  implementationDate: string;
+  mapRegister: string[] | null;
+}
+
+export type ScanPartMessage =
+  | { kind: 'rejections'; rows: Array<[number, string]> }
+  | { kind: 'progress'; bytes: number; rows: number }
+  | { kind: 'part'; part: ScanPart };
+
+const CHUNK = 1024 * 1024;
+const REJECTIONS_PER_MESSAGE = 1000;
+const PROGRESS_EVERY = 8 * CHUNK;
+
+const job = workerData as ScanPartJob;
+const port = parentPort!;
+let pending: Array<[number, string]> = [];
+const flush = (): void => {
+  if (pending.length === 0) return;
+  port.postMessage({ kind: 'rejections', rows: pending } satisfies ScanPartMessage);
+  pending = [];
+};
+const scanner = createScanner({
+  implementationDate: job.implementationDate,
+  mapRegister: job.mapRegister === null ? undefined : new Set(job.mapRegister),
+  onRejection: (line, reason) => {
+    pending.push([line, reason]);
+    if (pending.length >= REJECTIONS_PER_MESSAGE) flush();
+  },
+});
+scanner.push(Buffer.from(job.header));
+const buffer = Buffer.allocUnsafe(CHUNK);
+let position = job.start;
+let reported = 0;
+while (position < job.end) {
+  const read = readSync(job.fd, buffer, 0, Math.min(CHUNK, job.end - position), position);
+  if (read === 0) break;
+  position += read;
+  // After a refusal the part is of no use: the main thread will scan this stretch itself.
+  if (!scanner.push(buffer.subarray(0, read))) break;
+  if (position - reported >= PROGRESS_EVERY) {
+    reported = position;
+    port.postMessage({ kind: 'progress', bytes: position - job.start, rows: scanner.rows } satisfies ScanPartMessage);
+  }
+}
+flush();
+const part = scanner.endPart();
+const transfer = part.devices.blocks.flat().map((block) => block.buffer as ArrayBuffer);
+port.postMessage({ kind: 'part', part } satisfies ScanPartMessage, transfer);

@@ -1,0 +1,84 @@
+// Scanning a file in two parts (as split-scan.ts does on two threads) gives exactly what scanning
+// it in one go gives — rows, counts, duplicates across the cut, every rejected row on its line —
+// whenever the cut is taken; and a cut inside a quoted field is recognised, so the caller can fall
+// back to one scanner.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createScanner, type ScanResult } from '../../../server/snapshots/scanner.ts';
+import { messyInventory } from './messy-inventory.ts';
+import { file, row } from './scan-helpers.ts';
+
+type Rejections = Array<[number, string]>;
+const LF = 10;
+
+function sequential(bytes: Buffer): { result: ScanResult; rejections: Rejections } {
+  const rejections: Rejections = [];
+  const scanner = createScanner({ implementationDate: '2018-06-28', onRejection: (line, reason) => rejections.push([line, reason]) });
+  scanner.push(bytes);
+  return { result: scanner.end(), rejections: rejections.sort((a, b) => a[0] - b[0]) };
+}
+
+/** Cuts after the first line break at or after `at`; null when the cut fell inside quotes. */
+function split(bytes: Buffer, at: number, chunk: number): { result: ScanResult; rejections: Rejections } | null {
+  const headerEnd = bytes.indexOf(LF) + 1;
+  const boundary = bytes.indexOf(LF, at) + 1;
+  if (boundary <= headerEnd || boundary >= bytes.length) return null;
+  const first: Rejections = [];
+  const second: Rejections = [];
+  const a = createScanner({ implementationDate: '2018-06-28', onRejection: (line, reason) => first.push([line, reason]) });
+  const b = createScanner({ implementationDate: '2018-06-28', onRejection: (line, reason) => second.push([line, reason]) });
+  for (let p = 0; p < boundary; p += chunk) a.push(bytes.subarray(p, Math.min(boundary, p + chunk)));
+  b.push(bytes.subarray(0, headerEnd));
+  for (let p = boundary; p < bytes.length; p += chunk) b.push(bytes.subarray(p, Math.min(bytes.length, p + chunk)));
+  const part = b.endPart();
+  if (!a.atRowStart || part.fatal !== null) return null;
+  const offset = a.line - part.firstLine;
+  a.absorb(part);
+  for (const [line, reason] of second) first.push([line + offset, reason]);
+  return { result: a.end(), rejections: first.sort((x, y) => x[0] - y[0]) };
+}
+
+describe('scanning a file in two parts', () => {
+  for (const seed of [11, 12, 13]) {
+    it(`agrees with one scanner wherever the cut falls (messy file, seed ${seed})`, () => {
+      const messy = messyInventory({ seed, rows: 1500, bom: seed === 12 });
+      const whole = sequential(messy.bytes);
+      let agreed = 0;
+      let fellBack = 0;
+      for (let k = 1; k < 60; k++) {
+        const got = split(messy.bytes, Math.floor((messy.bytes.length * k) / 60), k % 3 === 0 ? 7 : 1 << 16);
+        if (got === null) {
+          fellBack++;
+          continue;
+        }
+        agreed++;
+        assert.deepEqual(got.result, whole.result, `cut ${k}/60`);
+        assert.deepEqual(got.rejections, whole.rejections, `cut ${k}/60`);
+      }
+      // Both outcomes happen on a file with line breaks inside quoted fields.
+      assert.ok(agreed > 20, `agreed ${agreed}`);
+      assert.ok(fellBack > 0, 'some cuts fell inside quotes');
+    });
+  }
+
+  it('finds a device repeated across the cut, naming its first line, and merges Users', () => {
+    const bytes = Buffer.from(file(row(1), row(2, { responsible_user_id: '90B3D51F3001000B' }), row(3), row(1), row(2, { map_id: 'UFLM' }), row(4)));
+    const got = split(bytes, bytes.indexOf(row(3)), 1 << 16)!;
+    assert.ok(got);
+    const whole = sequential(bytes);
+    assert.deepEqual(got.result, whole.result);
+    assert.deepEqual(got.rejections, [
+      [5, 'duplicate device_id 00-00-00-00-00-00-00-01, first at line 2'],
+      [6, 'duplicate device_id 00-00-00-00-00-00-00-02, first at line 3'],
+    ]);
+  });
+
+  it('refuses to absorb where the bytes end inside a quoted field', () => {
+    const a = createScanner({ implementationDate: '2018-06-28' });
+    a.push(Buffer.from(`${file(row(1))}${row(2, { map_id: '"AB\n' })}`));
+    assert.equal(a.atRowStart, false);
+    const b = createScanner({ implementationDate: '2018-06-28' });
+    b.push(Buffer.from(file(row(3))));
+    assert.throws(() => a.absorb(b.endPart()), /absorb\(\) needs the bytes so far to end where a row starts/);
+  });
+});
