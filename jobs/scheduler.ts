@@ -34,6 +34,13 @@ export function startScheduler<Ctx extends { knex: Knex; logger: Logger }>(
   logger: Logger,
   options: { retrySchedule?: string } = {},
 ): Scheduler {
+  // node-cron works out the next run on the machine's local calendar before applying `timezone`, and
+  // in a zone with clock changes of its own (e.g. America/New_York) its heartbeat spins forever at
+  // that zone's missing hour. On UTC there is no missing hour; London time comes from `timezone`.
+  if (process.env.TZ !== 'UTC') {
+    logger.info({ machineTimeZone: process.env.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone }, 'running on UTC so that schedules do not depend on the machine time zone');
+    process.env.TZ = 'UTC';
+  }
   const tasks: ScheduledTask[] = [];
   const common = { timezone: SCHEDULE_TIME_ZONE, noOverlap: true, logger: cronLogger(logger) };
   const guard = (what: string, work: () => Promise<unknown>) => async (): Promise<void> => {
