@@ -9,6 +9,7 @@ import { ExitCode, cliActor, readStdin, withDatabase } from './cli-support.ts';
 import { createApiToken } from './auth/tokens.ts';
 import { ConfigError, parseConfig } from './config.ts';
 import { AppError } from './http/errors.ts';
+import { registerDemoCommands } from './demo/cli.ts';
 import { registerProgrammeCommands } from './programme/cli.ts';
 import { registerReportCommands } from './reports/cli.ts';
 import { registerSnapshotCommands } from './snapshots/cli.ts';
@@ -65,6 +66,7 @@ export function buildCli(): Command {
   registerSnapshotCommands(program);
   registerProgrammeCommands(program);
   registerReportCommands(program);
+  registerDemoCommands(program);
   return program;
 }
 

@@ -97,6 +97,15 @@ describe('printing a report page to PDF', () => {
     });
   });
 
+  it('says clearly why nothing can render when there is no browser', async () => {
+    const none = new BrowserManager('/nonexistent/chromium', createLogger('silent'));
+    assert.match(none.unavailableReason() ?? '', /No Chromium or Chrome was found\. Install one \(on Debian: apt-get install -y chromium\) or set CHROME_PATH/);
+    await assert.rejects(
+      renderPdf(none, pageWithChart(), { headerTemplate: header, footerTemplate: footer }),
+      (err: unknown) => err instanceof RenderError && err.stage === 'launch' && /No Chromium or Chrome was found/.test(err.message),
+    );
+  });
+
   it('starts a new Chromium after the old one was killed', async () => {
     const pid = await browser.pid();
     assert.ok(pid);

@@ -151,11 +151,12 @@ describe('uploading a 200 MB snapshot in the browser', () => {
             samples.forEach((s, i) => assert.ok(i === 0 || s[key] >= samples[i - 1]![key], `${key} bar went back at ${s.ms} ms`));
           }
 
-          // Flat memory: the server grew by far less than the file (its duplicate check needs
-          // 16 bytes a row, about 40 MB here; the file itself is never held).
+          // Flat memory: holding the file, in memory or as a buffered body, would grow the server by
+          // at least its size. It grows by well under that: the duplicate check's 16 bytes a row
+          // (about 40 MB here), the hash and scan workers' heaps, and buffers in flight.
           const growth = rssPeak - rssBefore;
           ctx.diagnostic(`server RSS ${(rssBefore / MB).toFixed(0)} MB before, ${(rssPeak / MB).toFixed(0)} MB at most during a ${(size / MB).toFixed(0)} MB upload (+${(growth / MB).toFixed(0)} MB)`);
-          assert.ok(growth < 100 * MB, `server RSS grew by ${(growth / MB).toFixed(0)} MB`);
+          assert.ok(growth < 0.6 * size, `server RSS grew by ${(growth / MB).toFixed(0)} MB during a ${(size / MB).toFixed(0)} MB upload`);
           assert.deepEqual(problems, []);
 
           // A refused file: the page says why, naming the line, and stays on the form.

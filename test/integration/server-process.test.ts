@@ -7,7 +7,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { spawnServer, waitFor } from '../helpers/processes.ts';
+import { spawn } from 'node:child_process';
+import { schedulerWanted } from '../../server/main.ts';
+import { ROOT, spawnServer, waitFor } from '../helpers/processes.ts';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -45,6 +47,39 @@ describe('the server process', () => {
       assert.equal(code, 0);
       assert.match(child.output(), /"msg":"shutting down"/);
       assert.match(child.output(), /"msg":"stopped"/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('choosing where the scheduler runs', () => {
+  it('runs it with npm start, and not with --no-scheduler (given either way)', () => {
+    assert.equal(schedulerWanted([], {}), true);
+    assert.equal(schedulerWanted(['--no-scheduler'], {}), false);
+    // `npm start --no-scheduler` reaches the process as npm_config_scheduler=''.
+    assert.equal(schedulerWanted([], { npm_config_scheduler: '' }), false);
+    assert.equal(schedulerWanted([], { npm_config_scheduler: 'true' }), true);
+  });
+
+  it('runs the jobs alone in `npm run worker`, which stops cleanly on SIGTERM', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bfm-worker-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'jobs/worker.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      await waitFor(() => Promise.resolve(output.includes('"msg":"scheduler started"') ? true : undefined), 'the worker to start its scheduler');
+      assert.match(output, /inbox \(\*\/5 0,3-23 \* \* \*\)/);
+      assert.match(output, /monthly-report \(0 6 \* \* \*\)/);
+      child.kill('SIGTERM');
+      const [code] = (await once(child, 'exit')) as [number];
+      assert.equal(code, 0);
+      assert.match(output, /"msg":"stopped"/);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
