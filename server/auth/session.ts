@@ -28,6 +28,7 @@ export function createSessions(knex: Knex, options: { secret: string; secureCook
     cleanupInterval: 0,
     onDbCleanupError: (err: unknown) => options.logger.warn({ err }, 'could not sweep expired sessions'),
   });
+  throttleTouches(store);
   // dbCleanup is the store's own dialect-aware delete of expired rows; with cleanupInterval 0 it
   // runs only when we call it.
   const sweep = (store as unknown as { dbCleanup(): Promise<void> }).dbCleanup.bind(store);
@@ -46,6 +47,31 @@ export function createSessions(knex: Knex, options: { secret: string; secureCook
   return {
     middleware: forPages,
     close: () => clearInterval(sweeper),
+  };
+}
+
+const TOUCH_EVERY_MS = 60_000;
+const TOUCHES_REMEMBERED = 10_000;
+
+/**
+ * express-session moves a session's expiry on every request, which would make every page view a
+ * database write. A session's expiry only needs moving now and then: this instance writes it at
+ * most once a minute per session (any instance may; each keeps its own memory of when it did).
+ */
+function throttleTouches(store: ConnectSessionKnexStore): void {
+  const touch = store.touch.bind(store);
+  const lastTouched = new Map<string, number>();
+  store.touch = async (sid, session, callback) => {
+    const now = Date.now();
+    const last = lastTouched.get(sid);
+    if (last !== undefined && now - last < TOUCH_EVERY_MS) {
+      callback?.();
+      return;
+    }
+    lastTouched.delete(sid);
+    lastTouched.set(sid, now);
+    if (lastTouched.size > TOUCHES_REMEMBERED) lastTouched.delete(lastTouched.keys().next().value!);
+    await touch(sid, session, callback);
   };
 }
 

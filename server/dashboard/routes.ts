@@ -4,12 +4,17 @@ import type { Request } from 'express';
 import { allow, type Routes } from '../auth/access.ts';
 import { ROLES } from '../auth/roles.ts';
 import type { RouteContext } from '../http/route-context.ts';
-import { loadProgrammeData, parseAsOf, positionsAt } from '../programme/progress-service.ts';
+import { ProgressCache } from '../programme/progress-cache.ts';
+import { parseAsOf } from '../programme/progress-service.ts';
 import { addMonths, lastDayOfMonth, monthOf } from '../progress/calendar.ts';
 import { FLAG_LABELS } from '../progress/labels.ts';
+import type { ProgressAvailable } from '../progress/types.ts';
 import { scriptJson } from '../reports/report-html.ts';
 import { USER_TABLE_COLUMNS } from '../reports/report-model.ts';
+import { NotFoundError } from '../http/errors.ts';
 import { buildOverview, parseOverviewQuery, SORT_KEYS, type OverviewQuery } from './overview-model.ts';
+import { BodyCache } from './body-cache.ts';
+import { buildUserPage } from './user-model.ts';
 
 function link(query: OverviewQuery, asOf: string | undefined, change: Partial<OverviewQuery>): string {
   const q = { ...query, ...change };
@@ -27,16 +32,36 @@ function askedAsOf(req: Request): string | undefined {
   return typeof req.query.asOf === 'string' && req.query.asOf !== '' ? req.query.asOf : undefined;
 }
 
+const EUI64_PATH = /^[0-9A-F]{2}(-[0-9A-F]{2}){7}$/;
+
 export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void {
-  routes.get('/', allow(...ROLES), async (req, res) => {
+  const cache = new ProgressCache(ctx.knex);
+  const bodies = new BodyCache();
+
+  routes.get('/users/:userId', allow(...ROLES), async (req, res) => {
+    const userId = String(req.params.userId).toUpperCase();
+    if (!EUI64_PATH.test(userId)) throw new NotFoundError('There is no User with that ID. User IDs are written like 90-B3-D5-1F-30-01-00-0A.');
     const asked = parseAsOf(askedAsOf(req));
+    const { data, positions: current, version } = await cache.positionsAt(asked);
+    if (current.status !== 'ok') throw new NotFoundError(current.message);
+    const user = current.users.find((u) => u.userId === userId);
+    if (!user) throw new NotFoundError(`No User ${userId} has positions as of ${current.asOf}.`);
+    const canSeeSnapshots = req.principal!.role !== 'panel';
+    const body = await bodies.get(version, `user|${asked}|${req.url}|${String(canSeeSnapshots)}`, async () => {
+      const { positions: previous } = await cache.positionsAt(lastDayOfMonth(addMonths(monthOf(current.asOf), -1)));
+      const model = buildUserPage(current, previous, userId, data)!;
+      return ctx.pages.body('user', { ...model, asked: askedAsOf(req), canSeeSnapshots, chartJson: scriptJson(model.charts) });
+    });
+    ctx.pages.pageFrom(req, res, body, {
+      title: user.registered ? user.name : user.userId,
+      styles: ['dashboard.css'],
+      scripts: ['/assets-vendor/chart.umd.min.js', '/assets/progress-chart.js', '/assets/overview.js'],
+    });
+  });
+
+  const overviewBody = async (req: Request, current: ProgressAvailable): Promise<string> => {
     const query = parseOverviewQuery(req.query);
-    const data = await loadProgrammeData(ctx.knex, asked);
-    const current = positionsAt(data, asked);
-    if (current.status !== 'ok') {
-      return ctx.pages.page(req, res, 'overview-empty', { title: 'Overview', message: current.message, canUpload: req.principal!.role !== 'panel' });
-    }
-    const previous = positionsAt(data, lastDayOfMonth(addMonths(monthOf(current.asOf), -1)));
+    const { positions: previous } = await cache.positionsAt(lastDayOfMonth(addMonths(monthOf(current.asOf), -1)));
     const model = buildOverview(current, previous, query);
     const keep = askedAsOf(req);
     const columns = USER_TABLE_COLUMNS.map((c) => {
@@ -50,10 +75,7 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
         ariaSort: active ? (query.descending ? ('descending' as const) : ('ascending' as const)) : undefined,
       };
     });
-    ctx.pages.page(req, res, 'overview', {
-      title: 'Overview',
-      styles: ['dashboard.css'],
-      scripts: ['/assets-vendor/chart.umd.min.js', '/assets/progress-chart.js', '/assets/overview.js'],
+    return ctx.pages.body('overview', {
       ...model,
       programme: current.programme,
       columns,
@@ -64,6 +86,22 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
       flagFilters: model.flags.map((f) => ({ ...f, meaning: FLAG_LABELS[f.flag].meaning, selected: query.flag === f.flag, href: link(query, keep, { flag: query.flag === f.flag ? null : f.flag }) })),
       clearHref: link({ ...query, rag: null, flag: null }, keep, {}),
       chartJson: scriptJson(model.charts),
+    });
+  };
+
+
+  routes.get('/', allow(...ROLES), async (req, res) => {
+    const asked = parseAsOf(askedAsOf(req));
+    const { positions: current, version } = await cache.positionsAt(asked);
+    if (current.status !== 'ok') {
+      return ctx.pages.page(req, res, 'overview-empty', { title: 'Overview', message: current.message, canUpload: req.principal!.role !== 'panel' });
+    }
+    // "Today" is part of the question when no date is given.
+    const body = await bodies.get(version, `overview|${asked}|${req.url}`, () => overviewBody(req, current));
+    ctx.pages.pageFrom(req, res, body, {
+      title: 'Overview',
+      styles: ['dashboard.css'],
+      scripts: ['/assets-vendor/chart.umd.min.js', '/assets/progress-chart.js', '/assets/overview.js'],
     });
   });
 }

@@ -9,28 +9,47 @@ import { requestIdOf } from './request-id.ts';
 
 export type CsrfTokenFor = (req: Request) => string;
 
+export type PageData = Record<string, unknown> & { title: string };
+
 export interface PageRenderer {
-  page(req: Request, res: Response, view: string, data: Record<string, unknown> & { title: string }, status?: number): void;
+  page(req: Request, res: Response, view: string, data: PageData, status?: number): void;
+  /** A page's own content, without the layout or anything about the person asking (for caching). */
+  body(view: string, data: Record<string, unknown>): string;
+  /** Sends a body made by `body` inside the layout for this request. */
+  pageFrom(req: Request, res: Response, body: string, data: PageData, status?: number): void;
 }
 
 /** `routes` is the app's route table (it grows as routes register; read at render time). */
 export function createPageRenderer(views: ViewRenderer, csrfTokenFor: CsrfTokenFor, routes: readonly RouteInfo[] = []): PageRenderer {
+  const frame = (req: Request, data: PageData): Record<string, unknown> => {
+    const principal = req.principal;
+    const flash = req.session?.flash;
+    if (flash) delete req.session.flash;
+    return {
+      ...data,
+      principal,
+      who: principal?.kind === 'account' ? principal.email : principal?.name,
+      roleLabel: principal ? ROLE_LABELS[principal.role] : undefined,
+      nav: navigationFor(principal, req.path, routes),
+      csrfToken: req.session ? csrfTokenFor(req) : undefined,
+      flash,
+      requestId: requestIdOf(req),
+    };
+  };
+  const send = (res: Response, html: string, status: number): void => {
+    // Pages show what one person may see: never kept by a browser or proxy cache.
+    res.set('Cache-Control', 'no-store');
+    res.status(status).type('html').send(html);
+  };
   return {
     page(req, res, view, data, status = 200) {
-      const principal = req.principal;
-      const flash = req.session?.flash;
-      if (flash) delete req.session.flash;
-      const html = views.render(`pages/${view}`, {
-        ...data,
-        principal,
-        who: principal?.kind === 'account' ? principal.email : principal?.name,
-        roleLabel: principal ? ROLE_LABELS[principal.role] : undefined,
-        nav: navigationFor(principal, req.path, routes),
-        csrfToken: req.session ? csrfTokenFor(req) : undefined,
-        flash,
-        requestId: requestIdOf(req),
-      });
-      res.status(status).type('html').send(html);
+      send(res, views.render(`pages/${view}`, frame(req, data)), status);
+    },
+    body(view, data) {
+      return views.render(`pages/${view}`, data, null);
+    },
+    pageFrom(req, res, body, data, status = 200) {
+      send(res, views.render('layouts/main', { ...frame(req, data), body }, null), status);
     },
   };
 }

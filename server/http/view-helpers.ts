@@ -6,11 +6,20 @@ import { fromDbInstant } from '../../db/instant.ts';
 const FULL_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+// One formatter per number of decimals: making an Intl.NumberFormat costs far more than using one,
+// and a User table formats hundreds of numbers.
+const NUMBER_FORMATS = new Map<number, Intl.NumberFormat>();
+
 export function formatNumber(value: unknown, decimals = 0): string {
   if (value === null || value === undefined || value === '') return '—';
   const n = Number(value);
   if (!Number.isFinite(n)) return '—';
-  return n.toLocaleString('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  let format = NUMBER_FORMATS.get(decimals);
+  if (!format) {
+    format = new Intl.NumberFormat('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+    NUMBER_FORMATS.set(decimals, format);
+  }
+  return format.format(n);
 }
 
 /** A change with its sign: +1,200 / −300 / 0; '—' when there is nothing to compare with. */
@@ -45,10 +54,11 @@ export function formatInstant(value: unknown): string {
   if (Number.isNaN(d.getTime())) return typeof value === 'string' ? value : '—';
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/London', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+      timeZone: 'Europe/London', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
     }).formatToParts(d).map((p) => [p.type, p.value]),
   );
-  return `${parts.day} ${parts.month} ${parts.year} ${parts.hour}:${parts.minute}`;
+  // The month from our own table: Intl's en-GB short month is "Sept", formatDate's is "Sep".
+  return `${Number(parts.day)} ${MONTHS[Number(parts.month) - 1]} ${parts.year} ${parts.hour}:${parts.minute}`;
 }
 
 export function registerFormatHelpers(hbs: typeof Handlebars): void {

@@ -101,9 +101,17 @@ const LONDON_DATE = new Intl.DateTimeFormat('en-GB', {
   day: '2-digit',
 });
 
+let lastMinute = NaN;
+let lastToday = '';
+
 /** Today's date in Europe/London at instant `now` — the programme's calendar, whatever the server's zone. */
 export function londonToday(now: Date = new Date()): string {
+  // Asked on every page view: Intl is slow enough to be worth remembering for the minute.
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (minute === lastMinute) return lastToday;
   const parts = LONDON_DATE.formatToParts(now);
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')}`;
+  lastMinute = minute;
+  lastToday = `${part('year')}-${part('month')}-${part('day')}`;
+  return lastToday;
 }

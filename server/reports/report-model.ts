@@ -44,6 +44,8 @@ export interface ChartSeries {
   /** Dates of the points, 'YYYY-MM-DD'. */
   history: Array<{ date: string; esme: number; gsme: number; total: number }>;
   trajectory: Array<{ date: string; outstanding: number }>;
+  /** The User page's allowance line (progress/allowance-line.ts), when drawn. */
+  allowance?: Array<{ date: string; outstanding: number }>;
 }
 
 export interface ReportUserRow {

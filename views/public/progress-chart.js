@@ -30,6 +30,9 @@
       { label: 'ESME', data: points(series.history, 'esme'), borderColor: '#2f7fb5', backgroundColor: '#2f7fb5', borderWidth: 1.5, pointRadius: 0 },
       { label: 'GSME', data: points(series.history, 'gsme'), borderColor: '#7fa650', backgroundColor: '#7fa650', borderWidth: 1.5, pointRadius: 0 },
     ];
+    if (series.allowance && series.allowance.length) {
+      datasets.push({ label: 'At full allowance', data: points(series.allowance, 'outstanding'), borderColor: '#8a5300', backgroundColor: '#8a5300', borderDash: [2, 3], borderWidth: 1.5, pointRadius: 0 });
+    }
     if (series.trajectory.length) {
       datasets.push({ label: 'Deadline trajectory', data: points(series.trajectory, 'outstanding'), borderColor: '#b10e1e', backgroundColor: '#b10e1e', borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 });
     }

@@ -18,5 +18,6 @@ describe('formatting for people', () => {
     // 2026-07-01 12:30 UTC is 13:30 British Summer Time; 2026-12-01 12:30 UTC is 12:30 GMT.
     assert.equal(formatInstant('2026-07-01 12:30:00.000'), '1 Jul 2026 13:30');
     assert.equal(formatInstant('2026-12-01 12:30:00.000'), '1 Dec 2026 12:30');
+    assert.equal(formatInstant('2018-09-24 12:00:00.000'), '24 Sep 2018 13:00', 'the same month names as dates');
   });
 });

@@ -1,0 +1,110 @@
+// npm run bench:web — the dashboard under load: autocannon, 50 connections with a logged-in
+// session, against the overview and a User page, beside the same figures for /healthz (the floor:
+// what the server does for a request with no work in it). The server runs in a process of its own.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { openDatabase } from '../../db/connection.ts';
+import { migrateLatest } from '../../db/migrate.ts';
+import { addAccount } from '../../server/auth/accounts.ts';
+import { seedBenchProgramme } from '../shared/seed-programme.ts';
+
+const CONNECTIONS = 50;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(base: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).status === 200) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the server did not start');
+}
+
+/** Logs in through the form; returns the session cookie. */
+async function login(base: string, email: string, password: string): Promise<string> {
+  const form = await fetch(`${base}/login`);
+  const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: token, email, password, next: '/' }),
+  });
+  if (res.status !== 303) throw new Error(`login failed: ${res.status}`);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+interface Figures {
+  p50: number;
+  p99: number;
+  rps: number;
+  errors: number;
+}
+
+async function load(url: string, cookie: string): Promise<Figures> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers: { cookie } });
+  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.non2xx + result.errors + result.timeouts };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bfm-bench-web-'));
+  const url = `sqlite:${path.join(dir, 'bench.sqlite')}`;
+  let server: ChildProcess | undefined;
+  try {
+    const db = openDatabase(url);
+    await migrateLatest(db);
+    await seedBenchProgramme(db.knex);
+    await addAccount(db.knex, { email: 'bench@example.org', role: 'panel', password: 'bench password 1' }, { kind: 'system', name: 'bench' });
+    const userId = ((await db.knex('dcc_users').orderBy('user_id').first()) as { user_id: string }).user_id;
+    await db.close();
+
+    const port = await freePort();
+    server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts'), '--no-scheduler'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: url, DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn', SESSION_SECRET: 'b'.repeat(40) },
+      stdio: 'inherit',
+    });
+    const base = `http://127.0.0.1:${port}`;
+    await waitForHealth(base);
+    const cookie = await login(base, 'bench@example.org', 'bench password 1');
+    // Warm up (template compilation, first queries).
+    await load(`${base}/`, cookie);
+
+    const floor = await load(`${base}/healthz`, cookie);
+    const rows: Array<[string, Figures]> = [
+      ['/healthz (floor)', floor],
+      ['/ (overview)', await load(`${base}/`, cookie)],
+      [`/users/${userId}`, await load(`${base}/users/${userId}`, cookie)],
+    ];
+    console.log(`${CONNECTIONS} connections, ${SECONDS} s each, logged in; 60 Users, 39 snapshots`);
+    for (const [name, f] of rows) {
+      const ratio = name.startsWith('/healthz') ? '' : `  (p99 ${(f.p99 / floor.p99).toFixed(1)}× the floor, ${(f.rps / floor.rps).toFixed(2)}× its requests/s)`;
+      console.log(`  ${name.padEnd(36)} p50 ${String(f.p50).padStart(4)} ms  p99 ${String(f.p99).padStart(4)} ms  ${f.rps.toFixed(0).padStart(6)} req/s  ${f.errors} errors${ratio}`);
+    }
+    const overview = rows[1]![1];
+    console.log(`  goal: overview p99 < 50 ms — ${overview.p99 < 50 ? 'met' : 'NOT MET'} (${overview.p99} ms)`);
+  } finally {
+    server?.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,185 @@
+// Every role in the browser: logs in, opens every page it may (each one populated, with no console
+// error, no serious accessibility problem found by axe-core, and no sideways scrolling at phone
+// width), is refused a page it may not, and does its own work: SECAS records a deadline and
+// publishes a report, the Panel downloads it, the DCC uploads a snapshot.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'puppeteer-core';
+import { buildApp } from '../../server/app.ts';
+import { isAllowed } from '../../server/auth/access.ts';
+import { ROLES, type Role } from '../../server/auth/roles.ts';
+import { launchChrome } from '../../server/browser/chrome.ts';
+import { parseConfig } from '../../server/config.ts';
+import { createViewRenderer } from '../../server/http/views.ts';
+import { createLogger } from '../../server/logger.ts';
+import { BrowserManager } from '../../server/reports/browser.ts';
+import { generateReport } from '../../server/reports/generate-report.ts';
+import { addDays } from '../../server/progress/calendar.ts';
+import { addRoleAccounts, emailOf, ROLE_PASSWORD } from '../helpers/accounts.ts';
+import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
+import { ROOT } from '../helpers/processes.ts';
+import { seedDeadline, seedSnapshot, seedUsers } from '../helpers/seed.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+const ARTIFACTS = path.join(ROOT, 'test/artifacts/roles');
+const AXE = readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'), 'utf8');
+const USERS = Array.from({ length: 8 }, (_, i) => ({ userId: `90-B3-D5-1F-30-01-00-${(0x20 + i).toString(16).toUpperCase()}`, name: i === 0 ? 'Alpha & "Omega" <Energy>' : `Supplier ${i + 1}` }));
+
+async function seedProgramme(t: TestDatabase): Promise<{ snapshotId: number }> {
+  await seedUsers(t.db.knex, USERS);
+  await seedDeadline(t.db.knex, '2019-06-28', 'Panel meeting 12, minute 4');
+  let asOf = '2018-07-02';
+  let snapshotId = 0;
+  for (let s = 0; s < 12; s++) {
+    const counts = Object.fromEntries(
+      USERS.map((u, i): [string, { esme: [number, number]; gsme: [number, number] }] => {
+        const size = Math.round(40_000 / (i + 1));
+        const done = Math.min(1, s * [0.09, 0.05, 0.02, 0, 0.07, 0.12, 0.04, 0.1][i]!);
+        return [u.userId, { esme: [size, Math.round(size * done)], gsme: [Math.round(size / 2), Math.round((size / 2) * done)] }];
+      }),
+    );
+    snapshotId = await seedSnapshot(t.db.knex, asOf, counts, { sha256: String(s).padStart(64, 'b'), rows: 90_000, rejected: 3 });
+    asOf = addDays(asOf, 14);
+  }
+  return { snapshotId };
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    return axe.run({ resultTypes: ['violations'] });
+  });
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+for (const kind of databaseKinds) {
+  describe(`every role in the browser on ${kind.name}`, { skip: kind.skip }, () => {
+    let t: TestDatabase;
+    let server: TestServer;
+    let browser: Browser;
+    let snapshotId: number;
+    let pagesFor: (role: Role) => string[];
+
+    before(async () => {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      t = await kind.create();
+      ({ snapshotId } = await seedProgramme(t));
+      await addRoleAccounts(t.db.knex);
+      const reportBrowser = new BrowserManager(process.env.CHROME_PATH, createLogger('silent'));
+      await generateReport({ knex: t.db.knex, views: createViewRenderer(), browser: reportBrowser, logger: createLogger('silent') }, '2018-10', { kind: 'system', name: 'test' });
+      await reportBrowser.close();
+      server = await startTestServer(t.url, { LOGIN_RATE_LIMIT: '1000' });
+      browser = await launchChrome(process.env.CHROME_PATH);
+      // The pages each role may open, read from the app's own route table.
+      const built = buildApp({ config: { ...parseConfig({ DATABASE_URL: t.url }), sessionSecret: 'x'.repeat(40) }, db: t.db, logger: createLogger('silent') });
+      await built.close();
+      const pages = built.routes.filter((r) => r.method === 'get' && !('public' in r.access) && !r.path.startsWith('/api/') && !/\.(csv|pdf)$|export|import-progress/.test(r.path));
+      pagesFor = (role) =>
+        pages.filter((r) => isAllowed(r.access, role)).map((r) => r.path.replace(':userId', USERS[1]!.userId).replace(':id', String(snapshotId)));
+    });
+    after(async () => {
+      await browser?.close();
+      await server?.stop();
+      await t?.drop();
+    });
+
+    async function loggedIn(role: Role): Promise<Page> {
+      // A context of its own per person: no cookies shared with another role's session.
+      const page = await (await browser.createBrowserContext()).newPage();
+      await page.setBypassCSP(true); // lets axe-core be injected; the app's own pages carry no inline script
+      await page.setViewport({ width: 1366, height: 768 });
+      await page.goto(`${server.url}/login`);
+      await page.type('#email', emailOf(role));
+      await page.type('#password', ROLE_PASSWORD);
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      assert.equal(new URL(page.url()).pathname, '/');
+      return page;
+    }
+
+    for (const role of ROLES) {
+      it(`${role}: every page it may open is populated, clean and accessible, at desktop and phone width`, async () => {
+        const page = await loggedIn(role);
+        const problems: string[] = [];
+        page.on('console', (msg) => {
+          if (msg.type() === 'error') problems.push(`${page.url()}: ${msg.text()}`);
+        });
+        page.on('pageerror', (err) => problems.push(`${page.url()}: ${String(err)}`));
+        const paths = pagesFor(role);
+        assert.ok(paths.length >= 3, paths.join(' '));
+        for (const p of paths) {
+          await page.setViewport({ width: 1366, height: 768 });
+          const response = await page.goto(`${server.url}${p}`);
+          assert.equal(response?.status(), 200, p);
+          const main = await page.$eval('main', (el) => el.textContent ?? '');
+          assert.ok(main.trim().length > 80, `${p} has content`);
+          assert.deepEqual(await axeViolations(page), [], `axe on ${p}`);
+          const name = `${role}${p.replace(/[/:]+/g, '-').replace(/-$/, '') || '-overview'}`;
+          await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+          await page.setViewport({ width: 390, height: 844 });
+          await page.reload();
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          if (overflow > 1) await page.screenshot({ path: path.join(ARTIFACTS, `${name}-phone.png`), fullPage: true });
+          assert.ok(overflow <= 1, `${p} scrolls sideways by ${overflow}px at phone width`);
+        }
+        assert.deepEqual(problems, []);
+        const forbidden = { secas: null, panel: '/settings', dcc: '/reports' }[role];
+        if (forbidden) {
+          const response = await page.goto(`${server.url}${forbidden}`);
+          assert.equal(response?.status(), 403);
+          assert.match(await page.$eval('h1', (h) => h.textContent ?? ''), /You do not have access to this page/);
+        }
+        await page.close();
+      });
+    }
+
+    it('SECAS records a new deadline and publishes the report; the Panel then downloads it', async () => {
+      const page = await loggedIn('secas');
+      await page.goto(`${server.url}/deadline`);
+      await page.type('#deadline-deadline', '2019-09-30');
+      await page.$eval('#deadline-decided_on', (input) => ((input as HTMLInputElement).value = ''));
+      await page.type('#deadline-decided_on', '2019-01-15');
+      await page.type('#deadline-reason', 'Panel meeting 19: moved for the winter freeze');
+      await Promise.all([page.waitForNavigation(), page.click('form[action="/deadline"][method="post"] button[type=submit]')]);
+      assert.match(await page.$eval('main', (el) => el.textContent ?? ''), /30 Sept? 2019/);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'secas-deadline-recorded.png'), fullPage: true });
+
+      await page.goto(`${server.url}/reports`);
+      await Promise.all([page.waitForNavigation(), page.click('form[action$="/publish"] button')]);
+      assert.match(await page.$eval('.notice', (el) => el.textContent ?? ''), /is published; Panel members can now see it/);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'secas-report-published.png'), fullPage: true });
+
+      const panel = await loggedIn('panel');
+      await panel.goto(`${server.url}/reports`);
+      const href = await panel.$eval('a[href$=".pdf"]', (a) => a.getAttribute('href'));
+      const pdf = await panel.evaluate(async (url) => {
+        const res = await fetch(url);
+        return { status: res.status, type: res.headers.get('content-type'), head: new TextDecoder().decode((await res.arrayBuffer()).slice(0, 5)) };
+      }, href!);
+      assert.deepEqual(pdf, { status: 200, type: 'application/pdf', head: '%PDF-' });
+    });
+
+    it('the DCC uploads a snapshot through the page and sees its result', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'bfm-roles-upload-'));
+      try {
+        const file = path.join(dir, 'smi-20190301.csv');
+        const rows = USERS.map((u, i) => `00-1B-C5-0C-00-00-10-${(0x10 + i).toString(16).toUpperCase()},ESME,Commissioned,${u.userId},${i % 2 ? 'UFLM' : ''},2017-05-01`);
+        writeFileSync(file, `device_id,device_type,device_status,responsible_user_id,map_id,prenotified_date\n${rows.join('\n')}\n`);
+        const page = await loggedIn('dcc');
+        await page.goto(`${server.url}/snapshots`);
+        const input = await page.$('#file');
+        await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(file);
+        await Promise.all([page.waitForNavigation(), page.click('#upload-button')]);
+        assert.match(new URL(page.url()).pathname, /^\/snapshots\/\d+$/);
+        assert.match(await page.$eval('.notice', (el) => el.textContent ?? ''), /^Imported\. 8 of 8 rows were accepted/);
+        await page.screenshot({ path: path.join(ARTIFACTS, 'dcc-upload-result.png'), fullPage: true });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
