@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import type { Database } from '../db/connection.ts';
 import type { Logger } from './logger.ts';
 import { Routes, assertEveryRouteHasAccessRule, type RouteInfo } from './auth/access.ts';
+import { registerAdminRoutes } from './auth/admin-routes.ts';
 import { identify } from './auth/identify.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
 import { createCsrf, createSessions } from './auth/session.ts';
@@ -99,6 +100,7 @@ export function buildApp(deps: AppDeps): App {
   const browser = deps.browser ?? new BrowserManager(config.chromePath, logger);
   registerAuthRoutes(routes, { knex: db.knex, pages, loginRateLimit: config.loginRateLimit });
   registerAuditRoutes(routes, { knex: db.knex, pages });
+  registerAdminRoutes(routes, ctx);
   registerApiRoutes(routes);
   registerJobRunRoutes(routes, ctx);
   registerReportRoutes(routes, ctx, { knex: db.knex, views, browser, logger });

@@ -81,3 +81,67 @@ export function findActiveTokenByHash(knex: Knex, tokenHash: string): Promise<To
 export async function touchToken(knex: Knex, id: number, at: Date): Promise<void> {
   await knex('api_tokens').where({ id }).update({ last_used_at: toDbInstant(at) });
 }
+
+// --- The accounts and API tokens pages (issue 6) ---
+
+export function listAccounts(knex: Knex): Promise<AccountRow[]> {
+  return knex<AccountRow>('accounts').orderBy('email');
+}
+
+/**
+ * Every account, locked until the transaction ends (MySQL; SQLite's single connection already
+ * serialises transactions). Account changes take this first so two SECAS users cannot each remove
+ * the other's SECAS role at the same moment and leave nobody able to manage accounts.
+ */
+export function lockAccounts(trx: Knex.Transaction): Promise<AccountRow[]> {
+  return trx<AccountRow>('accounts').orderBy('id').forUpdate();
+}
+
+export async function updateAccount(
+  knex: Knex,
+  id: number,
+  values: { role?: Role; passwordHash?: string; disabledAt?: string | null },
+): Promise<void> {
+  await knex('accounts')
+    .where({ id })
+    .update({
+      ...(values.role === undefined ? {} : { role: values.role }),
+      ...(values.passwordHash === undefined ? {} : { password_hash: values.passwordHash }),
+      ...(values.disabledAt === undefined ? {} : { disabled_at: values.disabledAt }),
+      updated_at: toDbInstant(),
+    });
+}
+
+/**
+ * Deletes the stored sessions of one account (all but `keepSid`), so a disabled account stays
+ * logged out when it is re-enabled and a reset password ends sessions begun with the old one.
+ * The session store keeps the account id inside its JSON, so the (few) sessions are read here.
+ */
+export async function endSessionsOf(knex: Knex, accountId: number, keepSid?: string): Promise<number> {
+  const rows = await knex<{ sid: string; sess: string | Record<string, unknown> }>('sessions').select('sid', 'sess');
+  const sids = rows
+    .filter((row) => row.sid !== keepSid)
+    .filter((row) => {
+      try {
+        const sess = (typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess) as { accountId?: unknown };
+        return sess.accountId === accountId;
+      } catch {
+        return false;
+      }
+    })
+    .map((row) => row.sid);
+  if (sids.length > 0) await knex('sessions').whereIn('sid', sids).delete();
+  return sids.length;
+}
+
+export function listTokens(knex: Knex): Promise<TokenRow[]> {
+  return knex<TokenRow>('api_tokens').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
+}
+
+export function findTokenById(knex: Knex, id: number): Promise<TokenRow | undefined> {
+  return knex<TokenRow>('api_tokens').where({ id }).first();
+}
+
+export async function revokeToken(knex: Knex, id: number, at = new Date()): Promise<void> {
+  await knex('api_tokens').where({ id }).whereNull('revoked_at').update({ revoked_at: toDbInstant(at) });
+}

@@ -1,11 +1,11 @@
 // API bearer tokens for systems (the DCC's uploader). Only a SHA-256 of each token is stored; the
-// token itself is printed once when it is created.
+// token itself is shown once when it is created (CLI or the tokens page). SECAS revokes them there.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { findActiveTokenByHash, insertToken, touchToken, type TokenRow } from '../../db/queries/accounts.ts';
+import { findActiveTokenByHash, findTokenById, insertToken, revokeToken, touchToken, type TokenRow } from '../../db/queries/accounts.ts';
 import { fromDbInstant } from '../../db/instant.ts';
-import { recordAudit } from '../audit/record.ts';
-import { ValidationError } from '../http/errors.ts';
+import { recordAudit, type RequestOrigin } from '../audit/record.ts';
+import { NotFoundError, ValidationError } from '../http/errors.ts';
 import { isRole, ROLES, type Actor, type Principal } from './roles.ts';
 
 const PREFIX = 'bfm_';
@@ -18,6 +18,7 @@ export async function createApiToken(
   knex: Knex,
   input: { name: string; role: string },
   actor: Actor,
+  origin: RequestOrigin = {},
 ): Promise<{ token: string; row: TokenRow }> {
   const name = input.name.trim();
   if (!name || name.length > 100) throw new ValidationError('A token needs a name of 1 to 100 characters, saying which system uses it.', [{ field: 'name', message: 'Give the token a name.' }]);
@@ -31,7 +32,7 @@ export async function createApiToken(
       tokenPrefix: token.slice(0, 12),
       createdBy: actor.name,
     });
-    await recordAudit(trx, actor, { action: 'token.create', entity: 'api_token', entityId: inserted.id, after: { name, role: inserted.role, prefix: inserted.token_prefix } });
+    await recordAudit(trx, actor, { action: 'token.create', entity: 'api_token', entityId: inserted.id, after: { name, role: inserted.role, prefix: inserted.token_prefix } }, origin);
     return inserted;
   });
   return { token, row };
@@ -47,4 +48,17 @@ export async function resolveBearerToken(knex: Knex, token: string, now = new Da
   // Recording use on every request would turn each read into a write; once a minute is enough to see it is alive.
   if (!row.last_used_at || now.getTime() - fromDbInstant(row.last_used_at).getTime() > TOUCH_EVERY_MS) await touchToken(knex, row.id, now);
   return { kind: 'token', id: row.id, name: row.name, role: row.role };
+}
+
+/** Revokes a token: the next request that carries it is refused. Revoking a revoked token changes nothing. */
+export async function revokeApiToken(knex: Knex, id: number, actor: Actor, origin: RequestOrigin = {}): Promise<{ row: TokenRow; changed: boolean }> {
+  return knex.transaction(async (trx) => {
+    const row = await findTokenById(trx, id);
+    if (!row) throw new NotFoundError('There is no such API token. Reload the tokens page and try again.');
+    if (row.revoked_at) return { row, changed: false };
+    await revokeToken(trx, id);
+    const described = { name: row.name, role: row.role, prefix: row.token_prefix };
+    await recordAudit(trx, actor, { action: 'token.revoke', entity: 'api_token', entityId: id, before: { ...described, revoked: false }, after: { ...described, revoked: true } }, origin);
+    return { row: (await findTokenById(trx, id)) ?? row, changed: true };
+  });
 }

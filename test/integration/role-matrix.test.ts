@@ -6,7 +6,9 @@ import { buildApp } from '../../server/app.ts';
 import { addAccount } from '../../server/auth/accounts.ts';
 import { ROLES, type Role } from '../../server/auth/roles.ts';
 import { parseConfig } from '../../server/config.ts';
+import { ADMIN } from './matrix/admin.ts';
 import { PROGRAMME } from './matrix/programme.ts';
+import { DASHBOARD } from './matrix/dashboard.ts';
 import { REPORTS } from './matrix/reports.ts';
 import { SNAPSHOTS } from './matrix/snapshots.ts';
 import { ALL, SECAS_ONLY, type MatrixRow, type Who } from './matrix/types.ts';
@@ -35,7 +37,7 @@ const FRAME_ROWS: MatrixRow[] = [
   { method: 'GET', route: '/api/v1/me', expect: { anonymous: 401, secas: 200, panel: 200, dcc: 200 } },
 ];
 
-const AREAS = [SNAPSHOTS, PROGRAMME, REPORTS];
+const AREAS = [SNAPSHOTS, PROGRAMME, REPORTS, ADMIN, DASHBOARD];
 const MATRIX: MatrixRow[] = [...FRAME_ROWS, ...AREAS.flatMap((a) => a.rows)];
 
 const PASSWORD = 'matrix password 123';
