@@ -48,6 +48,8 @@ export function buildApp(deps: AppDeps): App {
   const { db, logger, config } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Pages are never cached (no-store), so hashing every body for an ETag would be work for nothing.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
 
   app.use(requestId);

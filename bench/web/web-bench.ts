@@ -9,8 +9,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { openDatabase } from '../../db/connection.ts';
 import { migrateLatest } from '../../db/migrate.ts';
-import { addAccount } from '../../server/auth/accounts.ts';
-import { seedBenchProgramme } from '../shared/seed-programme.ts';
+import { buildDemo } from '../../server/demo/build-demo.ts';
 
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -69,11 +68,13 @@ async function main(): Promise<void> {
   const url = `sqlite:${path.join(dir, 'bench.sqlite')}`;
   let server: ChildProcess | undefined;
   try {
+    // The demo programme (40 Users, 40 fortnightly snapshots, imported through the real ingest).
     const db = openDatabase(url);
     await migrateLatest(db);
-    await seedBenchProgramme(db.knex);
-    await addAccount(db.knex, { email: 'bench@example.org', role: 'panel', password: 'bench password 1' }, { kind: 'system', name: 'bench' });
-    const userId = ((await db.knex('dcc_users').orderBy('user_id').first()) as { user_id: string }).user_id;
+    const built = await buildDemo({ knex: db.knex, dataDir: dir, chromePath: process.env.CHROME_PATH });
+    const panel = built.logins.find((l) => l.role === 'panel')!;
+    // The largest User: the longest history on its page.
+    const userId = built.programme.users.reduce((a, b) => (b.meters > a.meters ? b : a)).userId;
     await db.close();
 
     const port = await freePort();
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     });
     const base = `http://127.0.0.1:${port}`;
     await waitForHealth(base);
-    const cookie = await login(base, 'bench@example.org', 'bench password 1');
+    const cookie = await login(base, panel.email, panel.password);
     // Warm up (template compilation, first queries).
     await load(`${base}/`, cookie);
 
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
       ['/ (overview)', await load(`${base}/`, cookie)],
       [`/users/${userId}`, await load(`${base}/users/${userId}`, cookie)],
     ];
-    console.log(`${CONNECTIONS} connections, ${SECONDS} s each, logged in; 60 Users, 39 snapshots`);
+    console.log(`${CONNECTIONS} connections, ${SECONDS} s each, logged in as the Panel, on the demo data (${built.programme.users.length} Users, ${built.programme.snapshotDates.length} snapshots)`);
     for (const [name, f] of rows) {
       const ratio = name.startsWith('/healthz') ? '' : `  (p99 ${(f.p99 / floor.p99).toFixed(1)}× the floor, ${(f.rps / floor.rps).toFixed(2)}× its requests/s)`;
       console.log(`  ${name.padEnd(36)} p50 ${String(f.p50).padStart(4)} ms  p99 ${String(f.p99).padStart(4)} ms  ${f.rps.toFixed(0).padStart(6)} req/s  ${f.errors} errors${ratio}`);

@@ -15,9 +15,11 @@ export interface PageRenderer {
   page(req: Request, res: Response, view: string, data: PageData, status?: number): void;
   /** A page's own content, without the layout or anything about the person asking (for caching). */
   body(view: string, data: Record<string, unknown>): string;
-  /** Sends a body made by `body` inside the layout for this request. */
-  pageFrom(req: Request, res: Response, body: string, data: PageData, status?: number): void;
+  /** Sends a body made by `body` (as UTF-8 bytes, e.g. kept in a cache) inside the layout for this request. */
+  pageFrom(req: Request, res: Response, body: Buffer, data: PageData, status?: number): void;
 }
+
+const BODY_MARK = '\u0000body\u0000';
 
 /** `routes` is the app's route table (it grows as routes register; read at render time). */
 export function createPageRenderer(views: ViewRenderer, csrfTokenFor: CsrfTokenFor, routes: readonly RouteInfo[] = []): PageRenderer {
@@ -49,7 +51,11 @@ export function createPageRenderer(views: ViewRenderer, csrfTokenFor: CsrfTokenF
       return views.render(`pages/${view}`, data, null);
     },
     pageFrom(req, res, body, data, status = 200) {
-      send(res, views.render('layouts/main', { ...frame(req, data), body }, null), status);
+      // The layout around a marker, then the body's bytes spliced in: a cached body is never
+      // re-encoded or copied into a new string for each request.
+      const [head = '', tail = ''] = views.render('layouts/main', { ...frame(req, data), body: BODY_MARK }, null).split(BODY_MARK);
+      res.set('Cache-Control', 'no-store');
+      res.status(status).type('html').end(Buffer.concat([Buffer.from(head), body, Buffer.from(tail)]));
     },
   };
 }
