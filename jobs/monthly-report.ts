@@ -57,7 +57,14 @@ export function monthlyReportJob(deps: MonthlyReportDeps = { calendar: reportCal
         month,
         { kind: 'system', name: 'scheduler' },
       );
-      return { reportId: report.id, month, version: report.version, pages: report.pages, asOf: report.as_of };
+      return {
+        summary: `Drafted version ${report.version} of the ${month} report (${report.pages} pages, positions as of ${report.as_of}).`,
+        reportId: report.id,
+        month,
+        version: report.version,
+        pages: report.pages,
+        asOf: report.as_of,
+      };
     },
   };
 }

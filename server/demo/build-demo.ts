@@ -216,9 +216,7 @@ async function publishReports(
   programme: DemoProgramme,
   deps: { knex: Knex; logger: Logger; chromePath: string | undefined },
 ): Promise<{ reports: ReportRow[]; skipped: string | null }> {
-  // BrowserManager warns "Chromium disconnected" even when it is closed on purpose; the demo says
-  // itself whether its reports were made, so only errors from it are worth showing here.
-  const browser = new BrowserManager(deps.chromePath, deps.logger.child({ component: 'demo-reports' }, { level: 'error' }));
+  const browser = new BrowserManager(deps.chromePath, deps.logger);
   const services = { knex: deps.knex, views: createViewRenderer(), browser, logger: deps.logger };
   const reports: ReportRow[] = [];
   let skipped = browser.unavailableReason();

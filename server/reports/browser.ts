@@ -19,6 +19,8 @@ export class RenderError extends Error {
 
 export class BrowserManager {
   private browser: Promise<Browser> | null = null;
+  /** Browsers we are closing ourselves: their disconnect is expected, not news. */
+  private readonly closing = new WeakSet<Browser>();
 
   constructor(
     private readonly chromePath: string | undefined,
@@ -34,6 +36,7 @@ export class BrowserManager {
     this.browser ??= launchChrome(this.chromePath).then(
       (browser) => {
         browser.once('disconnected', () => {
+          if (this.closing.has(browser)) return;
           this.logger.warn('Chromium disconnected; the next render starts a new one');
           this.browser = null;
         });
@@ -79,6 +82,9 @@ export class BrowserManager {
   async close(): Promise<void> {
     const pending = this.browser;
     this.browser = null;
-    if (pending) await (await pending.catch(() => null))?.close().catch(() => undefined);
+    const browser = pending ? await pending.catch(() => null) : null;
+    if (!browser) return;
+    this.closing.add(browser);
+    await browser.close().catch(() => undefined);
   }
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chartJsUmdPath } from '../../server/http/assets.ts';
+import { pino } from 'pino';
 import { createLogger } from '../../server/logger.ts';
 import { BrowserManager, RenderError } from '../../server/reports/browser.ts';
 import { renderPdf } from '../../server/reports/render-pdf.ts';
@@ -95,6 +96,20 @@ describe('printing a report page to PDF', () => {
       assert.equal(pages, 2);
       assert.equal(hits, 0);
     });
+  });
+
+  it('warns when Chromium goes away by itself, and not when it is closed on purpose', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    const own = new BrowserManager(process.env.CHROME_PATH, logger);
+    await own.pid();
+    await own.close();
+    assert.deepEqual(lines, []);
+    const pid = await own.pid();
+    process.kill(pid!, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.match(lines.join(''), /Chromium disconnected; the next render starts a new one/);
+    await own.close();
   });
 
   it('says clearly why nothing can render when there is no browser', async () => {

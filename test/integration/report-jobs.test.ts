@@ -71,6 +71,7 @@ for (const kind of databaseKinds) {
         const reports = await t.db.knex('reports').where({ month: '2026-10' });
         assert.equal(reports.length, 1, 'exactly one draft');
         assert.equal(reports[0].generated_by, 'scheduler');
+        assert.match(JSON.parse(run[0].details).summary, /^Drafted version 1 of the 2026-10 report \(\d+ pages, positions as of 2026-10-30\)\.$/);
         assert.equal((await t.db.knex('job_runs').where({ job: 'monthly-report' })).length, 1, 'one claim, no second attempt');
       } finally {
         await Promise.all(servers.map((s) => s.stop()));
