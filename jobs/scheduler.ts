@@ -13,6 +13,12 @@ export const SCHEDULE_TIME_ZONE = 'Europe/London';
 /** How often failed runs are checked for a due retry. Once a minute, but never 01:00–02:59. */
 export const RETRY_SCHEDULE = '* 0,3-23 * * *';
 
+/** Where no scheduled work starts: 01:00–02:59 London time, the hours the clocks change in. */
+export function inQuietHours(at: Date): boolean {
+  const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: SCHEDULE_TIME_ZONE, hour: '2-digit', hourCycle: 'h23' }).format(at));
+  return hour === 1 || hour === 2;
+}
+
 export interface Scheduler {
   stop(): Promise<void>;
 }
@@ -32,7 +38,7 @@ export function startScheduler<Ctx extends { knex: Knex; logger: Logger }>(
   runner: Triggerable<Ctx>,
   definitions: ReadonlyArray<JobDefinition<Ctx>>,
   logger: Logger,
-  options: { retrySchedule?: string } = {},
+  options: { retrySchedule?: string; now?: () => Date } = {},
 ): Scheduler {
   // node-cron works out the next run on the machine's local calendar before applying `timezone`, and
   // in a zone with clock changes of its own (e.g. America/New_York) its heartbeat spins forever at
@@ -56,8 +62,21 @@ export function startScheduler<Ctx extends { knex: Knex; logger: Logger }>(
     );
   }
   tasks.push(cron.schedule(options.retrySchedule ?? RETRY_SCHEDULE, guard('retries', () => runner.retryDue()), { ...common, name: 'retries' }));
-  // Catch up after the listeners are in place, without holding up start-up.
-  void guard('catch-up', () => runner.catchUp())();
+  // Catch up after the listeners are in place, without holding up start-up — but a start in the
+  // quiet hours waits for 03:00, like everything else.
+  const catchUp = guard('catch-up', () => runner.catchUp());
+  if (inQuietHours((options.now ?? (() => new Date()))())) {
+    logger.info('started between 01:00 and 02:59 London time: missed runs are caught up at 03:00');
+    let pending = true;
+    const once = async (): Promise<void> => {
+      if (!pending) return;
+      pending = false;
+      await catchUp();
+    };
+    tasks.push(cron.schedule('0 3 * * *', once, { ...common, name: 'catch-up' }));
+  } else {
+    void catchUp();
+  }
   logger.info({ jobs: definitions.map((d) => `${d.name} (${d.schedule})`) }, 'scheduler started');
   return {
     async stop() {

@@ -3,7 +3,7 @@ import { openDatabase } from '../db/connection.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { closeOnSignals, loadConfigOrExit, runIfMain } from '../server/lifecycle.ts';
 import { createLogger } from '../server/logger.ts';
-import { startJobs } from '../server/main.ts';
+import { failStoppedImports, startJobs } from '../server/main.ts';
 import { BrowserManager } from '../server/reports/browser.ts';
 
 async function main(): Promise<void> {
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'backfill-monitor-worker');
   const db = openDatabase(config.databaseUrl);
   await migrateLatest(db);
+  await failStoppedImports(db, config.dataDir, logger);
   const browser = new BrowserManager(config.chromePath, logger);
   const scheduler = startJobs({ db, knex: db.knex, config, logger, browser });
   closeOnSignals(logger, async () => {

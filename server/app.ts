@@ -44,6 +44,11 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** The URL with the value of any _csrf query parameter replaced, for logs. */
+export function withoutCsrfToken(url: string): string {
+  return url.replace(/([?&]_csrf=)[^&#]*/g, '$1[redacted]');
+}
+
 export function buildApp(deps: AppDeps): App {
   const { db, logger, config } = deps;
   const app = express();
@@ -58,7 +63,8 @@ export function buildApp(deps: AppDeps): App {
       logger,
       genReqId: (req) => (req as { id?: string }).id ?? '',
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        // Multipart forms carry their CSRF token in the URL (the body is streamed, not parsed first): keep it out of the log.
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: withoutCsrfToken(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),

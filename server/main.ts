@@ -14,6 +14,7 @@ import { jobDefinitions } from '../jobs/definitions.ts';
 import { JobRunner } from '../jobs/runner.ts';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.ts';
 import { BrowserManager } from './reports/browser.ts';
+import { failStaleImports } from './snapshots/stale-imports.ts';
 
 export interface RunningServer {
   url: string;
@@ -32,12 +33,19 @@ export interface StartOptions {
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-async function prepareDatabase(db: Database, logger: Logger): Promise<void> {
+async function prepareDatabase(db: Database, dataDir: string, logger: Logger): Promise<void> {
   const applied = await migrateLatest(db);
   if (applied.length) logger.info({ applied }, `applied ${applied.length} database migration(s)`);
+  await failStoppedImports(db, dataDir, logger);
   if ((await countAccounts(db.knex)) === 0) {
     logger.warn('No accounts exist yet. Create the first SECAS account with: npx backfill account add --email you@example.org --role secas');
   }
+}
+
+/** An import whose process died (killed, crashed) still says "running": the next start says it failed. */
+export async function failStoppedImports(db: Database, dataDir: string, logger: Logger): Promise<void> {
+  const failed = await failStaleImports(db.knex, { dataDir });
+  if (failed.length) logger.warn({ imports: failed }, `marked ${failed.length} import(s) failed: their process stopped before they finished`);
 }
 
 function listen(app: App['app'], host: string, port: number): Promise<Server> {
@@ -76,13 +84,14 @@ export async function startServer(config: Config & { sessionSecret: string }, lo
   let app: App | undefined;
   let scheduler: Scheduler | null = null;
   try {
-    await prepareDatabase(db, logger);
+    await prepareDatabase(db, config.dataDir, logger);
     app = buildApp({ config, db, logger, browser });
     const server = await listen(app.app, config.host, config.port);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, database: db.description }, `backfill-monitor is listening on ${url}`);
     if (options.scheduler) scheduler = startJobs({ db, knex: db.knex, config, logger, browser }, options.clock);
+    else logger.info('scheduled jobs are off in this process (--no-scheduler); run them with npm run worker or another instance');
     return { url, port, db, server, close: stopper(server, app, db, scheduler, browser) };
   } catch (err) {
     await scheduler?.stop();
@@ -95,7 +104,7 @@ export async function startServer(config: Config & { sessionSecret: string }, lo
 
 export function startJobs(ctx: JobContext, clock?: () => Date): Scheduler {
   const definitions = jobDefinitions();
-  return startScheduler(new JobRunner(ctx, definitions, { clock }), definitions, ctx.logger);
+  return startScheduler(new JobRunner(ctx, definitions, { clock }), definitions, ctx.logger, { now: clock });
 }
 
 /** `npm start --no-scheduler` reaches us as npm_config_scheduler=''; `npm start -- --no-scheduler` as an argument. */

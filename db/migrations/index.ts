@@ -10,6 +10,7 @@ import * as createJobs from './20261128F-create-jobs.ts';
 import * as createDeclarationHistory from './20261128G-create-declaration-history.ts';
 import * as shipBankHolidays from './20261128G2-ship-bank-holidays.ts';
 import * as jobRunHeartbeats from './20261128I-job-run-heartbeats.ts';
+import * as snapshotRules from './20261128J-snapshot-rules.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -26,6 +27,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261128G-create-declaration-history', createDeclarationHistory],
   ['20261128G2-ship-bank-holidays', shipBankHolidays],
   ['20261128I-job-run-heartbeats', jobRunHeartbeats],
+  ['20261128J-snapshot-rules', snapshotRules],
 ];
 
 export const MIGRATION_NAMES: readonly string[] = migrations.map(([name]) => name);

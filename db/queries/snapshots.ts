@@ -22,6 +22,10 @@ export interface SnapshotRow {
   source: SnapshotSource;
   uploaded_by: string;
   imported_at: string;
+  /** The implementation date the counts were made with (null for snapshots imported before it was kept). */
+  rules_implementation_date: string | null;
+  /** JSON array of the MAP register the counts were made with; null when the register was empty or not kept. */
+  rules_map_register: string | null;
 }
 
 export interface ImportRow {

@@ -4,9 +4,10 @@ import { reportCsv, reportPdf, type ReportRow } from '../../db/queries/reports.t
 import { originOf } from '../auth/routes.ts';
 import { allow, type Routes } from '../auth/access.ts';
 import { actorOf } from '../auth/roles.ts';
-import { NotFoundError } from '../http/errors.ts';
+import { NotFoundError, ValidationError } from '../http/errors.ts';
 import type { RouteContext } from '../http/route-context.ts';
-import { generateReport, type ReportServices } from './generate-report.ts';
+import { RenderError } from './browser.ts';
+import { generateReport, NoSnapshotForMonthError, type ReportServices } from './generate-report.ts';
 import { publish } from './publish-report.ts';
 import { reportFileName, reportFor, reportsFor, seesDrafts } from './report-access.ts';
 import { addMonths, londonToday, monthOf } from '../progress/calendar.ts';
@@ -35,32 +36,64 @@ function summary(report: ReportRow) {
   };
 }
 
+interface GenerateForm {
+  month: string;
+  monthError?: string;
+  renderProblem?: string;
+}
+
+/** A generate the user can act on: a month to correct (beside the field) or a render that failed (above the form). */
+function refusal(err: unknown, month: string): { form: GenerateForm; status: number } | null {
+  if (err instanceof ValidationError || err instanceof NoSnapshotForMonthError) return { form: { month, monthError: err.message }, status: 422 };
+  if (err instanceof RenderError) return { form: { month, renderProblem: `${err.message} Nothing was stored; try again, or tell your administrator if it keeps happening.` }, status: 503 };
+  return null;
+}
+
 export function registerReportRoutes(routes: Routes, ctx: RouteContext, services: ReportServices): void {
   const viewers = allow('secas', 'panel');
 
-  routes.get('/reports', viewers, async (req, res) => {
+  /** The reports page; after a refused generate, with the month as typed and what was wrong. */
+  const showReports = async (req: Request, res: Response, form: GenerateForm | null = null, status = 200): Promise<void> => {
     const principal = req.principal!;
     const reports = await reportsFor(ctx.knex, principal);
     const months = new Map<string, ReportRow[]>();
     for (const report of reports) months.set(report.month, [...(months.get(report.month) ?? []), report]);
     const canManage = seesDrafts(principal);
-    ctx.pages.page(req, res, 'reports', {
-      title: 'Reports',
-      styles: ['reports.css'],
-      canManage,
-      browserProblem: canManage ? services.browser.unavailableReason() : null,
-      suggestedMonth: addMonths(monthOf(londonToday()), -1),
-      months: [...months].map(([month, versions]) => ({
-        month,
-        published: versions.find((v) => v.status === 'published'),
-        versions: versions.map((v) => ({ ...v, draft: v.status === 'draft', canPublish: canManage && v.status === 'draft' && !versions.some((o) => o.status === 'published') })),
-      })),
-    });
-  });
+    ctx.pages.page(
+      req,
+      res,
+      'reports',
+      {
+        title: 'Reports',
+        styles: ['reports.css'],
+        canManage,
+        browserProblem: canManage ? services.browser.unavailableReason() : null,
+        month: form?.month ?? addMonths(monthOf(londonToday()), -1),
+        monthError: form?.monthError ?? null,
+        renderProblem: form?.renderProblem ?? null,
+        months: [...months].map(([month, versions]) => ({
+          month,
+          published: versions.find((v) => v.status === 'published'),
+          versions: versions.map((v) => ({ ...v, draft: v.status === 'draft', canPublish: canManage && v.status === 'draft' && !versions.some((o) => o.status === 'published') })),
+        })),
+      },
+      status,
+    );
+  };
+
+  routes.get('/reports', viewers, (req, res) => showReports(req, res));
 
   routes.post('/reports/generate', allow('secas'), async (req, res) => {
-    const month = (req.body as Record<string, unknown>).month;
-    const { report } = await generateReport(services, typeof month === 'string' ? month : '', actorOf(req.principal!), originOf(req));
+    const raw = (req.body as Record<string, unknown>).month;
+    const month = typeof raw === 'string' ? raw : '';
+    let report: ReportRow;
+    try {
+      ({ report } = await generateReport(services, month, actorOf(req.principal!), originOf(req)));
+    } catch (err) {
+      const refused = refusal(err, month);
+      if (!refused) throw err;
+      return showReports(req, res, refused.form, refused.status);
+    }
     req.session.flash = `Version ${report.version} of the ${report.month} report was generated (${report.pages} pages). Check it, then publish it for the Panel.`;
     res.redirect(303, '/reports');
   });

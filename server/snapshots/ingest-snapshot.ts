@@ -202,6 +202,8 @@ export async function ingestSnapshot(deps: IngestDeps, request: IngestRequest): 
           rejected: scan.rejected,
           source: request.source,
           uploaded_by: request.actor.name,
+          rules_implementation_date: settings.implementationDate,
+          rules_map_register: register.length > 0 ? JSON.stringify(register) : null,
         });
         const replaced = await supersedeSnapshots(trx, asOf.asOf, id);
         const users = Object.keys(scan.counts);

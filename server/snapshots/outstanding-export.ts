@@ -21,6 +21,19 @@ export const OUTSTANDING_COLUMNS = [
 ] as const;
 
 /**
+ * The rules the snapshot was counted with, so the list matches its stored counts whatever has changed
+ * since; today's rules only for snapshots imported before the rules were kept with them.
+ */
+async function rulesOf(knex: Knex, snapshot: SnapshotRow): Promise<{ implementationDate: string; mapRegister: Set<string> | null }> {
+  if (snapshot.rules_implementation_date !== null) {
+    const register = snapshot.rules_map_register === null ? null : (JSON.parse(snapshot.rules_map_register) as string[]);
+    return { implementationDate: snapshot.rules_implementation_date, mapRegister: register === null ? null : new Set(register) };
+  }
+  const register = await readMapRegister(knex);
+  return { implementationDate: (await loadSettings(knex)).implementationDate, mapRegister: register.length > 0 ? new Set(register) : null };
+}
+
+/**
  * Writes the CSV to `out` (ended when done) and returns how many devices it listed. Cells that a
  * spreadsheet would run as a formula (starting = + - @, tab or CR) are prefixed with a quote: the
  * file's text is the DCC's, not ours to trust.
@@ -33,15 +46,14 @@ export async function writeOutstandingCsv(
 ): Promise<number> {
   // Rows the import rejected are not counted; of the scanner's rows, only repeated device_ids can be.
   const rejected = await rejectedLines(deps.knex, snapshot.id);
-  const settings = await loadSettings(deps.knex);
-  const register = await readMapRegister(deps.knex);
+  const rules = await rulesOf(deps.knex, snapshot);
   const csv = stringify({ header: true, columns: [...OUTSTANDING_COLUMNS], escape_formulas: true });
   csv.pipe(out);
   let listed = 0;
   const pending: OutstandingDevice[] = [];
   const scanner = createScanner({
-    implementationDate: settings.implementationDate,
-    mapRegister: register.length > 0 ? new Set(register) : undefined,
+    implementationDate: rules.implementationDate,
+    mapRegister: rules.mapRegister ?? undefined,
     // Counted, not kept: the import kept them already.
     onRejection: () => undefined,
     outstandingOf: { userId, onDevice: (device) => pending.push(device) },

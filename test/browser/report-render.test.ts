@@ -68,6 +68,12 @@ describe('the monthly report as PDF', () => {
     const thousands = (n: number) => n.toLocaleString('en-GB');
     assert.match(text, new RegExp(`Meters in scope\\s+${thousands(p.inScope)}`));
     assert.match(text, new RegExp(`MAP IDs outstanding\\s+${thousands(p.outstanding)}`));
+    assert.match(text, new RegExp(`MAP IDs backfilled\\s+${thousands(p.completed)}`));
+    // % complete worked out here from the counts, not read from the model.
+    assert.match(text, new RegExp(`Complete\\s+${((100 * p.completed) / p.inScope).toFixed(1)} %`));
+    for (const term of ['Working Day (WD)', '% complete', 'Declared', 'WDs remaining', 'Deadline trajectory', 'RAG status']) {
+      assert.match(flat, new RegExp(` ${term.replace(/[()%]/g, '\\$&')} `), `the definitions explain ${term}`);
+    }
     assert.match(text, /Progress report, October 2018/);
     assert.match(text, /smi-inventory-20181026\.csv\.gz/);
 

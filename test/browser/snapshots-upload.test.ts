@@ -40,6 +40,8 @@ interface Sample {
   ms: number;
   transfer: number;
   import: number;
+  /** The server's resident memory when the bars were read. */
+  rss: number;
 }
 
 describe('uploading a 200 MB snapshot in the browser', () => {
@@ -112,13 +114,14 @@ describe('uploading a 200 MB snapshot in the browser', () => {
           await page.click('#upload-button');
           let shot = false;
           while (!done) {
-            rssPeak = Math.max(rssPeak, rssOf(server.pid!));
+            const rss = rssOf(server.pid!);
+            rssPeak = Math.max(rssPeak, rss);
             try {
               const values = await page.evaluate(() => [
                 (document.getElementById('transfer-progress') as HTMLProgressElement).value,
                 (document.getElementById('import-progress') as HTMLProgressElement).value,
               ]);
-              samples.push({ ms: Date.now() - started, transfer: values[0]!, import: values[1]! });
+              samples.push({ ms: Date.now() - started, transfer: values[0]!, import: values[1]!, rss });
               if (!shot && values[0]! > 40 && values[1]! > 20) {
                 shot = true;
                 await page.screenshot({ path: path.join(ARTIFACTS, `snapshots-upload-progress-${kind.name}.png`) });
@@ -157,6 +160,14 @@ describe('uploading a 200 MB snapshot in the browser', () => {
           const growth = rssPeak - rssBefore;
           ctx.diagnostic(`server RSS ${(rssBefore / MB).toFixed(0)} MB before, ${(rssPeak / MB).toFixed(0)} MB at most during a ${(size / MB).toFixed(0)} MB upload (+${(growth / MB).toFixed(0)} MB)`);
           assert.ok(growth < 0.6 * size, `server RSS grew by ${(growth / MB).toFixed(0)} MB during a ${(size / MB).toFixed(0)} MB upload`);
+          // And flat once under way: over the second half of the import (about 100 MB of file) the
+          // server grows by no more than the duplicate check's 16 bytes a row for those rows, plus slack.
+          const half = samples.find((s) => s.import >= 50);
+          assert.ok(half, 'a sample half-way through the import');
+          const laterPeak = Math.max(...samples.filter((s) => s.ms >= half.ms).map((s) => s.rss));
+          const dedupe = 16 * (ROWS / 2);
+          ctx.diagnostic(`second half: RSS ${(half.rss / MB).toFixed(0)} MB at 50 %, at most ${(laterPeak / MB).toFixed(0)} MB after (+${((laterPeak - half.rss) / MB).toFixed(0)} MB; duplicate check ${(dedupe / MB).toFixed(0)} MB)`);
+          assert.ok(laterPeak - half.rss < dedupe + 24 * MB, `server RSS grew by ${((laterPeak - half.rss) / MB).toFixed(0)} MB over the second half of the import`);
           assert.deepEqual(problems, []);
 
           // A refused file: the page says why, naming the line, and stays on the form.

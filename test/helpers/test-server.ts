@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseConfig } from '../../server/config.ts';
+import { parseConfig, type Config } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { startServer, type RunningServer, type StartOptions } from '../../server/main.ts';
 
@@ -11,10 +11,16 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(databaseUrl: string, env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
+/** `overrides` set what configuration cannot express, such as a CHROME_PATH that does not exist. */
+export async function startTestServer(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+  overrides: Partial<Config> = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bfm-data-'));
   const config = parseConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const running = await startServer({ ...config, sessionSecret: 'test-secret-'.padEnd(48, 'x') }, createLogger('silent'), options);
+  const running = await startServer({ ...config, ...overrides, sessionSecret: 'test-secret-'.padEnd(48, 'x') }, createLogger('silent'), options);
   return {
     ...running,
     dataDir,

@@ -176,5 +176,42 @@ for (const kind of databaseKinds) {
       closeTo(printed.users[0]!.actualRate, 3100 / 41, 'Alpha');
       await backfill('settings', 'set', 'rate-window', '10');
     });
+
+    it('adds and removes a bank holiday from the CLI, and the rates follow', async () => {
+      // Alpha as of 2018-07-16: S0 = 07-02, 10 WD back, rate (10000 − 7800) / 10 = 220. With Friday
+      // 13 July a holiday there are 9 WD between them: 2200 / 9 = 244.4.
+      const rateOf = async () => (JSON.parse(await backfill('progress', '--as-of', '2018-07-16', '--json')) as ProgressJson).users[0]!.actualRate;
+      const before = await rateOf();
+      assert.equal(await backfill('holidays', 'add', '2018-07-13', 'Test', 'closure'), '2018-07-13 (Test closure) is now a holiday, not a Working Day.\n');
+      assert.match(await backfill('holidays', 'export'), /\r\n2018-07-13,Test closure,manual\r\n/);
+      closeTo(await rateOf(), (before! * 10) / 9, 'Alpha with one WD fewer');
+      assert.equal(await backfill('holidays', 'remove', '2018-07-13'), '2018-07-13 (Test closure) is a Working Day again.\n');
+      closeTo(await rateOf(), before, 'Alpha as before');
+      const weekend = await runBackfill(['holidays', 'add', '2018-07-14', 'Saturday'], { env });
+      assert.equal(weekend.code, 1);
+      assert.match(weekend.stderr, /2018-07-14/);
+      const audit = await t.db.knex('audit_log').whereIn('action', ['holiday.add', 'holiday.remove']).orderBy('id');
+      assert.deepEqual(audit.map((a) => [a.action, a.actor, a.entity_id]), [
+        ['holiday.add', audit[0]!.actor, '2018-07-13'],
+        ['holiday.remove', audit[0]!.actor, '2018-07-13'],
+      ]);
+      assert.match(audit[0]!.actor, /^cli:/);
+    });
+
+    it('imports and exports the MAP register from the CLI, audited', async () => {
+      const maps = file('maps.csv', ['map_id,name', 'UFLM,"Meters & Co"', 'ab12,Second MAP']);
+      assert.equal(await backfill('map-register', 'import', maps), 'Imported maps.csv: 2 rows — 2 added, 0 changed, 0 unchanged.\n');
+      assert.equal(await backfill('map-register', 'export'), 'map_id,name\r\nAB12,Second MAP\r\nUFLM,Meters & Co\r\n');
+      const bad = await runBackfill(['map-register', 'import', file('bad-maps.csv', ['map_id,name', 'TOOLONG,X'])], { env });
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /^Nothing was imported from bad-maps\.csv: .*\n {2}line 2, map_id: /);
+      const audit = await t.db.knex('audit_log').where('action', 'like', 'map-register.%').orderBy('id');
+      assert.deepEqual(audit.map((a) => [a.action, a.entity_id]), [
+        ['map-register.add', 'UFLM'],
+        ['map-register.add', 'AB12'],
+        ['map-register.import', 'maps.csv'],
+      ]);
+      assert.deepEqual(JSON.parse(audit[0]!.after), { name: 'Meters & Co' });
+    });
   });
 }

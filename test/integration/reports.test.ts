@@ -141,6 +141,51 @@ for (const kind of databaseKinds) {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+
+    it('says beside the month what is wrong with a generate it refuses, and stores nothing', async () => {
+      const secas = new TestClient(server.url);
+      await secas.login('secas@example.org', PASSWORD);
+      const before = await t.db.knex('reports').count({ n: '*' }).first();
+      const badMonth = await secas.postForm('/reports/generate', { _csrf: await secas.csrfToken('/reports'), month: '2026-13' });
+      assert.equal(badMonth.status, 422);
+      assert.match(badMonth.text, /<p class="field-error" id="month-error"><span class="visually-hidden">Error:<\/span> The month must be written YYYY-MM \(got &quot;2026-13&quot;\)\.<\/p>/);
+      assert.match(badMonth.text, /<input id="month" name="month"[^>]* value="2026-13" aria-invalid="true" aria-describedby="month-error month-hint"/);
+      const tooEarly = await secas.postForm('/reports/generate', { _csrf: await secas.csrfToken('/reports'), month: '2001-01' });
+      assert.equal(tooEarly.status, 422);
+      assert.match(tooEarly.text, /id="month-error">.*There is no snapshot with an as-of date on or before 2001-01-31, so there is nothing to report for 2001-01\. Import one first\./);
+      assert.deepEqual(await t.db.knex('reports').count({ n: '*' }).first(), before);
+    });
+
+    it('runs on without a browser, saying why reports cannot be made', async () => {
+      const bare = await startTestServer(t.url, { LOGIN_RATE_LIMIT: '1000' }, {}, { chromePath: '/nonexistent/chromium' });
+      try {
+        const secas = new TestClient(bare.url);
+        await secas.login('secas@example.org', PASSWORD);
+        const page = await secas.get('/reports');
+        assert.equal(page.status, 200);
+        assert.match(page.text, /Reports cannot be rendered on this server<\/h2><p>No Chromium or Chrome was found\. Install one \(on Debian: apt-get install -y chromium\) or set CHROME_PATH/);
+        const before = await t.db.knex('reports').count({ n: '*' }).first();
+        const refused = await secas.postForm('/reports/generate', { _csrf: await secas.csrfToken('/reports'), month: '2026-10' });
+        assert.equal(refused.status, 503);
+        assert.match(refused.text, /<h2>The report could not be made<\/h2><p>No Chromium or Chrome was found\..*Nothing was stored; try again/);
+        assert.deepEqual(await t.db.knex('reports').count({ n: '*' }).first(), before);
+        // Everything else answers as usual.
+        assert.equal((await secas.get('/')).status, 200);
+        assert.equal((await secas.get('/snapshots')).status, 200);
+        assert.equal((await fetch(new URL('/healthz', bare.url))).status, 200);
+      } finally {
+        await bare.stop();
+      }
+    });
+
+    it('answers the CLI with failed JSON when Chromium cannot start', async () => {
+      // /bin/false is executable, so configuration accepts it, but it is no browser.
+      const res = await runBackfill(['report', 'generate', '--month', '2026-10', '--json'], { env: { DATABASE_URL: t.url, CHROME_PATH: '/bin/false' } });
+      assert.equal(res.code, 1, res.stderr);
+      const json = JSON.parse(res.stdout) as { status: string; errors: Array<{ reason: string }> };
+      assert.equal(json.status, 'failed');
+      assert.match(json.errors[0]!.reason, /^Chromium could not start: /);
+    });
   });
 }
 

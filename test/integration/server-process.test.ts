@@ -1,5 +1,6 @@
 // `npm start` as a process: configuration errors stop it with a sentence, it migrates and serves,
-// and SIGTERM lets in-flight requests finish before it exits cleanly.
+// SIGTERM lets in-flight requests finish before it exits cleanly, and `npm start --no-scheduler`
+// (the npm command itself) leaves the jobs out.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,8 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
+import { openDatabase } from '../../db/connection.ts';
 import { schedulerWanted } from '../../server/main.ts';
-import { ROOT, spawnServer, waitFor } from '../helpers/processes.ts';
+import { ROOT, runBackfill, spawnServer, waitFor } from '../helpers/processes.ts';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -54,7 +56,84 @@ describe('the server process', () => {
   });
 });
 
+describe('stopping in the middle of a request', () => {
+  it('finishes an upload under way when SIGTERM arrives, then exits cleanly', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bfm-inflight-'));
+    const port = await freePort();
+    const env = { DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`, PORT: String(port), LOG_LEVEL: 'info' };
+    const child = spawnServer(env);
+    try {
+      await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined), 'the server to answer /healthz');
+      const created = await runBackfill(['token', 'create', '--role', 'dcc', '--name', 'upload'], { env });
+      const token = /^(bfm_\S+)$/m.exec(created.stdout)?.[1];
+      assert.ok(token, created.stdout);
+
+      // A snapshot sent in two parts; SIGTERM lands between them.
+      const first = 'device_id,device_type,device_status,responsible_user_id,map_id,prenotified_date\n00-00-00-00-00-00-00-01,ESME,Commissioned,90-B3-D5-1F-30-01-00-0A,UFLM,2017-01-01\n';
+      const second = '00-00-00-00-00-00-00-02,GSME,Commissioned,90-B3-D5-1F-30-01-00-0A,,2017-01-01\n';
+      let sendRest!: () => void;
+      const rest = new Promise<void>((resolve) => (sendRest = resolve));
+      const body = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          controller.enqueue(new TextEncoder().encode(first));
+          await rest;
+          controller.enqueue(new TextEncoder().encode(second));
+          controller.close();
+        },
+      });
+      const response = fetch(`http://127.0.0.1:${port}/api/v1/snapshots?asOf=2024-01-31`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+      const db = openDatabase(env.DATABASE_URL);
+      try {
+        await waitFor(async () => ((await db.knex('snapshot_imports').where({ status: 'running' }).first()) ? true : undefined), 'the import to start');
+      } finally {
+        await db.close();
+      }
+      child.kill('SIGTERM');
+      await waitFor(() => Promise.resolve(child.output().includes('"msg":"shutting down"') ? true : undefined), 'the server to begin shutting down');
+      assert.equal(child.exitCode, null, 'still running while the upload is under way');
+      sendRest();
+      const res = await response;
+      assert.equal(res.status, 201, await res.clone().text());
+      assert.equal(((await res.json()) as { rows: number }).rows, 2);
+      const [code] = (await once(child, 'exit')) as [number];
+      assert.equal(code, 0);
+      assert.match(child.output(), /"msg":"stopped"/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('choosing where the scheduler runs', () => {
+  it('leaves the jobs out under the very command `npm start --no-scheduler`', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bfm-npm-start-'));
+    const port = await freePort();
+    const child = spawn('npm', ['start', '--no-scheduler'], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`, PORT: String(port), LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group: npm, the shell and node stop together
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined), 'npm start to answer /healthz', 60_000);
+      assert.match(output, /scheduled jobs are off in this process \(--no-scheduler\)/);
+      assert.doesNotMatch(output, /"msg":"scheduler started"/);
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+      await once(child, 'exit');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs it with npm start, and not with --no-scheduler (given either way)', () => {
     assert.equal(schedulerWanted([], {}), true);
     assert.equal(schedulerWanted(['--no-scheduler'], {}), false);

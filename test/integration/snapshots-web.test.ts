@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addAccount } from '../../server/auth/accounts.ts';
+import { removeMapEntry, saveMapEntry } from '../../server/programme/map-register.ts';
+import { changeSetting } from '../../server/programme/settings.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { TestClient } from '../helpers/http-client.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -183,6 +185,22 @@ for (const kind of databaseKinds) {
       // The stored count it traces: 4 ESME + 1 GSME outstanding.
       const counts = await t.db.knex('snapshot_counts').where({ snapshot_id: snapshot.id, user_id: USER_A });
       assert.equal(counts.reduce((sum, c) => sum + Number(c.in_scope) - Number(c.completed), 0), res.text.trim().split('\n').length - 1);
+    });
+
+    it('lists the same devices after the implementation date and the MAP register have changed', async () => {
+      const snapshot = await t.db.knex('snapshots').where({ as_of: '2024-01-31' }).first();
+      // Under today's rules every row (pre-notified 2017-01-01) would be out of scope, and line 3's
+      // "UFLM" would be invalid; the export must still trace the counts as they were made.
+      await changeSetting(t.db.knex, 'implementation-date', '2016-12-31', SYSTEM);
+      await saveMapEntry(t.db.knex, { map_id: 'ZZZZ', name: 'Another MAP' }, SYSTEM);
+      try {
+        const res = await secas.get(`/snapshots/${snapshot.id}/outstanding.csv?user=${USER_A}`);
+        assert.equal(res.status, 200);
+        assert.equal(res.text, TRACE_CSV);
+      } finally {
+        await removeMapEntry(t.db.knex, { map_id: 'ZZZZ' }, SYSTEM);
+        await changeSetting(t.db.knex, 'implementation-date', '2018-06-28', SYSTEM);
+      }
     });
 
     it('keeps the CSV to SECAS, and says what is wrong with a bad request', async () => {
