@@ -148,7 +148,19 @@ export function resolveSessionSecret(config: Config): string {
 }
 
 /** Config with the session secret resolved: what the app needs to run. */
+/** Creates DATA_DIR when missing and checks it can be written, so a bad one stops start-up with a sentence, not a stack trace at the first upload. */
+export function prepareDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new ConfigError(`Configuration error: DATA_DIR ${dataDir} cannot be created or written (${why}); choose a folder this user may write to.`);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & { sessionSecret: string } {
   const config = parseConfig(env);
+  prepareDataDir(config.dataDir);
   return { ...config, sessionSecret: resolveSessionSecret(config) };
 }

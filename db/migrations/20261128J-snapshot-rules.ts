@@ -11,9 +11,9 @@ export async function up(knex: Knex): Promise<void> {
   });
 }
 
+// Plain DROP COLUMN on both: knex's SQLite dropColumn copies the table, and dropping the original
+// fails while counts, rejections and reports refer to its rows.
 export async function down(knex: Knex): Promise<void> {
-  await knex.schema.alterTable('snapshots', (t) => {
-    t.dropColumn('rules_map_register');
-    t.dropColumn('rules_implementation_date');
-  });
+  await knex.raw('ALTER TABLE ?? DROP COLUMN ??', ['snapshots', 'rules_map_register']);
+  await knex.raw('ALTER TABLE ?? DROP COLUMN ??', ['snapshots', 'rules_implementation_date']);
 }

@@ -29,7 +29,7 @@ for (const kind of databaseKinds) {
       }
     });
 
-    it('store dates, instants and a large binary unchanged', async () => {
+    it('store dates, instants and a large binary unchanged, and roll back with rows in place', async () => {
       const t = await kind.create();
       try {
         const { knex } = t.db;
@@ -49,6 +49,11 @@ for (const kind of databaseKinds) {
         await knex('reports').insert({ month: '2018-07', version: 1, status: 'draft', snapshot_id: snapshot.id, snapshot_sha256: 'a'.repeat(64), as_of: '2018-07-02', pdf, pdf_sha256: 'b'.repeat(64), pages: 1, csv: 'a,b\n', generated_by: 'test', generated_at: '2026-11-28 10:00:00.000' });
         const report = await knex('reports').first();
         assert.equal(Buffer.compare(report.pdf as Buffer, pdf), 0);
+
+        // Rolling back works with rows in place (the demo's --reset does it on a full database).
+        await rollbackAll(t.db);
+        for (const table of TABLES) assert.equal(await t.db.knex.schema.hasTable(table), false, `table ${table} after rollback`);
+        assert.deepEqual(await migrateLatest(t.db), MIGRATION_NAMES);
       } finally {
         await t.drop();
       }

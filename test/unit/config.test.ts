@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, parseConfig, resolveSessionSecret } from '../../server/config.ts';
+import { ConfigError, loadConfig, parseConfig, resolveSessionSecret } from '../../server/config.ts';
 
 describe('configuration', () => {
   it('has the documented defaults', () => {
@@ -48,6 +48,20 @@ describe('configuration', () => {
       assert.equal(resolveSessionSecret(config), first);
       assert.equal(readFileSync(path.join(dir, 'session-secret'), 'utf8').trim(), first);
       assert.equal(statSync(path.join(dir, 'session-secret')).mode & 0o777, 0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with a sentence naming DATA_DIR when it cannot be made', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bfm-config-'));
+    try {
+      const blocker = path.join(dir, 'a-file');
+      writeFileSync(blocker, 'not a folder');
+      assert.throws(
+        () => loadConfig({ DATA_DIR: path.join(blocker, 'data'), SESSION_SECRET: 'x'.repeat(40) }),
+        (err: unknown) => err instanceof ConfigError && err.message === `Configuration error: DATA_DIR ${path.join(blocker, 'data')} cannot be created or written (ENOTDIR); choose a folder this user may write to.`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
