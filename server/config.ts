@@ -147,7 +147,6 @@ export function resolveSessionSecret(config: Config): string {
   return secret;
 }
 
-/** Config with the session secret resolved: what the app needs to run. */
 /** Creates DATA_DIR when missing and checks it can be written, so a bad one stops start-up with a sentence, not a stack trace at the first upload. */
 export function prepareDataDir(dataDir: string): void {
   try {
@@ -159,6 +158,7 @@ export function prepareDataDir(dataDir: string): void {
   }
 }
 
+/** Config with DATA_DIR ready and the session secret resolved: what the app needs to run. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & { sessionSecret: string } {
   const config = parseConfig(env);
   prepareDataDir(config.dataDir);
