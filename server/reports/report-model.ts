@@ -73,19 +73,12 @@ export interface AttentionUser extends ReportUserRow {
   chartId: string;
 }
 
-export interface ReportModel {
+/** What the report shows: the facts it was asked for, and everything worked out from the positions. */
+export interface ReportModel extends Omit<ReportInputs, 'current' | 'previous'> {
   reference: string;
-  month: string;
-  version: number;
-  generatedAt: string;
-  classification: string;
-  implementationDate: string;
-  rateWindow: number;
-  mapRegisterUsed: boolean;
   asOf: string;
   deadline: string | null;
   wdRemaining: number | null;
-  snapshot: ReportSnapshot;
   programme: {
     inScope: number;
     completed: number;

@@ -26,6 +26,7 @@ import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { ROOT } from '../helpers/processes.ts';
 import { seedDeadline, seedSnapshot, seedUsers } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { readBars, throttleUploads } from '../helpers/upload-bars.ts';
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts/roles');
 const AXE = readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'), 'utf8');
@@ -247,9 +248,7 @@ for (const kind of databaseKinds) {
           generateInventory({ rows: 60_000, path: file, seed });
           const page = await loggedIn(role);
           await page.goto(`${server.url}/snapshots`);
-          const cdp = await page.createCDPSession();
-          await cdp.send('Network.enable');
-          await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1.5 * 1024 * 1024 });
+          await throttleUploads(page, 1.5 * 1024 * 1024);
           const input = await page.$('#file');
           await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(file);
           let done = false;
@@ -257,17 +256,13 @@ for (const kind of databaseKinds) {
           await page.click('#upload-button');
           const seen = { transfer: new Set<number>(), import: new Set<number>() };
           while (!done) {
-            const values = await page
-              .evaluate(() => [(document.getElementById('transfer-progress') as HTMLProgressElement).value, (document.getElementById('import-progress') as HTMLProgressElement).value])
-              .catch(() => null); // the page is navigating to the result
-            if (values) {
-              if (values[0]! > 0 && values[0]! < 100) seen.transfer.add(values[0]!);
-              if (values[1]! > 0 && values[1]! < 100) seen.import.add(values[1]!);
+            const bars = await readBars(page);
+            for (const key of ['transfer', 'import'] as const) {
+              if (bars && bars[key] > 0 && bars[key] < 100) seen[key].add(bars[key]);
             }
             await new Promise((r) => setTimeout(r, 100));
           }
           await navigated;
-          await cdp.detach();
           assert.ok(seen.transfer.size >= 2, `transfer bar part-way values: ${[...seen.transfer].join(', ')}`);
           assert.ok(seen.import.size >= 2, `import bar part-way values: ${[...seen.import].join(', ')}`);
           assert.match(new URL(page.url()).pathname, /^\/snapshots\/\d+$/);

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,22 +12,14 @@ import { generateInventory } from '../../bench/scan/generate-inventory.ts';
 import { addAccount } from '../../server/auth/accounts.ts';
 import { launchChrome } from '../../server/browser/chrome.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
-import { ROOT, spawnServer, waitFor } from '../helpers/processes.ts';
+import { freePort, ROOT, spawnServer, waitFor } from '../helpers/processes.ts';
+import { readBars, throttleUploads } from '../helpers/upload-bars.ts';
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 const ROWS = 2_550_000; // about 200 MB
 const MB = 1024 * 1024;
 /** Upload speed the browser is held to, so that the bars are watched over several seconds. */
 const UPLOAD_BYTES_PER_SECOND = 40 * MB;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resident memory of a process, from /proc (Linux). */
 function rssOf(pid: number): number {
@@ -96,9 +87,7 @@ describe('uploading a 200 MB snapshot in the browser', () => {
           await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
           assert.equal(new URL(page.url()).pathname, '/snapshots');
 
-          const cdp = await page.createCDPSession();
-          await cdp.send('Network.enable');
-          await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: UPLOAD_BYTES_PER_SECOND });
+          await throttleUploads(page, UPLOAD_BYTES_PER_SECOND);
 
           const input = await page.$('#file');
           assert.ok(input);
@@ -116,18 +105,13 @@ describe('uploading a 200 MB snapshot in the browser', () => {
           while (!done) {
             const rss = rssOf(server.pid!);
             rssPeak = Math.max(rssPeak, rss);
-            try {
-              const values = await page.evaluate(() => [
-                (document.getElementById('transfer-progress') as HTMLProgressElement).value,
-                (document.getElementById('import-progress') as HTMLProgressElement).value,
-              ]);
-              samples.push({ ms: Date.now() - started, transfer: values[0]!, import: values[1]!, rss });
-              if (!shot && values[0]! > 40 && values[1]! > 20) {
+            const bars = await readBars(page);
+            if (bars) {
+              samples.push({ ms: Date.now() - started, ...bars, rss });
+              if (!shot && bars.transfer > 40 && bars.import > 20) {
                 shot = true;
-                await page.screenshot({ path: path.join(ARTIFACTS, `snapshots-upload-progress-${kind.name}.png`) });
+                await page.screenshot({ path: path.join(ARTIFACTS, `snapshots-upload-progress-${kind.name}.png`) }).catch(() => undefined);
               }
-            } catch {
-              // The page is navigating to the result.
             }
             await new Promise((r) => setTimeout(r, 100));
           }

@@ -4,23 +4,13 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
 import { openDatabase } from '../../db/connection.ts';
 import { schedulerWanted } from '../../server/main.ts';
-import { ROOT, runBackfill, spawnServer, waitFor } from '../helpers/processes.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, ROOT, runBackfill, spawnServer, waitFor } from '../helpers/processes.ts';
 
 describe('the server process', () => {
   it('refuses to start on a bad setting, naming it', async () => {
