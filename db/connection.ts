@@ -46,7 +46,8 @@ function openSqlite(file: string): Knex {
     pool: {
       min: 1,
       max: 1,
-      afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
+        reusePreparedStatements(conn);
         conn.pragma('journal_mode = WAL');
         conn.pragma('synchronous = NORMAL');
         conn.pragma('foreign_keys = ON');
@@ -55,6 +56,43 @@ function openSqlite(file: string): Knex {
       },
     },
   });
+}
+
+interface SqliteStatement {
+  readonly busy: boolean;
+}
+
+interface SqliteConnection {
+  pragma(sql: string): unknown;
+  prepare(sql: string): SqliteStatement;
+}
+
+const STATEMENTS_KEPT = 256;
+const LONGEST_KEPT_SQL = 2000;
+
+/**
+ * knex prepares every query afresh; on SQLite that is a sixth of the cost of a dashboard request
+ * (bench:web), and the same few queries (session, data version) run for every page. Statements
+ * are kept per connection, most recently used first; long one-off SQL (multi-row inserts) is not
+ * kept, and a statement still being iterated is never handed out twice.
+ */
+function reusePreparedStatements(conn: SqliteConnection): void {
+  const prepare = conn.prepare.bind(conn);
+  const kept = new Map<string, SqliteStatement>();
+  conn.prepare = (sql: string) => {
+    if (sql.length > LONGEST_KEPT_SQL) return prepare(sql);
+    let statement = kept.get(sql);
+    if (statement && !statement.busy) {
+      kept.delete(sql);
+      kept.set(sql, statement);
+      return statement;
+    }
+    statement = prepare(sql);
+    kept.delete(sql);
+    kept.set(sql, statement);
+    if (kept.size > STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+    return statement;
+  };
 }
 
 export function parseMysqlUrl(url: string): { host: string; port: number; user: string; password: string; database: string } {

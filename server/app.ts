@@ -2,7 +2,6 @@
 // Tests use it directly; server/main.ts starts it.
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './config.ts';
 import type { Database } from '../db/connection.ts';
 import type { Logger } from './logger.ts';
@@ -25,6 +24,7 @@ import { errorHandler, notFound } from './http/error-handler.ts';
 import { registerHealthRoute } from './http/health.ts';
 import { isApiPath } from './http/paths.ts';
 import { requestId } from './http/request-id.ts';
+import { requestLog } from './http/request-log.ts';
 import { createPageRenderer } from './http/render.ts';
 import { createViewRenderer } from './http/views.ts';
 import './http/types.ts';
@@ -44,11 +44,6 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** The URL with the value of any _csrf query parameter replaced, for logs. */
-export function withoutCsrfToken(url: string): string {
-  return url.replace(/([?&]_csrf=)[^&#]*/g, '$1[redacted]');
-}
-
 export function buildApp(deps: AppDeps): App {
   const { db, logger, config } = deps;
   const app = express();
@@ -58,19 +53,7 @@ export function buildApp(deps: AppDeps): App {
   app.set('trust proxy', config.trustProxy);
 
   app.use(requestId);
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req) => (req as { id?: string }).id ?? '',
-      serializers: {
-        // Multipart forms carry their CSRF token in the URL (the body is streamed, not parsed first): keep it out of the log.
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: withoutCsrfToken(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
-    }),
-  );
+  app.use(requestLog(logger));
   app.use(
     helmet({
       contentSecurityPolicy: {

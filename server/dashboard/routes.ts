@@ -11,6 +11,7 @@ import { FLAG_LABELS } from '../progress/labels.ts';
 import type { ProgressAvailable } from '../progress/types.ts';
 import { scriptJson } from '../reports/report-html.ts';
 import { USER_TABLE_COLUMNS } from '../reports/report-model.ts';
+import { dataVersionOf } from '../http/data-version.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { buildOverview, parseOverviewQuery, SORT_KEYS, type OverviewQuery } from './overview-model.ts';
 import { BodyCache } from './body-cache.ts';
@@ -42,13 +43,13 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
     const userId = String(req.params.userId).toUpperCase();
     if (!EUI64_PATH.test(userId)) throw new NotFoundError('There is no User with that ID. User IDs are written like 90-B3-D5-1F-30-01-00-0A.');
     const asked = parseAsOf(askedAsOf(req));
-    const { data, positions: current, version } = await cache.positionsAt(asked);
+    const { data, positions: current, version } = await cache.positionsAt(asked, await dataVersionOf(req, ctx.knex));
     if (current.status !== 'ok') throw new NotFoundError(current.message);
     const user = current.users.find((u) => u.userId === userId);
     if (!user) throw new NotFoundError(`No User ${userId} has positions as of ${current.asOf}.`);
     const canSeeSnapshots = req.principal!.role !== 'panel';
     const body = await bodies.get(version, `user|${asked}|${req.url}|${String(canSeeSnapshots)}`, async () => {
-      const { positions: previous } = await cache.positionsAt(lastDayOfMonth(addMonths(monthOf(current.asOf), -1)));
+      const { positions: previous } = await cache.positionsAt(lastDayOfMonth(addMonths(monthOf(current.asOf), -1)), await dataVersionOf(req, ctx.knex));
       const model = buildUserPage(current, previous, userId, data)!;
       return ctx.pages.body('user', { ...model, asked: askedAsOf(req), canSeeSnapshots, chartJson: scriptJson(model.charts) });
     });
@@ -61,7 +62,7 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
 
   const overviewBody = async (req: Request, current: ProgressAvailable): Promise<string> => {
     const query = parseOverviewQuery(req.query);
-    const { positions: previous } = await cache.positionsAt(lastDayOfMonth(addMonths(monthOf(current.asOf), -1)));
+    const { positions: previous } = await cache.positionsAt(lastDayOfMonth(addMonths(monthOf(current.asOf), -1)), await dataVersionOf(req, ctx.knex));
     const model = buildOverview(current, previous, query);
     const keep = askedAsOf(req);
     const columns = USER_TABLE_COLUMNS.map((c) => {
@@ -92,7 +93,7 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
 
   routes.get('/', allow(...ROLES), async (req, res) => {
     const asked = parseAsOf(askedAsOf(req));
-    const { positions: current, version } = await cache.positionsAt(asked);
+    const { positions: current, version } = await cache.positionsAt(asked, await dataVersionOf(req, ctx.knex));
     if (current.status !== 'ok') {
       return ctx.pages.page(req, res, 'overview-empty', { title: 'Overview', message: current.message, canUpload: req.principal!.role !== 'panel' });
     }

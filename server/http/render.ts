@@ -20,6 +20,33 @@ export interface PageRenderer {
 }
 
 const BODY_MARK = '\u0000body\u0000';
+const LAYOUTS_KEPT = 1000;
+
+/**
+ * The layout's two halves for a frame, rendered once for each frame that recurs (the same person,
+ * page and CSRF token): the dashboard's busiest pages are framed per request. A frame carrying a
+ * one-shot message is never kept.
+ */
+class LayoutCache {
+  private readonly kept = new Map<string, [Buffer, Buffer]>();
+
+  constructor(private readonly views: ViewRenderer) {}
+
+  around(frame: Record<string, unknown>): [Buffer, Buffer] {
+    const { requestId: _unused, principal: _shownAsWhoAndNav, ...shown } = frame;
+    const key = frame.flash === undefined ? JSON.stringify(shown) : undefined;
+    let halves = key === undefined ? undefined : this.kept.get(key);
+    if (!halves) {
+      const [head = '', tail = ''] = this.views.render('layouts/main', { ...frame, body: BODY_MARK }, null).split(BODY_MARK);
+      halves = [Buffer.from(head), Buffer.from(tail)];
+      if (key !== undefined) {
+        if (this.kept.size >= LAYOUTS_KEPT) this.kept.clear();
+        this.kept.set(key, halves);
+      }
+    }
+    return halves;
+  }
+}
 
 /** `routes` is the app's route table (it grows as routes register; read at render time). */
 export function createPageRenderer(views: ViewRenderer, csrfTokenFor: CsrfTokenFor, routes: readonly RouteInfo[] = []): PageRenderer {
@@ -38,6 +65,7 @@ export function createPageRenderer(views: ViewRenderer, csrfTokenFor: CsrfTokenF
       requestId: requestIdOf(req),
     };
   };
+  const layouts = new LayoutCache(views);
   const send = (res: Response, html: string, status: number): void => {
     // Pages show what one person may see: never kept by a browser or proxy cache.
     res.set('Cache-Control', 'no-store');
@@ -51,11 +79,15 @@ export function createPageRenderer(views: ViewRenderer, csrfTokenFor: CsrfTokenF
       return views.render(`pages/${view}`, data, null);
     },
     pageFrom(req, res, body, data, status = 200) {
-      // The layout around a marker, then the body's bytes spliced in: a cached body is never
-      // re-encoded or copied into a new string for each request.
-      const [head = '', tail = ''] = views.render('layouts/main', { ...frame(req, data), body: BODY_MARK }, null).split(BODY_MARK);
+      // The layout around a marker, then the body's bytes written between its halves: a cached
+      // body is never re-encoded or copied for each request.
+      const [head, tail] = layouts.around(frame(req, data));
       res.set('Cache-Control', 'no-store');
-      res.status(status).type('html').end(Buffer.concat([Buffer.from(head), body, Buffer.from(tail)]));
+      res.status(status).type('html').setHeader('Content-Length', head.length + body.length + tail.length);
+      res.cork();
+      res.write(head);
+      res.write(body);
+      res.end(tail);
     },
   };
 }

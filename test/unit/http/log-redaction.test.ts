@@ -1,7 +1,7 @@
 // The request log must not hold CSRF tokens: multipart forms send theirs in the URL.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { withoutCsrfToken } from '../../../server/app.ts';
+import { withoutCsrfToken } from '../../../server/http/request-log.ts';
 
 describe('request URLs in the log', () => {
   it('hide the CSRF token and keep the rest', () => {
