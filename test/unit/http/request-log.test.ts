@@ -1,5 +1,5 @@
 // The request log: one line per request once its response is done, at a level that follows the
-// status, with the CSRF token and credentials kept out.
+// status, with CSRF tokens (multipart forms send theirs in the URL) and credentials kept out.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { request as httpRequest, type Server } from 'node:http';
@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import { pino } from 'pino';
 import { requestId } from '../../../server/http/request-id.ts';
-import { requestLog } from '../../../server/http/request-log.ts';
+import { requestLog, withoutCsrfToken } from '../../../server/http/request-log.ts';
 
 interface Line {
   level: number;
@@ -70,7 +70,14 @@ describe('request log', () => {
     assert.doesNotMatch(JSON.stringify(line), /secret|tok/, 'no cookie or token in the log');
   });
 
-  it('hides a CSRF token carried in the URL', async () => {
+  it('hides the value of a _csrf query parameter and keeps the rest of the URL', () => {
+    assert.equal(withoutCsrfToken('/snapshots?_csrf=abc123.def-456'), '/snapshots?_csrf=[redacted]');
+    assert.equal(withoutCsrfToken('/users/import?kind=x&_csrf=abc&next=%2F'), '/users/import?kind=x&_csrf=[redacted]&next=%2F');
+    assert.equal(withoutCsrfToken('/snapshots?asOf=2024-01-31'), '/snapshots?asOf=2024-01-31');
+    assert.equal(withoutCsrfToken('/x?not_csrf=1'), '/x?not_csrf=1');
+  });
+
+  it('hides a CSRF token carried in the URL of a request', async () => {
     lines.length = 0;
     await (await fetch(`${base}/upload?_csrf=abc.def&asOf=2024-01-31`, { method: 'POST' })).text();
     await settle();
