@@ -10,8 +10,8 @@ import { parseConfig, resolveSessionSecret } from '../config.ts';
 import { ConflictError, ValidationError } from '../http/errors.ts';
 import { closeOnSignals } from '../lifecycle.ts';
 import { createLogger } from '../logger.ts';
-import { startServer, type RunningServer } from '../main.ts';
-import { buildDemo, parseImplementationDate, type BuiltDemo } from './build-demo.ts';
+import type { RunningServer } from '../main.ts';
+import type { BuiltDemo } from './build-demo.ts';
 import { builtByDemo, databaseHoldings, resetDemoDatabase } from './demo-database.ts';
 import { demoLocation, restartCommand, shortPath, type DemoLocation } from './demo-location.ts';
 import { loginBlock } from './demo-text.ts';
@@ -53,6 +53,8 @@ function parseMeters(raw: string | undefined): number {
 }
 
 async function runDemo(opts: DemoOptions): Promise<void> {
+  // Loaded here, not at the top: every `backfill` command would otherwise load the whole server.
+  const [{ buildDemo, parseImplementationDate }, { startServer }] = await Promise.all([import('./build-demo.ts'), import('../main.ts')]);
   const env = process.env;
   const meters = parseMeters(opts.meters);
   const implementationDate = opts.implementationDate === undefined ? undefined : parseImplementationDate(opts.implementationDate);

@@ -3,10 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, cliActor, withDatabase } from '../cli-support.ts';
-import { createViewRenderer } from '../http/views.ts';
 import { createLogger } from '../logger.ts';
-import { BrowserManager } from './browser.ts';
-import { generateReport } from './generate-report.ts';
 
 export function registerReportCommands(program: Command): void {
   const report = program.command('report').description('monthly reports to the Panel');
@@ -17,6 +14,12 @@ export function registerReportCommands(program: Command): void {
     .option('--out <file.pdf>', 'also write the PDF to this file')
     .option('--json', 'print a JSON object on stdout')
     .action(async (opts: { month: string; out?: string; json?: boolean }) => {
+      // Chromium's driver and the report's views are loaded only by the command that needs them.
+      const [{ BrowserManager }, { generateReport }, { createViewRenderer }] = await Promise.all([
+        import('./browser.ts'),
+        import('./generate-report.ts'),
+        import('../http/views.ts'),
+      ]);
       await withDatabase(async (db, config) => {
         const logger = createLogger(opts.json ? 'silent' : config.logLevel === 'info' ? 'warn' : config.logLevel);
         const browser = new BrowserManager(config.chromePath, logger);
