@@ -71,7 +71,7 @@ const STATEMENTS_KEPT = 256;
 const LONGEST_KEPT_SQL = 2000;
 
 /**
- * knex prepares every query afresh; on SQLite that is a sixth of the cost of a dashboard request
+ * knex prepares every query afresh: on SQLite about 6 % of the CPU of a dashboard request
  * (bench:web), and the same few queries (session, data version) run for every page. Statements
  * are kept per connection, most recently used first; long one-off SQL (multi-row inserts) is not
  * kept, and a statement still being iterated is never handed out twice.

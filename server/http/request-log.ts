@@ -1,6 +1,6 @@
 // One log line per request when its response is done: id, method, URL (CSRF token hidden), status,
 // time taken. pino-http did this but built a child logger, serialising the request, for every
-// request before anything was logged — a sixth of the CPU of a /healthz under load (bench:web).
+// request before anything was logged: about a tenth of the CPU of a /healthz under load (bench:web).
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
 import { requestIdOf } from './request-id.ts';
