@@ -37,19 +37,21 @@ const EUI64_PATH = /^[0-9A-F]{2}(-[0-9A-F]{2}){7}$/;
 
 export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void {
   const cache = new ProgressCache(ctx.knex);
+  /** Positions as of a date, from the data as it was when the request arrived. */
+  const positionsFor = async (req: Request, asOf: string) => cache.positionsAt(asOf, await dataVersionOf(req, ctx.knex));
   const bodies = new BodyCache();
 
   routes.get('/users/:userId', allow(...ROLES), async (req, res) => {
     const userId = String(req.params.userId).toUpperCase();
     if (!EUI64_PATH.test(userId)) throw new NotFoundError('There is no User with that ID. User IDs are written like 90-B3-D5-1F-30-01-00-0A.');
     const asked = parseAsOf(askedAsOf(req));
-    const { data, positions: current, version } = await cache.positionsAt(asked, await dataVersionOf(req, ctx.knex));
+    const { data, positions: current, version } = await positionsFor(req, asked);
     if (current.status !== 'ok') throw new NotFoundError(current.message);
     const user = current.users.find((u) => u.userId === userId);
     if (!user) throw new NotFoundError(`No User ${userId} has positions as of ${current.asOf}.`);
     const canSeeSnapshots = req.principal!.role !== 'panel';
     const body = await bodies.get(version, `user|${asked}|${req.url}|${String(canSeeSnapshots)}`, async () => {
-      const { positions: previous } = await cache.positionsAt(lastDayOfMonth(addMonths(monthOf(current.asOf), -1)), await dataVersionOf(req, ctx.knex));
+      const { positions: previous } = await positionsFor(req, lastDayOfMonth(addMonths(monthOf(current.asOf), -1)));
       const model = buildUserPage(current, previous, userId, data)!;
       return ctx.pages.body('user', { ...model, asked: askedAsOf(req), canSeeSnapshots, chartJson: scriptJson(model.charts) });
     });
@@ -62,7 +64,7 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
 
   const overviewBody = async (req: Request, current: ProgressAvailable): Promise<string> => {
     const query = parseOverviewQuery(req.query);
-    const { positions: previous } = await cache.positionsAt(lastDayOfMonth(addMonths(monthOf(current.asOf), -1)), await dataVersionOf(req, ctx.knex));
+    const { positions: previous } = await positionsFor(req, lastDayOfMonth(addMonths(monthOf(current.asOf), -1)));
     const model = buildOverview(current, previous, query);
     const keep = askedAsOf(req);
     const columns = USER_TABLE_COLUMNS.map((c) => {
@@ -93,7 +95,7 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
 
   routes.get('/', allow(...ROLES), async (req, res) => {
     const asked = parseAsOf(askedAsOf(req));
-    const { positions: current, version } = await cache.positionsAt(asked, await dataVersionOf(req, ctx.knex));
+    const { positions: current, version } = await positionsFor(req, asked);
     if (current.status !== 'ok') {
       return ctx.pages.page(req, res, 'overview-empty', { title: 'Overview', message: current.message, canUpload: req.principal!.role !== 'panel' });
     }

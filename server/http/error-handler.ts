@@ -7,7 +7,7 @@ import { AppError, BadRequestError, NotFoundError, PayloadTooLargeError } from '
 import { isApiPath } from './paths.ts';
 import type { PageRenderer } from './render.ts';
 import { requestIdOf } from './request-id.ts';
-import { withoutCsrfToken } from './request-log.ts';
+import { requestFields } from './request-log.ts';
 
 export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundError());
 
@@ -43,7 +43,7 @@ export function errorHandler(logger: Logger, pages: PageRenderer): ErrorRequestH
     const known = toAppError(err);
     const status = known?.status ?? 500;
     const requestId = requestIdOf(req);
-    if (!known) logger.error({ err, req: { id: requestId, method: req.method, url: withoutCsrfToken(req.originalUrl) } }, 'request failed');
+    if (!known) logger.error({ err, req: requestFields(req) }, 'request failed');
 
     if (status === 401 && !isApiPath(req.path)) {
       const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';

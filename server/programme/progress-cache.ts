@@ -2,7 +2,6 @@
 // dashboard computes each answer once. "Nothing changed" is the data version (db/queries/data-version.ts)
 // read for the request asking, so every instance sees every change at once.
 import type { Knex } from 'knex';
-import { readDataVersion } from '../../db/queries/data-version.ts';
 import type { ProgressResult } from '../progress/types.ts';
 import { loadProgrammeData, positionsAt, type ProgrammeData } from './progress-service.ts';
 
@@ -16,9 +15,8 @@ export class ProgressCache {
 
   constructor(private readonly knex: Knex) {}
 
-  /** The programme's data at `version` (loaded once per change); read now when not given. */
-  async programme(version?: string): Promise<ProgrammeData> {
-    version ??= await readDataVersion(this.knex);
+  /** The programme's data at `version` (loaded once per change). */
+  programme(version: string): Promise<ProgrammeData> {
     if (version !== this.version || !this.data) {
       this.version = version;
       this.positions.clear();
@@ -32,9 +30,10 @@ export class ProgressCache {
   }
 
   /** Positions as of a date, computed once per change; `version` names the data they came from. */
-  async positionsAt(askedAsOf: string, knownVersion?: string): Promise<{ data: ProgrammeData; positions: ProgressResult; version: string }> {
-    const data = await this.programme(knownVersion);
-    const version = this.version ?? '';
+  async positionsAt(askedAsOf: string, version: string): Promise<{ data: ProgrammeData; positions: ProgressResult; version: string }> {
+    const data = await this.programme(version);
+    // Another version arrived while this one loaded: answer, but keep nothing under the newer one.
+    if (version !== this.version) return { data, positions: positionsAt(data, askedAsOf), version };
     let positions = this.positions.get(askedAsOf);
     if (!positions) {
       positions = positionsAt(data, askedAsOf);
