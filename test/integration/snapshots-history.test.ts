@@ -34,10 +34,10 @@ for (const kind of databaseKinds) {
     });
     after(async () => {
       await t?.drop();
-      data?.remove();
+      await data?.remove();
     });
     beforeEach(async () => {
-      data?.remove();
+      await data?.remove();
       data = tempDataDir();
       await t.db.knex('snapshots').update({ superseded_by: null });
       for (const table of ['snapshot_rejections', 'snapshot_counts', 'snapshot_imports', 'snapshots', 'dcc_users']) await t.db.knex(table).del();

@@ -38,7 +38,7 @@ for (const kind of databaseKinds) {
     });
     after(async () => {
       await t?.drop();
-      data?.remove();
+      await data?.remove();
     });
 
     it('imports finished files, deletes duplicates, moves refused ones aside with the reason, leaves files still arriving', async () => {

@@ -101,10 +101,10 @@ for (const kind of databaseKinds) {
     });
     after(async () => {
       await t?.drop();
-      data?.remove();
+      await data?.remove();
     });
     beforeEach(async () => {
-      data?.remove();
+      await data?.remove();
       data = tempDataDir();
       await t.db.knex('snapshot_imports').del();
     });

@@ -190,7 +190,7 @@ for (const kind of databaseKinds) {
     });
     after(async () => t?.drop());
     beforeEach(async () => {
-      data?.remove();
+      await data?.remove();
       data = tempDataDir();
       await t.db.knex('snapshots').update({ superseded_by: null });
       for (const table of ['snapshot_rejections', 'snapshot_counts', 'snapshot_imports', 'snapshots', 'dcc_users', 'map_register', 'settings', 'audit_log']) {

@@ -5,13 +5,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { writeStoredSetting } from '../../../db/queries/settings.ts';
+import { archiveWorkDone } from '../../../server/snapshots/archive.ts';
 import { ingestSnapshot, type IngestOutcome, type IngestRequest } from '../../../server/snapshots/ingest-snapshot.ts';
 
 export const TEST_ACTOR = { kind: 'system', name: 'test' } as const;
 
-export function tempDataDir(): { dir: string; remove(): void } {
+/** A DATA_DIR for one test; `remove` first lets the archive's background compression finish writing into it. */
+export function tempDataDir(): { dir: string; remove(): Promise<void> } {
   const dir = mkdtempSync(path.join(tmpdir(), 'bfm-ingest-'));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    remove: async () => {
+      await archiveWorkDone();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Runs the real ingest on bytes held in memory (a stream of one chunk). */
