@@ -1,10 +1,13 @@
 // Sessions for people, kept in the database so several instances can share them, and the CSRF
 // token every form carries (synchroniser token stored in the session).
 import { ConnectSessionKnexStore } from 'connect-session-knex';
+import { dateAsISO, expiredCondition } from 'connect-session-knex/dist/utils.js';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import session from 'express-session';
+import session, { type SessionData } from 'express-session';
+import { sign } from 'cookie-signature';
 import { csrfSync } from 'csrf-sync';
 import type { Knex } from 'knex';
+import { readRow } from '../../db/hot-read.ts';
 import type { Logger } from '../logger.ts';
 import { CsrfError } from '../http/errors.ts';
 import { isApiPath } from '../http/paths.ts';
@@ -18,7 +21,17 @@ export interface Sessions {
   close: () => void;
 }
 
-export function createSessions(knex: Knex, options: { secret: string; secureCookies: boolean; logger: Logger }): Sessions {
+export interface SessionOptions {
+  secret: string;
+  secureCookies: boolean;
+  logger: Logger;
+  /** How often a session in use has its expiry moved (tests shorten it). */
+  renewEveryMs?: number;
+}
+
+const COOKIE_NAME = 'bfm.sid';
+
+export function createSessions(knex: Knex, options: SessionOptions): Sessions {
   // The store's own sweeper starts a query the moment it is built and outlives the app; ours is
   // started and stopped with the app.
   const store = new ConnectSessionKnexStore({
@@ -28,50 +41,96 @@ export function createSessions(knex: Knex, options: { secret: string; secureCook
     cleanupInterval: 0,
     onDbCleanupError: (err: unknown) => options.logger.warn({ err }, 'could not sweep expired sessions'),
   });
-  throttleTouches(store);
+  readSessionsDirectly(store, knex);
+  touchOnlyWhenRenewed(store);
   // dbCleanup is the store's own dialect-aware delete of expired rows; with cleanupInterval 0 it
   // runs only when we call it.
   const sweep = (store as unknown as { dbCleanup(): Promise<void> }).dbCleanup.bind(store);
   const sweeper = setInterval(() => void sweep(), SWEEP_EVERY_MS).unref();
   const middleware = session({
-    name: 'bfm.sid',
+    name: COOKIE_NAME,
     secret: options.secret,
     store,
     resave: false,
     saveUninitialized: false,
-    rolling: true,
+    // Sliding expiry is renew() below: express-session's `rolling` re-signs and re-sends the cookie
+    // with every response, about a tenth of a dashboard request's CPU (bench:web).
+    rolling: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: EIGHT_HOURS },
   });
+  const renew = renewal(options.secret, options.renewEveryMs ?? RENEW_EVERY_MS);
   // API requests authenticate with bearer tokens, never cookies: no session for them.
-  const forPages: RequestHandler = (req, res, next) => (isApiPath(req.path) ? next() : middleware(req, res, next));
+  const forPages: RequestHandler = (req, res, next) =>
+    isApiPath(req.path) ? next() : middleware(req, res, (err?: unknown) => (err === undefined ? renew(req, res, next) : next(err)));
   return {
     middleware: forPages,
     close: () => clearInterval(sweeper),
   };
 }
 
-const TOUCH_EVERY_MS = 60_000;
-const TOUCHES_REMEMBERED = 10_000;
+/**
+ * The store's own read, with its table, columns and expiry condition, through db/hot-read.ts: it
+ * runs for every page request, and through the query builder it was about 10 % of a dashboard
+ * request's CPU (bench:web).
+ */
+function readSessionsDirectly(store: ConnectSessionKnexStore, knex: Knex): void {
+  const sql = `select sess from sessions where sid = ? and ${expiredCondition(knex)}`;
+  store.get = async (sid, callback) => {
+    try {
+      const row = await readRow<{ sess: string | SessionData }>(knex, sql, [sid, dateAsISO(knex) as string]);
+      const stored = row === undefined ? null : typeof row.sess === 'string' ? (JSON.parse(row.sess) as SessionData) : row.sess;
+      callback?.(null, stored);
+      return stored;
+    } catch (err) {
+      callback?.(err);
+      throw err;
+    }
+  };
+}
+
+const RENEW_EVERY_MS = 60_000;
+const SESSIONS_REMEMBERED = 10_000;
+/** Marks a session whose expiry this request moves (a symbol: never stored, never hashed). */
+const RENEWING = Symbol('renewing');
 
 /**
- * express-session moves a session's expiry on every request, which would make every page view a
- * database write. A session's expiry only needs moving now and then: this instance writes it at
- * most once a minute per session (any instance may; each keeps its own memory of when it did).
+ * A logged-in session stays alive for eight hours after it was last used: at most once a minute
+ * per session (per instance), its cookie is sent again with a new expiry and the store's expiry
+ * is moved to match. The cookie is signed and written exactly as express-session writes it.
+ * Sessions nobody has logged in to (a login form's CSRF token) end eight hours after they began.
  */
-function throttleTouches(store: ConnectSessionKnexStore): void {
-  const touch = store.touch.bind(store);
-  const lastTouched = new Map<string, number>();
-  store.touch = async (sid, session, callback) => {
+function renewal(secret: string, everyMs: number): RequestHandler {
+  const lastRenewed = new Map<string, number>();
+  return (req, res, next) => {
+    const current = req.session;
+    if (current?.accountId === undefined) return next();
     const now = Date.now();
-    const last = lastTouched.get(sid);
-    if (last !== undefined && now - last < TOUCH_EVERY_MS) {
+    const last = lastRenewed.get(req.sessionID);
+    if (last !== undefined && now - last < everyMs) return next();
+    lastRenewed.delete(req.sessionID);
+    lastRenewed.set(req.sessionID, now);
+    if (lastRenewed.size > SESSIONS_REMEMBERED) lastRenewed.delete(lastRenewed.keys().next().value!);
+    current.touch();
+    (current as unknown as Record<symbol, boolean>)[RENEWING] = true;
+    // Cookie#serialize is express-session's own (public, but not in its type definitions).
+    const cookie = current.cookie as unknown as { serialize(name: string, value: string): string };
+    res.append('Set-Cookie', cookie.serialize(COOKIE_NAME, `s:${sign(req.sessionID, secret)}`));
+    next();
+  };
+}
+
+/**
+ * express-session asks the store to move a session's expiry after every request that did not
+ * change it: a database write per page view. Only the requests renewal() chose do.
+ */
+function touchOnlyWhenRenewed(store: ConnectSessionKnexStore): void {
+  const touch = store.touch.bind(store);
+  store.touch = async (sid, stored, callback) => {
+    if ((stored as unknown as Record<symbol, boolean | undefined>)[RENEWING] !== true) {
       callback?.();
       return;
     }
-    lastTouched.delete(sid);
-    lastTouched.set(sid, now);
-    if (lastTouched.size > TOUCHES_REMEMBERED) lastTouched.delete(lastTouched.keys().next().value!);
-    await touch(sid, session, callback);
+    await touch(sid, stored, callback);
   };
 }
 

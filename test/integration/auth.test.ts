@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import { addAccount } from '../../server/auth/accounts.ts';
 import { createApiToken } from '../../server/auth/tokens.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
@@ -116,6 +116,57 @@ for (const kind of databaseKinds) {
         assert.match(res.text, /sam\.secas@example\.org/);
       } finally {
         await other.stop();
+      }
+    });
+
+    it('keeps a session in use alive for eight hours after its last use, renewing it at most once a minute', async () => {
+      const EIGHT_HOURS = 8 * 3600_000;
+      const sessionCookie = (res: { headers: Headers }): string[] => res.headers.getSetCookie().filter((c) => c.startsWith('bfm.sid='));
+      const expiresOf = (cookie: string): number => Date.parse(/Expires=([^;]+)/.exec(cookie)![1]!);
+      const storedExpiry = async (client: TestClient): Promise<number> => {
+        const sid = decodeURIComponent(/bfm\.sid=s:([^.;]+)/.exec(decodeURIComponent(client.cookieHeader()))![1]!);
+        const row = await t.db.knex('sessions').where({ sid }).first('expired');
+        // SQLite keeps an ISO instant; MySQL a UTC 'YYYY-MM-DD HH:MM:SS'.
+        const text = String(row.expired);
+        return Date.parse(text.includes('T') ? text : `${text.replace(' ', 'T')}Z`);
+      };
+      // A server of its own: this one's login rate limit is used up by now.
+      const own = await startTestServer(t.url);
+      const start = Date.now();
+      mock.timers.enable({ apis: ['Date'], now: start });
+      try {
+        const client = new TestClient(own.url);
+        assert.equal((await client.login('sam.secas@example.org', PASSWORD)).status, 303);
+        const first = await client.get('/settings');
+        assert.equal(first.status, 200);
+        assert.ok(sessionCookie(first).length >= 1, 'the first page after login renews the session');
+        assert.ok(Math.abs(expiresOf(sessionCookie(first)[0]!) - (start + EIGHT_HOURS)) < 1000);
+        assert.ok(Math.abs((await storedExpiry(client)) - (start + EIGHT_HOURS)) < 1000);
+
+        mock.timers.tick(30_000);
+        const soon = await client.get('/settings');
+        assert.equal(soon.status, 200);
+        assert.deepEqual(sessionCookie(soon), [], 'no cookie is sent again within the minute');
+        assert.ok(Math.abs((await storedExpiry(client)) - (start + EIGHT_HOURS)) < 1000, 'nor is the stored expiry moved');
+
+        mock.timers.tick(31_000);
+        const later = await client.get('/settings');
+        assert.equal(later.status, 200);
+        assert.equal(sessionCookie(later).length, 1);
+        assert.ok(Math.abs(expiresOf(sessionCookie(later)[0]!) - (start + 61_000 + EIGHT_HOURS)) < 1000, 'the cookie lives eight hours from now');
+        assert.ok(Math.abs((await storedExpiry(client)) - (start + 61_000 + EIGHT_HOURS)) < 1000, 'and so does the stored session');
+
+        // Seven hours idle, then used: still logged in, and renewed.
+        mock.timers.tick(7 * 3600_000);
+        assert.equal((await client.get('/settings')).status, 200);
+        // Eight hours and a second idle: the stored session has expired.
+        mock.timers.tick(EIGHT_HOURS + 1000);
+        const expired = await client.get('/settings');
+        assert.equal(expired.status, 302);
+        assert.equal(expired.location, '/login?next=%2Fsettings');
+      } finally {
+        mock.timers.reset();
+        await own.stop();
       }
     });
 
