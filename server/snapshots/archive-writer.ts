@@ -56,7 +56,8 @@ export class ArchiveWriter {
     });
     // Nobody may be waiting yet; a failure is also thrown by the next call.
     this.digest.catch(() => undefined);
-    this.worker = new Worker(new URL('./hash-worker.mjs', import.meta.url), { workerData: { path, slots: buffers, source } });
+    // Plain JavaScript: no need for the tsx loader the process may have been started with.
+    this.worker = new Worker(new URL('./hash-worker.mjs', import.meta.url), { workerData: { path, slots: buffers, source }, execArgv: [] });
     this.worker.on('message', (reply: WorkerReply) => {
       if ('release' in reply) this.release(this.slots[reply.release]!);
       else if ('sha256' in reply) this.finished?.(reply);

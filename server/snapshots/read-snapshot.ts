@@ -1,11 +1,11 @@
 // Reads a snapshot file's bytes once: hash and raw archive copy (archive-writer.ts, off this
-// thread), gzip recognised by its magic bytes and inflated on libuv's pool, and the scanner on the
+// thread), gzip recognised by its magic bytes and inflated on a worker (inflater.ts), and the scanner on the
 // text. Memory stays flat whatever the file's size, except for what the scanner needs to find
 // duplicate devices.
 import { open } from 'node:fs/promises';
-import { createGunzip, type Gunzip } from 'node:zlib';
 import { PayloadTooLargeError } from '../http/errors.ts';
 import { ArchiveWriter, SLOT_BYTES, type Slot } from './archive-writer.ts';
+import { Inflater } from './inflater.ts';
 import type { ScanFatal, ScanResult, Scanner } from './scanner.ts';
 import { scanInTwo, type SplitScanOptions } from './split-scan.ts';
 
@@ -48,10 +48,6 @@ export interface ReadResult {
 /** Gzip's magic bytes (RFC 1952). */
 const GZIP_ID1 = 0x1f;
 const GZIP_ID2 = 0x8b;
-/** Inflated text is handed to the scanner in pieces this large: fewer, cheaper calls. */
-const INFLATE_CHUNK = 1024 * 1024;
-/** Inflated pieces waiting to be scanned before zlib is paused. */
-const QUEUED_PIECES = 8;
 
 interface Chunk {
   data: Uint8Array;
@@ -272,112 +268,4 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a, 0);
   out.set(b, a.byteLength);
   return out;
-}
-
-/**
- * Inflates gzip on libuv's thread pool and feeds the text to the scanner. The text is scanned on
- * the next turn of the event loop, not inside zlib's callback, so that zlib is already inflating
- * the next piece meanwhile: inflating and scanning overlap instead of taking turns.
- */
-class Inflater {
-  private readonly gunzip: Gunzip;
-  private readonly done: Promise<void>;
-  private readonly queue: Buffer[] = [];
-  private scheduled = false;
-  private broken = false;
-  private ended = false;
-  private failure: NodeJS.ErrnoException | null = null;
-  private finish: () => void = () => undefined;
-
-  constructor(
-    private readonly scanner: Scanner,
-    private readonly refuse: (fatal: ScanFatal) => void,
-  ) {
-    this.gunzip = createGunzip({ chunkSize: INFLATE_CHUNK });
-    this.done = new Promise<void>((resolve) => (this.finish = resolve));
-    this.gunzip.on('data', (text: Buffer) => {
-      if (this.broken) return;
-      this.queue.push(text);
-      // A few pieces ahead is enough to keep both busy; more would only hold memory.
-      if (this.queue.length >= QUEUED_PIECES) this.gunzip.pause();
-      this.schedule();
-    });
-    this.gunzip.on('error', (err: NodeJS.ErrnoException) => {
-      this.failure ??= err;
-      this.ended = true;
-      this.schedule();
-    });
-    this.gunzip.on('end', () => {
-      this.ended = true;
-      this.schedule();
-    });
-  }
-
-  /** Resolves once zlib can take more; `consumed` runs when zlib is done with `data`. */
-  async write(data: Uint8Array, consumed?: () => void): Promise<void> {
-    if (this.broken || this.ended) {
-      consumed?.();
-      return;
-    }
-    if (!this.gunzip.write(data, consumed)) {
-      await new Promise<void>((resolve) => {
-        const go = (): void => {
-          this.gunzip.off('drain', go);
-          this.gunzip.off('error', go);
-          this.gunzip.off('close', go);
-          resolve();
-        };
-        this.gunzip.on('drain', go);
-        this.gunzip.on('error', go);
-        this.gunzip.on('close', go);
-      });
-    }
-  }
-
-  /** Ends the compressed stream and waits for its text to be scanned; a file cut short is refused here. */
-  async end(): Promise<void> {
-    if (!this.broken && !this.ended) this.gunzip.end();
-    await this.done;
-  }
-
-  destroy(): void {
-    this.broken = true;
-    this.gunzip.destroy();
-    this.finish();
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => this.scan());
-  }
-
-  private scan(): void {
-    this.scheduled = false;
-    while (this.queue.length > 0 && !this.broken) {
-      const text = this.queue.shift()!;
-      if (!this.scanner.push(text) && this.scanner.fatal !== null) {
-        this.broken = true;
-        this.refuse(this.scanner.fatal);
-      }
-    }
-    this.queue.length = 0;
-    if (this.gunzip.isPaused() && !this.broken) this.gunzip.resume();
-    if (!this.ended && !this.broken) return;
-    // Everything zlib gave is scanned: a zlib error now names the line the text reached.
-    if (this.failure !== null && !this.broken) {
-      this.broken = true;
-      this.refuse(brokenGzip(this.scanner, this.failure));
-    }
-    this.finish();
-  }
-}
-
-function brokenGzip(scanner: Scanner, err: NodeJS.ErrnoException): ScanFatal {
-  const line = scanner.line;
-  const message =
-    err.code === 'Z_BUF_ERROR' || /unexpected end/i.test(err.message)
-      ? `line ${line}: broken gzip: the file ends in the middle of its compressed data (it was cut short); the text stops on this line`
-      : `line ${line}: broken gzip: the compressed data is damaged (zlib: ${err.message}) somewhere after this line of the text`;
-  return { line, message };
 }

@@ -1,0 +1,68 @@
+// Worker thread of inflater.ts: inflates a gzip snapshot and hands the text back through a fixed
+// ring of shared slots, so that inflating runs beside the scanner instead of waiting for the
+// scanning thread to come back to its event loop between pieces (on the scanning thread, zlib only
+// moves on when that thread is idle). The slots keep the memory in flight fixed: pieces handed
+// over one by one would each be a new buffer for the scanning thread's garbage collector.
+// Plain JavaScript because a worker does not inherit the tsx loader the `backfill` bin registers.
+//
+// In:  { kind: 'compressed', id, bytes: Uint8Array (its own, or a view of a shared slot) }
+//      { kind: 'scanned', slot }   the text in that slot has been scanned
+//      { kind: 'end' }             no more compressed bytes
+// Out: { kind: 'consumed', id }    zlib is done with those compressed bytes
+//      { kind: 'text', slot, length }
+//      { kind: 'end' } | { kind: 'error', code, message }   after every piece of text before it
+import { createGunzip } from 'node:zlib';
+import { parentPort, workerData } from 'node:worker_threads';
+
+const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
+/** @type {{ slots: SharedArrayBuffer[] }} */
+const { slots } = workerData;
+const views = slots.map((slot) => Buffer.from(slot));
+const free = views.map((_, index) => index).reverse();
+/** Text inflated while every slot was full, in order, with what follows it (end or error). */
+const waiting = [];
+
+const gunzip = createGunzip({ chunkSize: views[0].length });
+
+/** Hands over what is waiting, in order, as far as slots allow. */
+function handOver() {
+  while (waiting.length > 0) {
+    const next = waiting[0];
+    if (Buffer.isBuffer(next)) {
+      const slot = free.pop();
+      if (slot === undefined) break;
+      next.copy(views[slot]);
+      port.postMessage({ kind: 'text', slot, length: next.length });
+    } else {
+      port.postMessage(next);
+    }
+    waiting.shift();
+  }
+  if (waiting.length === 0 && gunzip.isPaused()) gunzip.resume();
+}
+
+gunzip.on('data', (/** @type {Buffer} */ text) => {
+  waiting.push(text);
+  handOver();
+  // Every slot holds text not yet scanned: zlib waits too.
+  if (waiting.length > 0) gunzip.pause();
+});
+gunzip.on('end', () => {
+  waiting.push({ kind: 'end' });
+  handOver();
+});
+gunzip.on('error', (/** @type {NodeJS.ErrnoException} */ err) => {
+  waiting.push({ kind: 'error', code: err.code, message: err.message });
+  handOver();
+});
+
+port.on('message', (message) => {
+  if (message.kind === 'compressed') {
+    gunzip.write(message.bytes, () => port.postMessage({ kind: 'consumed', id: message.id }));
+  } else if (message.kind === 'scanned') {
+    free.push(message.slot);
+    handOver();
+  } else if (message.kind === 'end') {
+    gunzip.end();
+  }
+});
