@@ -25,8 +25,6 @@ export interface SessionOptions {
   secret: string;
   secureCookies: boolean;
   logger: Logger;
-  /** How often a session in use has its expiry moved (tests shorten it). */
-  renewEveryMs?: number;
 }
 
 const COOKIE_NAME = 'bfm.sid';
@@ -53,12 +51,12 @@ export function createSessions(knex: Knex, options: SessionOptions): Sessions {
     store,
     resave: false,
     saveUninitialized: false,
-    // Sliding expiry is renew() below: express-session's `rolling` re-signs and re-sends the cookie
+    // Sliding expiry is renewal() below: express-session's `rolling` re-signs and re-sends the cookie
     // with every response, about a tenth of a dashboard request's CPU (bench:web).
     rolling: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: EIGHT_HOURS },
   });
-  const renew = renewal(options.secret, options.renewEveryMs ?? RENEW_EVERY_MS);
+  const renew = renewal(options.secret);
   // API requests authenticate with bearer tokens, never cookies: no session for them.
   const forPages: RequestHandler = (req, res, next) =>
     isApiPath(req.path) ? next() : middleware(req, res, (err?: unknown) => (err === undefined ? renew(req, res, next) : next(err)));
@@ -99,14 +97,14 @@ const RENEWING = Symbol('renewing');
  * is moved to match. The cookie is signed and written exactly as express-session writes it.
  * Sessions nobody has logged in to (a login form's CSRF token) end eight hours after they began.
  */
-function renewal(secret: string, everyMs: number): RequestHandler {
+function renewal(secret: string): RequestHandler {
   const lastRenewed = new Map<string, number>();
   return (req, res, next) => {
     const current = req.session;
     if (current?.accountId === undefined) return next();
     const now = Date.now();
     const last = lastRenewed.get(req.sessionID);
-    if (last !== undefined && now - last < everyMs) return next();
+    if (last !== undefined && now - last < RENEW_EVERY_MS) return next();
     lastRenewed.delete(req.sessionID);
     lastRenewed.set(req.sessionID, now);
     if (lastRenewed.size > SESSIONS_REMEMBERED) lastRenewed.delete(lastRenewed.keys().next().value!);
