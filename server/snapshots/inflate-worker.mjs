@@ -5,18 +5,24 @@
 // over one by one would each be a new buffer for the scanning thread's garbage collector.
 // Plain JavaScript because a worker does not inherit the tsx loader the `backfill` bin registers.
 //
+// The text goes to whoever scans it: the main thread, or (given a `text` port) a scanning worker
+// of its own (scan-worker.ts), in which case the main thread is only told when inflating is over.
+//
 // In:  { kind: 'compressed', id, bytes: Uint8Array (its own, or a view of a shared slot) }
-//      { kind: 'scanned', slot }   the text in that slot has been scanned
 //      { kind: 'end' }             no more compressed bytes
 // Out: { kind: 'consumed', id }    zlib is done with those compressed bytes
+// To the scanner, and back:
 //      { kind: 'text', slot, length }
-//      { kind: 'end' } | { kind: 'error', code, message }   after every piece of text before it
+//      { kind: 'end' } | { kind: 'error', code, message }   after every piece of text before it;
+//                                  also to the main thread when the scanner is a worker
+//      { kind: 'scanned', slot }   (back) the text in that slot has been scanned
 import { createGunzip } from 'node:zlib';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
-/** @type {{ slots: SharedArrayBuffer[] }} */
-const { slots } = workerData;
+/** @type {{ slots: SharedArrayBuffer[], text: import('node:worker_threads').MessagePort | undefined }} */
+const { slots, text } = workerData;
+const scanning = text ?? port;
 const views = slots.map((slot) => Buffer.from(slot));
 const free = views.map((_, index) => index).reverse();
 /** Text inflated while every slot was full, in order, with what follows it (end or error). */
@@ -32,9 +38,10 @@ function handOver() {
       const slot = free.pop();
       if (slot === undefined) break;
       next.copy(views[slot]);
-      port.postMessage({ kind: 'text', slot, length: next.length });
+      scanning.postMessage({ kind: 'text', slot, length: next.length });
     } else {
-      port.postMessage(next);
+      scanning.postMessage(next);
+      if (scanning !== port) port.postMessage(next);
     }
     waiting.shift();
   }
@@ -59,10 +66,13 @@ gunzip.on('error', (/** @type {NodeJS.ErrnoException} */ err) => {
 port.on('message', (message) => {
   if (message.kind === 'compressed') {
     gunzip.write(message.bytes, () => port.postMessage({ kind: 'consumed', id: message.id }));
-  } else if (message.kind === 'scanned') {
-    free.push(message.slot);
-    handOver();
   } else if (message.kind === 'end') {
     gunzip.end();
+  }
+});
+scanning.on('message', (message) => {
+  if (message.kind === 'scanned') {
+    free.push(message.slot);
+    handOver();
   }
 });

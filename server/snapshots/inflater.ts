@@ -1,8 +1,9 @@
-// Inflates a gzip snapshot on a worker thread (inflate-worker.mjs) and feeds its text to the
-// scanner on this thread as it arrives. Inflating and scanning overlap: on 10 M rows (160 MB gzip,
-// 2 cores) the import took about 2.9 s with zlib on libuv's pool, where it could only move on each
-// time this thread went back to its event loop, and about 2.6 s like this.
-import { Worker } from 'node:worker_threads';
+// Inflates a gzip snapshot on a worker thread (inflate-worker.mjs) and feeds its text, as it
+// arrives, to a scanner on this thread or to one on a worker of its own (worker-scan.ts).
+// Inflating and scanning overlap: on 10 M rows (160 MB gzip, 2 cores) the import took about 2.9 s
+// with zlib on libuv's pool, where it could only move on each time this thread went back to its
+// event loop, and about 2.6 s like this.
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ScanFatal, Scanner } from './scanner.ts';
 
 /** Compressed bytes handed to the worker and not yet inflated before write() waits. */
@@ -11,14 +12,31 @@ const COMPRESSED_AHEAD = 4 * 1024 * 1024;
 const TEXT_SLOTS = 8;
 const TEXT_SLOT_BYTES = 1024 * 1024;
 
-type FromWorker =
-  | { kind: 'consumed'; id: number }
+/** What the inflating worker sends whoever scans the text. */
+export type TextMessage =
   | { kind: 'text'; slot: number; length: number }
   | { kind: 'end' }
   | { kind: 'error'; code: string | undefined; message: string };
 
+type FromWorker = { kind: 'consumed'; id: number } | TextMessage;
+
+/** One end of the way the text goes from the inflating worker to a scanning one. */
+export interface TextEnd {
+  port: MessagePort;
+  slots: SharedArrayBuffer[];
+}
+
+/** The two ends: the inflating worker's and the scanning worker's. */
+export function textChannel(): { inflating: TextEnd; scanning: TextEnd } {
+  const { port1, port2 } = new MessageChannel();
+  const slots = Array.from({ length: TEXT_SLOTS }, () => new SharedArrayBuffer(TEXT_SLOT_BYTES));
+  return { inflating: { port: port1, slots }, scanning: { port: port2, slots } };
+}
+
 export class Inflater {
   private readonly worker: Worker;
+  /** The scanner on this thread and the text slots, or null when the text goes to a scanning worker. */
+  private readonly scanner: Scanner | null;
   private readonly textSlots: Buffer[];
   private readonly done: Promise<void>;
   private finish: () => void = () => undefined;
@@ -31,8 +49,12 @@ export class Inflater {
   private broken = false;
   private ended = false;
 
+  /**
+   * The text goes to `scanner`, here, or through `text` to a scanning worker, which then also
+   * judges how the gzip ends (a refusal for a broken one comes from it, not through `refuse`).
+   */
   constructor(
-    private readonly scanner: Scanner,
+    target: { scanner: Scanner } | { text: TextEnd },
     private readonly refuse: (fatal: ScanFatal) => void,
   ) {
     this.done = new Promise<void>((resolve, reject) => {
@@ -41,10 +63,19 @@ export class Inflater {
     });
     // Nobody may be waiting yet; end() passes a crash on.
     this.done.catch(() => undefined);
-    const slots = Array.from({ length: TEXT_SLOTS }, () => new SharedArrayBuffer(TEXT_SLOT_BYTES));
-    this.textSlots = slots.map((slot) => Buffer.from(slot));
     // Plain JavaScript: no need for the tsx loader the process may have been started with.
-    this.worker = new Worker(new URL('./inflate-worker.mjs', import.meta.url), { workerData: { slots }, execArgv: [] });
+    const script = new URL('./inflate-worker.mjs', import.meta.url);
+    if ('scanner' in target) {
+      this.scanner = target.scanner;
+      const slots = Array.from({ length: TEXT_SLOTS }, () => new SharedArrayBuffer(TEXT_SLOT_BYTES));
+      this.textSlots = slots.map((slot) => Buffer.from(slot));
+      this.worker = new Worker(script, { workerData: { slots }, execArgv: [] });
+    } else {
+      this.scanner = null;
+      this.textSlots = [];
+      const { port, slots } = target.text;
+      this.worker = new Worker(script, { workerData: { slots, text: port }, transferList: [port], execArgv: [] });
+    }
     this.worker.on('message', (message: FromWorker) => this.receive(message));
     this.worker.on('error', (err) => this.stop(err));
     this.worker.on('exit', (code) => this.stop(new Error(`the inflating worker stopped unexpectedly (exit code ${code})`)));
@@ -71,7 +102,10 @@ export class Inflater {
     }
   }
 
-  /** Ends the compressed stream and waits for its text to be scanned; a file cut short is refused here. */
+  /**
+   * Ends the compressed stream and waits for its text to be scanned (here) or handed over (to a
+   * scanning worker); a file cut short is refused here or by that worker.
+   */
   async end(): Promise<void> {
     if (!this.broken && !this.ended) this.worker.postMessage({ kind: 'end' });
     await this.done;
@@ -94,7 +128,7 @@ export class Inflater {
         return;
       }
       case 'text': {
-        if (this.broken) return;
+        if (this.broken || this.scanner === null) return;
         if (!this.scanner.push(this.textSlots[message.slot]!.subarray(0, message.length)) && this.scanner.fatal !== null) {
           this.broken = true;
           this.refuse(this.scanner.fatal);
@@ -111,7 +145,7 @@ export class Inflater {
       case 'error':
         this.ended = true;
         // Every piece of text zlib gave before failing is scanned: the refusal names the line it reached.
-        if (!this.broken) {
+        if (!this.broken && this.scanner !== null) {
           this.broken = true;
           this.refuse(brokenGzip(this.scanner, message));
         }
@@ -148,7 +182,7 @@ export class Inflater {
   }
 }
 
-function brokenGzip(scanner: Scanner, err: { code: string | undefined; message: string }): ScanFatal {
+export function brokenGzip(scanner: Pick<Scanner, 'line'>, err: { code: string | undefined; message: string }): ScanFatal {
   const line = scanner.line;
   const message =
     err.code === 'Z_BUF_ERROR' || /unexpected end/i.test(err.message)

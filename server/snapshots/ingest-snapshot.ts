@@ -143,7 +143,7 @@ export async function ingestSnapshot(deps: IngestDeps, request: IngestRequest): 
       archiveTo: source.adoptFile === undefined ? temps.copy : null,
       maxBytes: request.maxBytes,
       drainOnRefusal: request.drainOnRefusal,
-      split: {
+      workers: {
         settings: { implementationDate: settings.implementationDate, mapRegister: register.length > 0 ? register : null },
         onRejection: (line, reason) => rejections.add(line, reason),
         spillPath: temps.secondRejections,

@@ -1,13 +1,16 @@
 // Reads a snapshot file's bytes once: hash and raw archive copy (archive-writer.ts, off this
 // thread), gzip recognised by its magic bytes and inflated on a worker (inflater.ts), and the scanner on the
-// text. Memory stays flat whatever the file's size, except for what the scanner needs to find
-// duplicate devices.
+// text — on this thread, or (given `workers`) on worker threads: a large plain file split between
+// this thread and a worker (split-scan.ts), a gzip file's text on a worker of its own fed by the
+// inflating one (worker-scan.ts). Memory stays flat whatever the file's size, except for what the
+// scanner needs to find duplicate devices.
 import { open } from 'node:fs/promises';
 import { PayloadTooLargeError } from '../http/errors.ts';
 import { ArchiveWriter, SLOT_BYTES, type Slot } from './archive-writer.ts';
-import { Inflater } from './inflater.ts';
+import { Inflater, textChannel } from './inflater.ts';
 import type { ScanFatal, ScanResult, Scanner } from './scanner.ts';
 import { scanInTwo, type SplitScanOptions } from './split-scan.ts';
+import { WorkerScan } from './worker-scan.ts';
 
 /** A file on disk (read straight into shared slots), or any stream of chunks (copied into them). */
 export type ByteSource = { kind: 'file'; path: string } | { kind: 'stream'; chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> };
@@ -26,11 +29,11 @@ export interface ReadOptions {
    */
   drainOnRefusal?: boolean | undefined;
   /**
-   * Lets a large plain file on disk be scanned on two threads (split-scan.ts): the rules the
-   * scanner was made with, the onRejection it was given, and a spill file for the second thread's
-   * rejected rows.
+   * Lets the scanning move to worker threads (see the top of this file): the rules the scanner
+   * was made with, the onRejection it was given, and a spill file for a second thread's rejected
+   * rows. `scanner` then scans only what is left to this thread, if anything.
    */
-  split?: Pick<SplitScanOptions, 'settings' | 'onRejection' | 'spillPath'> | undefined;
+  workers?: Pick<SplitScanOptions, 'settings' | 'onRejection' | 'spillPath'> | undefined;
 }
 
 export interface ReadResult {
@@ -60,8 +63,8 @@ interface Chunk {
  * (source failed, too large, disk full) the temporary archive file is removed.
  */
 export async function readSnapshot(source: ByteSource, options: ReadOptions): Promise<ReadResult> {
-  if (source.kind === 'file' && options.split !== undefined) {
-    const inTwo = await readInTwo(source.path, options, options.split);
+  if (source.kind === 'file' && options.workers !== undefined) {
+    const inTwo = await readInTwo(source.path, options, options.workers);
     if (inTwo !== null) return inTwo;
   }
   const { scanner } = options;
@@ -70,10 +73,15 @@ export async function readSnapshot(source: ByteSource, options: ReadOptions): Pr
   let gzip: boolean | null = null;
   let head: Uint8Array | null = null;
   let inflater: Inflater | null = null;
+  /** The gzip text's scanner, when it is on a worker. */
+  let elsewhere: WorkerScan | null = null;
+  /** Set by the scanning worker's crash (from a callback, hence not a plain variable TypeScript would narrow). */
+  const crash: { error: Error | null } = { error: null };
   let refused: ScanFatal | null = null;
   const refuse = (fatal: ScanFatal): void => {
     refused ??= fatal;
   };
+  const rows = (): number => (elsewhere !== null ? elsewhere.rows : scanner.rows);
   const chunks = source.kind === 'file' ? fileChunks(archive, source.path) : streamChunks(source.chunks);
 
   try {
@@ -84,6 +92,7 @@ export async function readSnapshot(source: ByteSource, options: ReadOptions): Pr
         if (options.maxBytes !== undefined && bytes > options.maxBytes) {
           throw new PayloadTooLargeError(tooLarge(options.maxBytes));
         }
+        if (crash.error !== null) throw crash.error;
         if (refused !== null) {
           if (options.drainOnRefusal === true) continue;
           break;
@@ -102,7 +111,26 @@ export async function readSnapshot(source: ByteSource, options: ReadOptions): Pr
           }
           head = null;
           gzip = data[0] === GZIP_ID1 && data[1] === GZIP_ID2;
-          if (gzip) inflater = new Inflater(scanner, refuse);
+          if (gzip && options.workers !== undefined) {
+            const text = textChannel();
+            elsewhere = await WorkerScan.start({
+              settings: options.workers.settings,
+              text: text.scanning,
+              onRejection: options.workers.onRejection,
+              onRefusal: refuse,
+              onCrash: (err) => {
+                crash.error = err;
+                // zlib may be waiting for text slots the worker will never give back.
+                inflater?.destroy();
+              },
+            }).catch(() => {
+              // A worker that cannot start costs time, not the import: the text is scanned here.
+              text.inflating.port.close();
+              return null;
+            });
+            if (elsewhere !== null) inflater = new Inflater({ text: text.inflating }, refuse);
+          }
+          if (gzip && inflater === null) inflater = new Inflater({ scanner }, refuse);
         }
         if (inflater !== null) {
           if (dataSlot !== null) {
@@ -122,7 +150,7 @@ export async function readSnapshot(source: ByteSource, options: ReadOptions): Pr
         }
         if (dataSlot !== null) archive.submit(dataSlot, data.byteLength);
         else await archive.append(data);
-        options.onProgress?.(bytes, scanner.rows);
+        options.onProgress?.(bytes, rows());
       } finally {
         if (slot !== null) archive.release(slot);
       }
@@ -134,12 +162,20 @@ export async function readSnapshot(source: ByteSource, options: ReadOptions): Pr
         scanner.push(head);
         await archive.append(head);
       }
-      // A gzip file cut short is refused here.
+      // A gzip file cut short is refused here (or by the scanning worker).
       if (inflater !== null) await inflater.end();
     } else {
       inflater?.destroy();
     }
-    const scan = scanner.end();
+    let scan: ScanResult;
+    if (elsewhere !== null) {
+      // Refused or not, the worker reports what it scanned; a crash throws.
+      const outcome = await elsewhere.finish();
+      scan = outcome.result;
+      if (outcome.fatal !== null) refuse(outcome.fatal);
+    } else {
+      scan = scanner.end();
+    }
     if (refused === null && scan.fatal !== null) refuse(scan.fatal);
     if (refused !== null) {
       await archive.abort();
@@ -151,6 +187,7 @@ export async function readSnapshot(source: ByteSource, options: ReadOptions): Pr
   } catch (err) {
     await archive.abort();
     inflater?.destroy();
+    elsewhere?.destroy();
     throw err;
   }
 }
@@ -199,7 +236,7 @@ const SPLIT_MIN_BYTES = 64 * 1024 * 1024;
  * first line break). The three read the same open file; should it change meanwhile (its size or
  * modification time differ at the end), it is refused.
  */
-async function readInTwo(path: string, options: ReadOptions, split: NonNullable<ReadOptions['split']>): Promise<ReadResult | null> {
+async function readInTwo(path: string, options: ReadOptions, split: NonNullable<ReadOptions['workers']>): Promise<ReadResult | null> {
   const handle = await open(path, 'r');
   try {
     const before = await handle.stat();

@@ -4,44 +4,28 @@
 // this part's own lines (the main thread renumbers them once it knows where the part starts).
 import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createScanner, type ScanPart } from './scanner.ts';
+import { createReportingScanner, type RejectionsMessage, type ScanSettings } from './reporting-scanner.ts';
+import type { ScanPart } from './scanner.ts';
 
-export interface ScanPartJob {
-  module: string;
+export interface ScanPartJob extends ScanSettings {
   fd: number;
   /** The header line's bytes (the file's first line, BOM and line end included). */
   header: Uint8Array;
   start: number;
   end: number;
-  implementationDate: string;
-  mapRegister: string[] | null;
 }
 
 export type ScanPartMessage =
-  | { kind: 'rejections'; rows: Array<[number, string]> }
+  | RejectionsMessage
   | { kind: 'progress'; bytes: number; rows: number }
   | { kind: 'part'; part: ScanPart };
 
 const CHUNK = 1024 * 1024;
-const REJECTIONS_PER_MESSAGE = 1000;
 const PROGRESS_EVERY = 8 * CHUNK;
 
 const job = workerData as ScanPartJob;
 const port = parentPort!;
-let pending: Array<[number, string]> = [];
-const flush = (): void => {
-  if (pending.length === 0) return;
-  port.postMessage({ kind: 'rejections', rows: pending } satisfies ScanPartMessage);
-  pending = [];
-};
-const scanner = createScanner({
-  implementationDate: job.implementationDate,
-  mapRegister: job.mapRegister === null ? undefined : new Set(job.mapRegister),
-  onRejection: (line, reason) => {
-    pending.push([line, reason]);
-    if (pending.length >= REJECTIONS_PER_MESSAGE) flush();
-  },
-});
+const { scanner, flush } = createReportingScanner(port, job);
 scanner.push(Buffer.from(job.header));
 const buffer = Buffer.allocUnsafe(CHUNK);
 let position = job.start;

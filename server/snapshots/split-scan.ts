@@ -9,8 +9,9 @@
 // about 0.7 s each; SHA-256 and the raw archive copy run on a third thread meanwhile.
 import { read } from 'node:fs';
 import { promisify } from 'node:util';
-import { Worker } from 'node:worker_threads';
+import { startBundledWorker } from './bundled-worker.ts';
 import { RejectionStore } from './rejection-store.ts';
+import type { ScanSettings } from './reporting-scanner.ts';
 import type { ScanPartJob, ScanPartMessage } from './scan-part-worker.ts';
 import type { ScanPart, Scanner } from './scanner.ts';
 
@@ -19,7 +20,7 @@ const CHUNK = 1024 * 1024;
 const LF = 10;
 /**
  * Where the cut goes, as a share of the file: this thread also finds the duplicates across the
- * whole file at the end, and the worker starts later (it loads the scanner first), so this
+ * whole file at the end, and the worker starts a little later (bundled-worker.ts), so this
  * thread's part is a little smaller.
  */
 export const FIRST_SHARE = 0.47;
@@ -32,7 +33,7 @@ export interface SplitScanOptions {
   /** This thread's scanner, fed nothing yet; its onRejection must be `onRejection`. */
   scanner: Scanner;
   onRejection: (line: number, reason: string) => void;
-  settings: { implementationDate: string; mapRegister: string[] | null };
+  settings: ScanSettings;
   /** Where the worker's rejected rows wait until their lines can be numbered. */
   spillPath: string;
   onProgress?: ((bytes: number, rows: number) => void) | undefined;
@@ -49,10 +50,7 @@ export async function scanInTwo(options: SplitScanOptions): Promise<1 | 2> {
     await scanRange(options, 0, size, () => ({ bytes: 0, rows: 0 }));
     return 1;
   }
-  const waiting = new RejectionStore(options.spillPath);
-  const second = { bytes: 0, rows: 0 };
   const job: ScanPartJob = {
-    module: new URL('./scan-part-worker.ts', import.meta.url).href,
     fd,
     header: options.header,
     start: cut,
@@ -60,14 +58,20 @@ export async function scanInTwo(options: SplitScanOptions): Promise<1 | 2> {
     implementationDate: options.settings.implementationDate,
     mapRegister: options.settings.mapRegister,
   };
-  const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: job });
+  // A worker that fails costs time, not correctness: this thread scans its part instead.
+  const worker = await startBundledWorker(new URL('./scan-part-worker.ts', import.meta.url), { workerData: job }).catch(() => null);
+  if (worker === null) {
+    await scanRange(options, 0, size, () => ({ bytes: 0, rows: 0 }));
+    return 1;
+  }
+  const waiting = new RejectionStore(options.spillPath);
+  const second = { bytes: 0, rows: 0 };
   const part = new Promise<ScanPart | null>((resolve) => {
     worker.on('message', (message: ScanPartMessage) => {
       if (message.kind === 'rejections') for (const [line, reason] of message.rows) waiting.add(line, reason);
       else if (message.kind === 'progress') Object.assign(second, { bytes: message.bytes, rows: message.rows });
       else resolve(message.part);
     });
-    // A worker that fails costs time, not correctness: this thread scans its part instead.
     worker.on('error', () => resolve(null));
     worker.on('exit', () => resolve(null));
   });

@@ -55,7 +55,7 @@ describe('a large file scanned on two threads', () => {
         {
           scanner,
           archiveTo: null,
-          split: { settings: { implementationDate: '2018-06-28', mapRegister: null }, onRejection: () => undefined, spillPath: path.join(dir, 'spill') },
+          workers: { settings: { implementationDate: '2018-06-28', mapRegister: null }, onRejection: () => undefined, spillPath: path.join(dir, 'spill') },
         },
       );
       assert.equal(read.fatal, null);

@@ -85,7 +85,19 @@ describe('readSnapshot', () => {
     assert.ok(!existsSync(copy));
   });
 
-  describe('a gzip file whose text is many times the inflater\'s slots (16 MB through 8 slots of 1 MB)', () => {
+  it('fails, without waiting forever, when the gzip scanning worker dies, and removes its copy', async () => {
+    const copy = path.join(dir, 'crashed.part');
+    // Settings the worker's scanner refuses to be made with: it throws as it starts.
+    const workers = { settings: { implementationDate: 'not a date', mapRegister: null }, onRejection: () => undefined, spillPath: path.join(dir, 'spill') };
+    await assert.rejects(
+      readSnapshot({ kind: 'stream', chunks: pieces(gzipSync(TEXT), 4096) }, { scanner: scanner(), archiveTo: copy, workers }),
+      /implementationDate "not a date" is not a YYYY-MM-DD date/,
+    );
+    assert.ok(!existsSync(copy));
+  });
+
+  for (const where of ['here', 'on a worker'] as const)
+  describe(`a gzip file whose text is many times the inflater's slots (16 MB through 8 slots of 1 MB), scanned ${where}`, () => {
     // Variety the counts can get wrong: both fuels, two Users, MAP IDs, rejected rows, duplicates.
     const rows = Array.from({ length: 200_000 }, (_, i) =>
       row(i % 50_000 === 49_999 ? i : i + 1, {
@@ -102,11 +114,17 @@ describe('readSnapshot', () => {
     const rejectedLines: number[] = [];
     // The independent answer: the plain text, scanned on this thread in one piece.
     const expected = scanBytes(text, { onRejection: (line) => rejectedLines.push(line) });
+    const expectedOrder = [...rejectedLines];
 
     const read = async (source: Parameters<typeof readSnapshot>[0]) => {
       const rejected: number[] = [];
-      const scan = createScanner({ implementationDate: '2018-06-28', onRejection: (line) => rejected.push(line) });
-      const result = await readSnapshot(source, { scanner: scan, archiveTo: null });
+      const onRejection = (line: number): void => {
+        rejected.push(line);
+      };
+      const scan = createScanner({ implementationDate: '2018-06-28', onRejection });
+      const workers = { settings: { implementationDate: '2018-06-28', mapRegister: null }, onRejection, spillPath: path.join(dir, 'spill') };
+      const result = await readSnapshot(source, { scanner: scan, archiveTo: null, workers: where === 'here' ? undefined : workers });
+      if (where === 'on a worker') assert.equal(scan.rows, 0, 'nothing was scanned on this thread');
       return { result, rejected };
     };
 
@@ -117,11 +135,12 @@ describe('readSnapshot', () => {
       for (const from of [{ kind: 'file', path: source } as const, { kind: 'stream', chunks: pieces(gz, 65_536) } as const]) {
         const { result, rejected } = await read(from);
         assert.equal(result.fatal, null);
+        // In file order, as one scanner would give them: rows rejected for a field, then the duplicates.
+        assert.deepEqual(rejected, expectedOrder);
         assert.equal(result.gzip, true);
         assert.equal(result.sha256, sha(gz));
         assert.deepEqual(result.scan.counts, expected.counts);
         assert.deepEqual([result.scan.rows, result.scan.rejected, result.scan.devices], [expected.rows, expected.rejected, expected.devices]);
-        assert.deepEqual(rejected.sort((a, b) => a - b), [...rejectedLines].sort((a, b) => a - b));
       }
     });
 

@@ -1,0 +1,36 @@
+// For a worker thread that scans: a scanner whose rejected rows go to the main thread in batches as
+// they are found (one message per row would cost more than finding them), and the flush that sends
+// the rest.
+import type { MessagePort } from 'node:worker_threads';
+import { createScanner, type Scanner } from './scanner.ts';
+
+export interface ScanSettings {
+  implementationDate: string;
+  mapRegister: string[] | null;
+}
+
+export interface RejectionsMessage {
+  kind: 'rejections';
+  /** [line, reason], in the order the scanner found them. */
+  rows: Array<[number, string]>;
+}
+
+const REJECTIONS_PER_MESSAGE = 1000;
+
+export function createReportingScanner(port: MessagePort, settings: ScanSettings): { scanner: Scanner; flush: () => void } {
+  let pending: Array<[number, string]> = [];
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    port.postMessage({ kind: 'rejections', rows: pending } satisfies RejectionsMessage);
+    pending = [];
+  };
+  const scanner = createScanner({
+    implementationDate: settings.implementationDate,
+    mapRegister: settings.mapRegister === null ? undefined : new Set(settings.mapRegister),
+    onRejection: (line, reason) => {
+      pending.push([line, reason]);
+      if (pending.length >= REJECTIONS_PER_MESSAGE) flush();
+    },
+  });
+  return { scanner, flush };
+}
