@@ -117,10 +117,14 @@ export async function readSnapshot(source: ByteSource, options: ReadOptions): Pr
               settings: options.workers.settings,
               text: text.scanning,
               onRejection: options.workers.onRejection,
-              onRefusal: refuse,
+              // Either way zlib may be waiting for text slots the worker will never give back, and
+              // this thread for zlib to take more: the inflater lets go of both.
+              onRefusal: (fatal) => {
+                refuse(fatal);
+                inflater?.destroy();
+              },
               onCrash: (err) => {
                 crash.error = err;
-                // zlib may be waiting for text slots the worker will never give back.
                 inflater?.destroy();
               },
             }).catch(() => {

@@ -32,8 +32,10 @@ const main = parentPort!;
 const views = job.slots.map((slot) => Buffer.from(slot));
 const { scanner, flush } = createReportingScanner(main, job);
 let reportedAt = 0;
+let finished = false;
 
 function finish(fatal: ScanFatal | null): void {
+  finished = true;
   job.text.close();
   const result = scanner.end();
   flush();
@@ -41,6 +43,8 @@ function finish(fatal: ScanFatal | null): void {
 }
 
 job.text.on('message', (message: TextMessage) => {
+  // Text already on its way when the file was refused.
+  if (finished) return;
   switch (message.kind) {
     case 'text':
       if (!scanner.push(views[message.slot]!.subarray(0, message.length))) {

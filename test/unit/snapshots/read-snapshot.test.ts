@@ -1,7 +1,7 @@
 // Reading a snapshot's bytes once: gzip recognised by its magic bytes however the bytes arrive,
 // the hash and the raw copy of exactly the bytes sent, and the scanner fed the text.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -94,6 +94,27 @@ describe('readSnapshot', () => {
       /implementationDate "not a date" is not a YYYY-MM-DD date/,
     );
     assert.ok(!existsSync(copy));
+  });
+
+  it('stops reading a large gzip stream once its scanning worker refuses it, even while waiting for zlib', { timeout: 60_000 }, async () => {
+    // Far more compressed bytes than the inflater lets run ahead, and the refusal a quarter of the
+    // way in: this thread is then usually waiting for zlib, and zlib for the worker that has
+    // stopped scanning.
+    // (An extra column, which the scanner ignores, of random text that gzip cannot shrink much.)
+    const many = Array.from({ length: 400_000 }, (_, i) => `${row(i + 1, i === 100_000 ? { map_id: '"x"y' } : {})},${randomBytes(30).toString('base64')}`);
+    const gz = gzipSync(Buffer.from(`${[`${HEADER},notes`, ...many].join('\n')}\n`));
+    assert.ok(gz.length > 8 * 1024 * 1024, `large enough (${gz.length} bytes)`);
+    let pulled = 0;
+    function* counted(): Generator<Uint8Array> {
+      for (const piece of pieces(gz, 65_536)) {
+        pulled += piece.length;
+        yield piece;
+      }
+    }
+    const workers = { settings: { implementationDate: '2018-06-28', mapRegister: null }, onRejection: () => undefined, spillPath: path.join(dir, 'spill') };
+    const result = await readSnapshot({ kind: 'stream', chunks: counted() }, { scanner: scanner(), archiveTo: null, workers });
+    assert.match(result.fatal?.message ?? '', /^line 100002: broken quoting/);
+    assert.ok(pulled < gz.length, 'stopped before the end');
   });
 
   for (const where of ['here', 'on a worker'] as const)
