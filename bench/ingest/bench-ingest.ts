@@ -1,7 +1,7 @@
 // `npm run bench:ingest`: the whole snapshot import (hash, validate, dedupe, count, commit into a
 // fresh SQLite database) on realistic generated files of 1 M and 10 M rows, plain and gzip, beside
 // the floor (simply reading the file) and DuckDB's read_csv + GROUP BY on the same file, against
-// issue 3's goals, and the yardstick the issue was planned with (count-only.ts). Each import and each DuckDB run is a process of its own (so peak RSS is its
+// issue 3's goals. Each import and each DuckDB run is a process of its own (so peak RSS is its
 // own); times are the best of --runs, since other work on the machine only ever adds time.
 // Usage: npm run bench:ingest [-- --rows 1000000,10000000] [--runs 3] [--regen]
 import { spawnSync } from 'node:child_process';
@@ -95,8 +95,6 @@ interface Measured {
   floor: number;
   inflateFloor: number | null;
   duck: { simple: number; sameFigures: number };
-  /** count-only.ts on the plain file; null for gzip (the issue's yardstick was a plain file). */
-  countOnly: number | null;
 }
 
 const results: Measured[] = [];
@@ -119,8 +117,7 @@ for (const rows of rowCounts) {
     const duck = JSON.parse(node(['bench/ingest/duckdb-group-by.ts', file, String(runs)])) as Measured['duck'];
     const floor = await readFloor(file, false);
     const inflateFloor = gzip ? await readFloor(file, true) : null;
-    const countOnly = gzip ? null : (JSON.parse(node(['bench/ingest/count-only.ts', file, String(runs)])) as { seconds: number }).seconds;
-    const m: Measured = { rows, gzip, bytes, best, peakRss, floor, inflateFloor, duck, countOnly };
+    const m: Measured = { rows, gzip, bytes, best, peakRss, floor, inflateFloor, duck };
     results.push(m);
     const t = best.importSeconds;
     console.log(
@@ -130,8 +127,7 @@ for (const rows of rowCounts) {
         (inflateFloor !== null ? `, read+gunzip ${s(inflateFloor)} s (${(t / inflateFloor).toFixed(2)}×)` : '') +
         ` | DuckDB ${s(duck.simple)} s count by User and type (ours ${(t / duck.simple).toFixed(2)}×), ` +
         `${s(duck.sameFigures)} s same figures (ours ${(t / duck.sameFigures).toFixed(2)}×) | ` +
-        `${best.rejected} rejected, ${best.users} Users | compress after commit ${s(best.compressSeconds)} s` +
-        (countOnly !== null ? ` | count-only JS scanner ${s(countOnly)} s` : ''),
+        `${best.rejected} rejected, ${best.users} Users | compress after commit ${s(best.compressSeconds)} s`,
     );
   }
 }
@@ -149,15 +145,6 @@ for (const gzip of [false, true]) {
   console.log(
     `  ${gzip ? 'gzip ' : 'plain'} import ≤ 1.0× DuckDB: ${(t / m.duck.sameFigures).toFixed(2)}× its same-figures query ${verdict(t <= m.duck.sameFigures)}, ` +
       `${(t / m.duck.simple).toFixed(2)}× its plain count ${verdict(t <= m.duck.simple)}`,
-  );
-}
-const yardstick = at(largest, false);
-if (yardstick?.countOnly != null) {
-  // The issue: DuckDB 2.5 s against a count-only prototype's 1.1 s, on a 10 M-row plain file.
-  const { countOnly, duck } = yardstick;
-  console.log(
-    `  (the issue's planning figures had DuckDB at 2.5 / 1.1 = 2.3× a count-only JS scanner; in this run its plain count is ` +
-      `${(duck.simple / countOnly).toFixed(1)}× and its same-figures query ${(duck.sameFigures / countOnly).toFixed(1)}× count-only.ts)`,
   );
 }
 const rss = Math.max(...results.filter((r) => r.rows === largest).map((r) => r.peakRss));
