@@ -1,8 +1,9 @@
 // `npm run bench:ingest`: the whole snapshot import (hash, validate, dedupe, count, commit into a
 // fresh SQLite database) on realistic generated files of 1 M and 10 M rows, plain and gzip, beside
-// the floor (simply reading the file) and DuckDB's read_csv + GROUP BY on the same file, against
-// issue 3's goals. Each import and each DuckDB run is a process of its own (so peak RSS is its
-// own); times are the best of --runs, since other work on the machine only ever adds time.
+// the floor (simply reading the file), DuckDB's read_csv + GROUP BY and a JS scanner that only
+// counts (count-only.ts) on the same file, against issue 3's goals. Each import and each DuckDB run
+// is a process of its own (so peak RSS is its own); times are the best of --runs, since other work
+// on the machine only ever adds time.
 // Usage: npm run bench:ingest [-- --rows 1000000,10000000] [--runs 3] [--regen]
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
@@ -95,6 +96,8 @@ interface Measured {
   floor: number;
   inflateFloor: number | null;
   duck: { simple: number; sameFigures: number };
+  /** count-only.ts on the plain file (null for gzip). */
+  countOnly: number | null;
 }
 
 const results: Measured[] = [];
@@ -125,7 +128,8 @@ for (const rows of rowCounts) {
     const peakRss = Math.max(...imports.map((r) => r.importRss));
     const floor = await readFloor(file, false);
     const inflateFloor = gzip ? await readFloor(file, true) : null;
-    const m: Measured = { rows, gzip, bytes, best, peakRss, floor, inflateFloor, duck };
+    const countOnly = gzip ? null : (JSON.parse(node(['bench/ingest/count-only.ts', file, String(runs)])) as { seconds: number }).seconds;
+    const m: Measured = { rows, gzip, bytes, best, peakRss, floor, inflateFloor, duck, countOnly };
     results.push(m);
     const t = best.importSeconds;
     console.log(
@@ -135,7 +139,8 @@ for (const rows of rowCounts) {
         (inflateFloor !== null ? `, read+gunzip ${s(inflateFloor)} s (${(t / inflateFloor).toFixed(2)}×)` : '') +
         ` | DuckDB ${s(duck.simple)} s count by User and type (ours ${(t / duck.simple).toFixed(2)}×), ` +
         `${s(duck.sameFigures)} s same figures (ours ${(t / duck.sameFigures).toFixed(2)}×) | ` +
-        `${best.rejected} rejected, ${best.users} Users | compress after commit ${s(best.compressSeconds)} s`,
+        `${best.rejected} rejected, ${best.users} Users | compress after commit ${s(best.compressSeconds)} s` +
+        (countOnly !== null ? ` | a JS scanner that only counts, one thread: ${s(countOnly)} s` : ''),
     );
   }
 }
@@ -153,6 +158,15 @@ for (const gzip of [false, true]) {
   console.log(
     `  ${gzip ? 'gzip ' : 'plain'} import ≤ 1.0× DuckDB: ${(t / m.duck.sameFigures).toFixed(2)}× its same-figures query ${verdict(t <= m.duck.sameFigures)}, ` +
       `${(t / m.duck.simple).toFixed(2)}× its plain count ${verdict(t <= m.duck.simple)}`,
+  );
+}
+const plainest = at(largest, false);
+if (plainest?.countOnly != null) {
+  // How far JavaScript alone is from DuckDB's plain count, before any hashing or validating.
+  const { countOnly, duck } = plainest;
+  console.log(
+    `  (DuckDB's plain count took ${(duck.simple / countOnly).toFixed(2)}× the time of a JS scanner that only counts on one thread, ` +
+      `${((2 * duck.simple) / countOnly).toFixed(2)}× what that scanner would take on two threads, with nothing hashed or validated)`,
   );
 }
 const rss = Math.max(...results.filter((r) => r.rows === largest).map((r) => r.peakRss));
