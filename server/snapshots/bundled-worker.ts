@@ -10,7 +10,7 @@
 // than a data: URL, so that a stack trace from the worker names a readable place.
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, rename, writeFile } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
@@ -43,12 +43,15 @@ async function writeBundle(module: URL): Promise<URL> {
   });
   const text = built.outputFiles[0]!.text;
   const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  const folder = path.join(tmpdir(), `backfill-monitor-workers-${userInfo().uid}`);
+  // process.getuid, not os.userInfo(): a container may run under a uid with no passwd entry, where
+  // userInfo() throws. (Windows has neither uids nor a shared temporary folder.)
+  const uid = process.getuid?.();
+  const folder = path.join(tmpdir(), `backfill-monitor-workers-${uid ?? 'user'}`);
   const file = path.join(folder, `${path.basename(entry, '.ts')}-${digest}.mjs`);
   await mkdir(folder, { recursive: true, mode: 0o700 });
   // The folder is in a place every user can write to: code is run from it only if it is ours alone.
   const owner = await lstat(folder);
-  if (!owner.isDirectory() || owner.uid !== userInfo().uid || (owner.mode & 0o022) !== 0) {
+  if (!owner.isDirectory() || (uid !== undefined && (owner.uid !== uid || (owner.mode & 0o022) !== 0))) {
     throw new Error(`${folder} is not a folder of this user's alone: cannot start a worker from it`);
   }
   // Written under a name of its own and renamed: another process bundling the same file at the

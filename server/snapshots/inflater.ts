@@ -35,7 +35,7 @@ export function textChannel(): { inflating: TextEnd; scanning: TextEnd } {
 
 export class Inflater {
   private readonly worker: Worker;
-  /** The scanner on this thread and the text slots, or null when the text goes to a scanning worker. */
+  /** The scanner on this thread, or null when the text goes to a scanning worker (and textSlots is empty). */
   private readonly scanner: Scanner | null;
   private readonly textSlots: Buffer[];
   private readonly done: Promise<void>;

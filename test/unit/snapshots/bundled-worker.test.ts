@@ -3,7 +3,7 @@
 // main thread instead, with the same result.
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { gzipSync } from 'node:zlib';
@@ -21,7 +21,7 @@ describe('startBundledWorker', () => {
     else process.env.TMPDIR = realTmp;
     rmSync(dir, { recursive: true, force: true });
   });
-  const folderIn = (root: string): string => path.join(root, `backfill-monitor-workers-${userInfo().uid}`);
+  const folderIn = (root: string): string => path.join(root, `backfill-monitor-workers-${process.getuid!()}`);
 
   it('runs a TypeScript module and what it imports, from a bundle in a folder of this user alone', async () => {
     const root = path.join(dir, 'own');
