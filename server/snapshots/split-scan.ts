@@ -55,8 +55,7 @@ export async function scanInTwo(options: SplitScanOptions): Promise<1 | 2> {
     header: options.header,
     start: cut,
     end: size,
-    implementationDate: options.settings.implementationDate,
-    mapRegister: options.settings.mapRegister,
+    ...options.settings,
   };
   // A worker that fails costs time, not correctness: this thread scans its part instead.
   const worker = await startBundledWorker(new URL('./scan-part-worker.ts', import.meta.url), { workerData: job }).catch(() => null);

@@ -64,8 +64,7 @@ export class WorkerScan {
 
   static async start(options: WorkerScanOptions): Promise<WorkerScan> {
     const job: ScanWorkerJob = {
-      implementationDate: options.settings.implementationDate,
-      mapRegister: options.settings.mapRegister,
+      ...options.settings,
       text: options.text.port,
       slots: options.text.slots,
     };

@@ -117,68 +117,69 @@ describe('readSnapshot', () => {
     assert.ok(pulled < gz.length, 'stopped before the end');
   });
 
-  for (const where of ['here', 'on a worker'] as const)
-  describe(`a gzip file whose text is many times the inflater's slots (16 MB through 8 slots of 1 MB), scanned ${where}`, () => {
-    // Variety the counts can get wrong: both fuels, two Users, MAP IDs, rejected rows, duplicates.
-    const rows = Array.from({ length: 200_000 }, (_, i) =>
-      row(i % 50_000 === 49_999 ? i : i + 1, {
-        device_type: i % 3 === 0 ? 'GSME' : 'ESME',
-        responsible_user_id: i % 2 === 0 ? USER_A : USER_B,
-        map_id: i % 5 === 0 ? 'AB12' : '',
-        prenotified_date: i % 1000 === 7 ? '2017-02-30' : '2017-01-01',
-      }),
-    );
-    // (file() would take 200 000 arguments.)
-    const lines = (all: string[]): Buffer => Buffer.from(`${[HEADER, ...all].join('\n')}\n`);
-    const text = lines(rows);
-    const gz = gzipSync(text);
-    const rejectedLines: number[] = [];
-    // The independent answer: the plain text, scanned on this thread in one piece.
-    const expected = scanBytes(text, { onRejection: (line) => rejectedLines.push(line) });
-    const expectedOrder = [...rejectedLines];
+  for (const where of ['here', 'on a worker'] as const) {
+    describe(`a gzip file whose text is many times the inflater's slots (16 MB through 8 slots of 1 MB), scanned ${where}`, () => {
+      // Variety the counts can get wrong: both fuels, two Users, MAP IDs, rejected rows, duplicates.
+      const rows = Array.from({ length: 200_000 }, (_, i) =>
+        row(i % 50_000 === 49_999 ? i : i + 1, {
+          device_type: i % 3 === 0 ? 'GSME' : 'ESME',
+          responsible_user_id: i % 2 === 0 ? USER_A : USER_B,
+          map_id: i % 5 === 0 ? 'AB12' : '',
+          prenotified_date: i % 1000 === 7 ? '2017-02-30' : '2017-01-01',
+        }),
+      );
+      // (file() would take 200 000 arguments.)
+      const lines = (all: string[]): Buffer => Buffer.from(`${[HEADER, ...all].join('\n')}\n`);
+      const text = lines(rows);
+      const gz = gzipSync(text);
+      const rejectedLines: number[] = [];
+      // The independent answer: the plain text, scanned on this thread in one piece.
+      const expected = scanBytes(text, { onRejection: (line) => rejectedLines.push(line) });
+      const expectedOrder = [...rejectedLines];
 
-    const read = async (source: Parameters<typeof readSnapshot>[0]) => {
-      const rejected: number[] = [];
-      const onRejection = (line: number): void => {
-        rejected.push(line);
+      const read = async (source: Parameters<typeof readSnapshot>[0]) => {
+        const rejected: number[] = [];
+        const onRejection = (line: number): void => {
+          rejected.push(line);
+        };
+        const scan = createScanner({ implementationDate: '2018-06-28', onRejection });
+        const workers = { settings: { implementationDate: '2018-06-28', mapRegister: null }, onRejection, spillPath: path.join(dir, 'spill') };
+        const result = await readSnapshot(source, { scanner: scan, archiveTo: null, workers: where === 'here' ? undefined : workers });
+        if (where === 'on a worker') assert.equal(scan.rows, 0, 'nothing was scanned on this thread');
+        return { result, rejected };
       };
-      const scan = createScanner({ implementationDate: '2018-06-28', onRejection });
-      const workers = { settings: { implementationDate: '2018-06-28', mapRegister: null }, onRejection, spillPath: path.join(dir, 'spill') };
-      const result = await readSnapshot(source, { scanner: scan, archiveTo: null, workers: where === 'here' ? undefined : workers });
-      if (where === 'on a worker') assert.equal(scan.rows, 0, 'nothing was scanned on this thread');
-      return { result, rejected };
-    };
 
-    it('counts exactly what the plain text counts, from a file and from a stream', async () => {
-      assert.deepEqual([expected.rows, expected.rejected, expected.devices], [200_000, 204, 199_996], 'rejected rows and duplicates among them');
-      const source = path.join(dir, 'big.csv.gz');
-      writeFileSync(source, gz);
-      for (const from of [{ kind: 'file', path: source } as const, { kind: 'stream', chunks: pieces(gz, 65_536) } as const]) {
-        const { result, rejected } = await read(from);
-        assert.equal(result.fatal, null);
-        // In file order, as one scanner would give them: rows rejected for a field, then the duplicates.
-        assert.deepEqual(rejected, expectedOrder);
-        assert.equal(result.gzip, true);
-        assert.equal(result.sha256, sha(gz));
-        assert.deepEqual(result.scan.counts, expected.counts);
-        assert.deepEqual([result.scan.rows, result.scan.rejected, result.scan.devices], [expected.rows, expected.rejected, expected.devices]);
-      }
-    });
+      it('counts exactly what the plain text counts, from a file and from a stream', async () => {
+        assert.deepEqual([expected.rows, expected.rejected, expected.devices], [200_000, 204, 199_996], 'rejected rows and duplicates among them');
+        const source = path.join(dir, 'big.csv.gz');
+        writeFileSync(source, gz);
+        for (const from of [{ kind: 'file', path: source } as const, { kind: 'stream', chunks: pieces(gz, 65_536) } as const]) {
+          const { result, rejected } = await read(from);
+          assert.equal(result.fatal, null);
+          // In file order, as one scanner would give them: rows rejected for a field, then the duplicates.
+          assert.deepEqual(rejected, expectedOrder);
+          assert.equal(result.gzip, true);
+          assert.equal(result.sha256, sha(gz));
+          assert.deepEqual(result.scan.counts, expected.counts);
+          assert.deepEqual([result.scan.rows, result.scan.rejected, result.scan.devices], [expected.rows, expected.rejected, expected.devices]);
+        }
+      });
 
-    it('refuses broken quoting far into the text, naming its line', async () => {
-      const broken = lines([...rows.slice(0, 150_000), row(150_001, { map_id: '"x"y' }), ...rows.slice(150_001)]);
-      const { result } = await read({ kind: 'stream', chunks: pieces(gzipSync(broken), 65_536) });
-      assert.match(result.fatal?.message ?? '', /^line 150002: broken quoting: text after the closing quote of field 5/);
-    });
+      it('refuses broken quoting far into the text, naming its line', async () => {
+        const broken = lines([...rows.slice(0, 150_000), row(150_001, { map_id: '"x"y' }), ...rows.slice(150_001)]);
+        const { result } = await read({ kind: 'stream', chunks: pieces(gzipSync(broken), 65_536) });
+        assert.match(result.fatal?.message ?? '', /^line 150002: broken quoting: text after the closing quote of field 5/);
+      });
 
-    it('refuses gzip damaged far into the file, naming the line the text reached', async () => {
-      const damaged = Buffer.from(gz);
-      for (let at = Math.floor(damaged.length * 0.75); at < Math.floor(damaged.length * 0.75) + 64; at++) damaged[at] = 0xff - damaged[at]!;
-      const { result } = await read({ kind: 'stream', chunks: pieces(damaged, 65_536) });
-      const line = result.fatal?.line ?? 0;
-      assert.match(result.fatal?.message ?? '', new RegExp(`^line ${line}: broken gzip: the compressed data is damaged`));
-      // Damaged data may inflate to some garbage before zlib sees the damage, so no upper bound.
-      assert.ok(line > 100_000, `the text got far before the damage (line ${line})`);
+      it('refuses gzip damaged far into the file, naming the line the text reached', async () => {
+        const damaged = Buffer.from(gz);
+        for (let at = Math.floor(damaged.length * 0.75); at < Math.floor(damaged.length * 0.75) + 64; at++) damaged[at] = 0xff - damaged[at]!;
+        const { result } = await read({ kind: 'stream', chunks: pieces(damaged, 65_536) });
+        const line = result.fatal?.line ?? 0;
+        assert.match(result.fatal?.message ?? '', new RegExp(`^line ${line}: broken gzip: the compressed data is damaged`));
+        // Damaged data may inflate to some garbage before zlib sees the damage, so no upper bound.
+        assert.ok(line > 100_000, `the text got far before the damage (line ${line})`);
+      });
     });
-  });
+  }
 });
