@@ -2,7 +2,8 @@
 // so migrations never branch on the client themselves.
 import type { Knex } from 'knex';
 
-function isMysql(knex: Knex): boolean {
+/** MySQL or MariaDB (mysql2); otherwise the embedded SQLite. */
+export function isMysql(knex: Knex): boolean {
   const client = knex.client as { config?: { client?: unknown } };
   return client.config?.client === 'mysql2' || client.config?.client === 'mysql';
 }

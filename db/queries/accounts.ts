@@ -112,28 +112,6 @@ export async function updateAccount(
     });
 }
 
-/**
- * Deletes the stored sessions of one account (all but `keepSid`), so a disabled account stays
- * logged out when it is re-enabled and a reset password ends sessions begun with the old one.
- * The session store keeps the account id inside its JSON, so the (few) sessions are read here.
- */
-export async function endSessionsOf(knex: Knex, accountId: number, keepSid?: string): Promise<number> {
-  const rows = await knex<{ sid: string; sess: string | Record<string, unknown> }>('sessions').select('sid', 'sess');
-  const sids = rows
-    .filter((row) => row.sid !== keepSid)
-    .filter((row) => {
-      try {
-        const sess = (typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess) as { accountId?: unknown };
-        return sess.accountId === accountId;
-      } catch {
-        return false;
-      }
-    })
-    .map((row) => row.sid);
-  if (sids.length > 0) await knex('sessions').whereIn('sid', sids).delete();
-  return sids.length;
-}
-
 export function listTokens(knex: Knex): Promise<TokenRow[]> {
   return knex<TokenRow>('api_tokens').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
 }

@@ -2,6 +2,7 @@
 // Plain reads and writes; what goes together in one transaction is the ingest service's to say.
 import type { Knex } from 'knex';
 import { toDbInstant } from '../instant.ts';
+import { isMysql } from '../schema-helpers.ts';
 
 export type ImportStatus = 'running' | 'imported' | 'duplicate' | 'failed';
 export type SnapshotSource = 'cli' | 'web' | 'api' | 'inbox';
@@ -232,11 +233,6 @@ export async function supersedeSnapshots(knex: Knex, asOf: string, by: number): 
   const ids = rows.map((r) => Number(r.id));
   if (ids.length > 0) await knex('snapshots').whereIn('id', ids).update({ superseded_by: by });
   return ids;
-}
-
-function isMysql(knex: Knex): boolean {
-  const client = knex.client as { config?: { client?: unknown } };
-  return client.config?.client === 'mysql2' || client.config?.client === 'mysql';
 }
 
 const BATCH = 500;

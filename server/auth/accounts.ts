@@ -2,7 +2,8 @@
 // SECAS makes on the accounts page (role, disable, enable, password reset), each audited.
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { endSessionsOf, findAccountByEmail, insertAccount, lockAccounts, updateAccount, type AccountRow } from '../../db/queries/accounts.ts';
+import { findAccountByEmail, insertAccount, lockAccounts, updateAccount, type AccountRow } from '../../db/queries/accounts.ts';
+import { deleteSessionsOfAccount } from '../../db/queries/sessions.ts';
 import { toDbInstant } from '../../db/instant.ts';
 import { recordAudit, type RequestOrigin } from '../audit/record.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors.ts';
@@ -129,7 +130,7 @@ export async function disableAccount(knex: Knex, id: number, actor: Actor, origi
     await updateAccount(trx, id, { disabledAt });
     // identify.ts already refuses a disabled account on its next request; deleting the sessions as
     // well means re-enabling it later does not revive them.
-    await endSessionsOf(trx, id);
+    await deleteSessionsOfAccount(trx, id);
     await recordAudit(trx, actor, { action: 'account.disable', entity: 'account', entityId: id, before: { email: target.email, disabled: false }, after: { email: target.email, disabled: true } }, origin);
     return { account: { ...target, disabled_at: disabledAt }, changed: true };
   });
@@ -160,7 +161,7 @@ export async function resetAccountPassword(
   const passwordHash = await hashPassword(password);
   return withLockedAccount(knex, id, async (trx, target) => {
     await updateAccount(trx, id, { passwordHash });
-    await endSessionsOf(trx, id, options.keepSessionId);
+    await deleteSessionsOfAccount(trx, id, options.keepSessionId);
     await recordAudit(trx, actor, { action: 'account.password-reset', entity: 'account', entityId: id, after: { email: target.email } }, origin);
     return { account: target, password };
   });

@@ -1,16 +1,15 @@
 // Sessions for people, kept in the database so several instances can share them, and the CSRF
 // token every form carries (synchroniser token stored in the session).
-import { ConnectSessionKnexStore } from 'connect-session-knex';
-import { dateAsISO, expiredCondition } from 'connect-session-knex/dist/utils.js';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import session, { type SessionData } from 'express-session';
+import session from 'express-session';
 import { sign } from 'cookie-signature';
 import { csrfSync } from 'csrf-sync';
 import type { Knex } from 'knex';
-import { readRow } from '../../db/hot-read.ts';
+import { deleteExpiredSessions } from '../../db/queries/sessions.ts';
 import type { Logger } from '../logger.ts';
 import { CsrfError } from '../http/errors.ts';
 import { isApiPath } from '../http/paths.ts';
+import { DatabaseSessionStore } from './session-store.ts';
 
 const EIGHT_HOURS = 8 * 60 * 60 * 1000;
 const SWEEP_EVERY_MS = 15 * 60 * 1000;
@@ -30,21 +29,11 @@ export interface SessionOptions {
 const COOKIE_NAME = 'bfm.sid';
 
 export function createSessions(knex: Knex, options: SessionOptions): Sessions {
-  // The store's own sweeper starts a query the moment it is built and outlives the app; ours is
-  // started and stopped with the app.
-  const store = new ConnectSessionKnexStore({
-    knex,
-    tableName: 'sessions',
-    createTable: false,
-    cleanupInterval: 0,
-    onDbCleanupError: (err: unknown) => options.logger.warn({ err }, 'could not sweep expired sessions'),
-  });
-  readSessionsDirectly(store, knex);
-  touchOnlyWhenRenewed(store);
-  // dbCleanup is the store's own dialect-aware delete of expired rows; with cleanupInterval 0 it
-  // runs only when we call it.
-  const sweep = (store as unknown as { dbCleanup(): Promise<void> }).dbCleanup.bind(store);
-  const sweeper = setInterval(() => void sweep(), SWEEP_EVERY_MS).unref();
+  const store = new DatabaseSessionStore(knex, (sess) => (sess as unknown as Record<symbol, boolean | undefined>)[RENEWING] === true);
+  const sweep = (): void => {
+    deleteExpiredSessions(knex).catch((err: unknown) => options.logger.warn({ err }, 'could not sweep expired sessions'));
+  };
+  const sweeper = setInterval(sweep, SWEEP_EVERY_MS).unref();
   const middleware = session({
     name: COOKIE_NAME,
     secret: options.secret,
@@ -66,26 +55,6 @@ export function createSessions(knex: Knex, options: SessionOptions): Sessions {
   };
 }
 
-/**
- * The store's own read, with its table, columns and expiry condition, through db/hot-read.ts: it
- * runs for every page request, and through the query builder it was about 10 % of a dashboard
- * request's CPU (bench:web).
- */
-function readSessionsDirectly(store: ConnectSessionKnexStore, knex: Knex): void {
-  const sql = `select sess from sessions where sid = ? and ${expiredCondition(knex)}`;
-  store.get = async (sid, callback) => {
-    try {
-      const row = await readRow<{ sess: string | SessionData }>(knex, sql, [sid, dateAsISO(knex) as string]);
-      const stored = row === undefined ? null : typeof row.sess === 'string' ? (JSON.parse(row.sess) as SessionData) : row.sess;
-      callback?.(null, stored);
-      return stored;
-    } catch (err) {
-      callback?.(err);
-      throw err;
-    }
-  };
-}
-
 const RENEW_EVERY_MS = 60_000;
 const SESSIONS_REMEMBERED = 10_000;
 /** Marks a session whose expiry this request moves (a symbol: never stored, never hashed). */
@@ -94,7 +63,7 @@ const RENEWING = Symbol('renewing');
 /**
  * A logged-in session stays alive for eight hours after it was last used: at most once a minute
  * per session (per instance), its cookie is sent again with a new expiry and the store's expiry
- * is moved to match. The cookie is signed and written exactly as express-session writes it.
+ * is moved to match (the store's touch moves it only for the sessions marked here). The cookie is signed and written exactly as express-session writes it.
  * Sessions nobody has logged in to (a login form's CSRF token) end eight hours after they began.
  */
 function renewal(secret: string): RequestHandler {
@@ -114,21 +83,6 @@ function renewal(secret: string): RequestHandler {
     const cookie = current.cookie as unknown as { serialize(name: string, value: string): string };
     res.append('Set-Cookie', cookie.serialize(COOKIE_NAME, `s:${sign(req.sessionID, secret)}`));
     next();
-  };
-}
-
-/**
- * express-session asks the store to move a session's expiry after every request that did not
- * change it: a database write per page view. Only the requests renewal() chose do.
- */
-function touchOnlyWhenRenewed(store: ConnectSessionKnexStore): void {
-  const touch = store.touch.bind(store);
-  store.touch = async (sid, stored, callback) => {
-    if ((stored as unknown as Record<symbol, boolean | undefined>)[RENEWING] !== true) {
-      callback?.();
-      return;
-    }
-    await touch(sid, stored, callback);
   };
 }
 
