@@ -111,7 +111,9 @@ export class JobRunner<Ctx extends { knex: Knex; logger: Logger }> {
   run(definition: JobDefinition<Ctx>, key: string): Promise<RunOutcome> {
     const work = this.claimAndRun(definition, key);
     this.active.add(work);
-    void work.finally(() => this.active.delete(work));
+    // Both ways, and never a promise of its own left to reject: the caller handles work's failure.
+    const forget = (): void => void this.active.delete(work);
+    work.then(forget, forget);
     return work;
   }
 

@@ -1,7 +1,7 @@
 // `npm run worker`: the scheduled jobs without the web server, for deployments that split them.
 import { openDatabase } from '../db/connection.ts';
 import { migrateLatest } from '../db/migrate.ts';
-import { closeOnSignals, loadConfigOrExit, runIfMain } from '../server/lifecycle.ts';
+import { closeOnSignals, loadConfigOrExit, logSlipsInsteadOfExiting, runIfMain } from '../server/lifecycle.ts';
 import { createLogger } from '../server/logger.ts';
 import { failStoppedImports, startJobs } from '../server/main.ts';
 import { BrowserManager } from '../server/reports/browser.ts';
@@ -9,7 +9,8 @@ import { BrowserManager } from '../server/reports/browser.ts';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel, 'backfill-monitor-worker');
-  const db = openDatabase(config.databaseUrl);
+  logSlipsInsteadOfExiting(logger);
+  const db = openDatabase(config.databaseUrl, { logger });
   await migrateLatest(db);
   await failStoppedImports(db, config.dataDir, logger);
   const browser = new BrowserManager(config.chromePath, logger);

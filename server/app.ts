@@ -100,7 +100,7 @@ export function buildApp(deps: AppDeps): App {
   registerDashboardRoutes(routes, ctx);
 
   app.use(notFound);
-  app.use(errorHandler(logger, pages));
+  app.use(errorHandler(logger, pages, { dataDir: config.dataDir, databaseFile: db.file }));
   assertEveryRouteHasAccessRule(app);
 
   return {

@@ -22,6 +22,8 @@ export interface Config {
   loginRateLimit: number;
   /** Largest snapshot file accepted over HTTP (web upload and API), in bytes as sent. */
   uploadMaxBytes: number;
+  /** On SIGTERM/SIGINT, how long requests in flight (uploads among them) may take to finish. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +81,13 @@ const schema = z.object({
     .transform(Number)
     .refine((n) => Number.isSafeInteger(n), 'must be at most 9007199254740991')
     .default(String(20 * 1024 ** 3)),
+  SHUTDOWN_GRACE_SECONDS: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number of seconds')
+    .transform(Number)
+    .refine((n) => n <= 3600, 'must be at most 3600')
+    .default('10'),
 });
 
 function isExecutable(file: string): boolean {
@@ -117,6 +126,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     trustProxy: v.TRUST_PROXY,
     loginRateLimit: v.LOGIN_RATE_LIMIT,
     uploadMaxBytes: v.UPLOAD_MAX_BYTES,
+    shutdownGraceMs: v.SHUTDOWN_GRACE_SECONDS * 1000,
   };
 }
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { buildApp, type App } from './app.ts';
 import type { Config } from './config.ts';
-import { closeOnSignals, loadConfigOrExit, runIfMain } from './lifecycle.ts';
+import { closeOnSignals, loadConfigOrExit, logSlipsInsteadOfExiting, runIfMain } from './lifecycle.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openDatabase, type Database } from '../db/connection.ts';
 import { migrateLatest } from '../db/migrate.ts';
@@ -14,7 +14,8 @@ import { jobDefinitions } from '../jobs/definitions.ts';
 import { JobRunner } from '../jobs/runner.ts';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.ts';
 import { BrowserManager } from './reports/browser.ts';
-import { failStaleImports } from './snapshots/stale-imports.ts';
+import { importsSettled } from './snapshots/ingest-snapshot.ts';
+import { failStaleImports, removeAbandonedCompressions } from './snapshots/stale-imports.ts';
 
 export interface RunningServer {
   url: string;
@@ -31,8 +32,6 @@ export interface StartOptions {
   clock?: () => Date;
 }
 
-const SHUTDOWN_GRACE_MS = 10_000;
-
 async function prepareDatabase(db: Database, dataDir: string, logger: Logger): Promise<void> {
   const applied = await migrateLatest(db);
   if (applied.length) logger.info({ applied }, `applied ${applied.length} database migration(s)`);
@@ -42,10 +41,15 @@ async function prepareDatabase(db: Database, dataDir: string, logger: Logger): P
   }
 }
 
-/** An import whose process died (killed, crashed) still says "running": the next start says it failed. */
+/**
+ * An import whose process died (killed, crashed) still says "running": the next start says it
+ * failed. An archive compression it was writing leaves a `.part` file: the next start removes it.
+ */
 export async function failStoppedImports(db: Database, dataDir: string, logger: Logger): Promise<void> {
   const failed = await failStaleImports(db.knex, { dataDir });
   if (failed.length) logger.warn({ imports: failed }, `marked ${failed.length} import(s) failed: their process stopped before they finished`);
+  const parts = await removeAbandonedCompressions(dataDir);
+  if (parts.length) logger.warn({ files: parts }, `removed ${parts.length} unfinished archive compression(s) left by a stopped process`);
 }
 
 function listen(app: App['app'], host: string, port: number): Promise<Server> {
@@ -56,20 +60,26 @@ function listen(app: App['app'], host: string, port: number): Promise<Server> {
   });
 }
 
-/** Stops the scheduler, stops accepting connections, lets in-flight requests finish (up to a grace period), then closes. */
-function stopper(server: Server, app: App, db: Database, scheduler: Scheduler | null, browser: BrowserManager): () => Promise<void> {
+/**
+ * Stops the scheduler and stops accepting connections; requests in flight (an upload among them)
+ * get the grace period to finish, then their connections are closed. An import whose upload was
+ * cut then fails, and is recorded as failed with its temporary files removed, before the database
+ * is closed.
+ */
+function stopper(server: Server, app: App, db: Database, scheduler: Scheduler | null, browser: BrowserManager, graceMs: number, logger: Logger): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => {
     closing ??= (async () => {
       await scheduler?.stop();
       await new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+        const force = setTimeout(() => server.closeAllConnections(), graceMs).unref();
         server.close(() => {
           clearTimeout(force);
           resolve();
         });
         server.closeIdleConnections();
       });
+      if (!(await importsSettled(IMPORT_WRAP_UP_MS))) logger.warn('an import was still finishing when the process stopped; the next start marks it failed');
       await app.close();
       await browser.close();
       await db.close();
@@ -78,8 +88,11 @@ function stopper(server: Server, app: App, db: Database, scheduler: Scheduler | 
   };
 }
 
+/** After the grace period, how long a cut import may take to record its failure. */
+const IMPORT_WRAP_UP_MS = 5000;
+
 export async function startServer(config: Config & { sessionSecret: string }, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
-  const db = openDatabase(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl, { logger });
   const browser = new BrowserManager(config.chromePath, logger);
   let app: App | undefined;
   let scheduler: Scheduler | null = null;
@@ -92,7 +105,7 @@ export async function startServer(config: Config & { sessionSecret: string }, lo
     logger.info({ url, database: db.description }, `backfill-monitor is listening on ${url}`);
     if (options.scheduler) scheduler = startJobs({ db, knex: db.knex, config, logger, browser }, options.clock);
     else logger.info('scheduled jobs are off in this process (--no-scheduler); run them with npm run worker or another instance');
-    return { url, port, db, server, close: stopper(server, app, db, scheduler, browser) };
+    return { url, port, db, server, close: stopper(server, app, db, scheduler, browser, config.shutdownGraceMs, logger) };
   } catch (err) {
     await scheduler?.stop();
     await app?.close();
@@ -117,6 +130,7 @@ export function schedulerWanted(argv: string[], env: NodeJS.ProcessEnv): boolean
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
+  logSlipsInsteadOfExiting(logger);
   const running = await startServer(config, logger, { scheduler: schedulerWanted(process.argv.slice(2), process.env) });
   closeOnSignals(logger, () => running.close());
 }

@@ -45,8 +45,12 @@ export async function resolveBearerToken(knex: Knex, token: string, now = new Da
   if (!token.startsWith(PREFIX)) return null;
   const row = await findActiveTokenByHash(knex, hashToken(token));
   if (!row) return null;
-  // Recording use on every request would turn each read into a write; once a minute is enough to see it is alive.
-  if (!row.last_used_at || now.getTime() - fromDbInstant(row.last_used_at).getTime() > TOUCH_EVERY_MS) await touchToken(knex, row.id, now);
+  // Recording use on every request would turn each read into a write; once a minute is enough to
+  // see it is alive. It is a note, not the request's work: a write that fails (a full disk) must
+  // not refuse a read that would succeed.
+  if (!row.last_used_at || now.getTime() - fromDbInstant(row.last_used_at).getTime() > TOUCH_EVERY_MS) {
+    await touchToken(knex, row.id, now).catch(() => undefined);
+  }
   return { kind: 'token', id: row.id, name: row.name, role: row.role };
 }
 

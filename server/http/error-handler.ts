@@ -4,6 +4,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
 import { AppError, BadRequestError, NotFoundError, PayloadTooLargeError } from './errors.ts';
+import { outageOf, type FailurePlaces } from './outage.ts';
 import { isApiPath } from './paths.ts';
 import type { PageRenderer } from './render.ts';
 import { requestIdOf } from './request-id.ts';
@@ -11,12 +12,20 @@ import { requestFields } from './request-log.ts';
 
 export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundError());
 
-function toAppError(err: unknown): AppError | null {
+/** While the database or a disk is down: when to ask again (seconds). */
+export const RETRY_AFTER_SECONDS = 60;
+
+function toAppError(err: unknown, places: FailurePlaces): AppError | null {
   if (err instanceof AppError) return err;
-  const e = err as { type?: string; status?: number };
+  const outage = outageOf(err, places);
+  if (outage) return outage;
+  const e = err as { type?: string; status?: number; expose?: boolean };
   if (e.type === 'entity.too.large') return new PayloadTooLargeError('The form you sent is too large.');
   if (e.type === 'entity.parse.failed' || e.type === 'encoding.unsupported') return new BadRequestError('The request body could not be read.');
-  if (e.status === 404) return new NotFoundError();
+  // Static files refuse a path that climbs out of their folder (/assets/..%2f…) with 403: to the
+  // visitor there is simply nothing there.
+  if (e.status === 404 || (e.status === 403 && e.expose === true)) return new NotFoundError();
+  if (e.status === 400 && e.expose === true) return new BadRequestError('The address could not be read; check the link.');
   return null;
 }
 
@@ -31,19 +40,31 @@ const TITLES: Record<number, string> = {
   429: 'Too many attempts',
   500: 'Sorry, something went wrong',
   503: 'Service unavailable',
+  507: 'The disk is full',
 };
 
 function wantsJson(req: Request): boolean {
   return isApiPath(req.path) || (req.accepts(['html', 'json']) === 'json');
 }
 
-export function errorHandler(logger: Logger, pages: PageRenderer): ErrorRequestHandler {
-  return (err: unknown, req, res, next) => {
-    if (res.headersSent) return next(err);
-    const known = toAppError(err);
+/** `places` names the database file and DATA_DIR in the sentence a full or broken disk gets. */
+export function errorHandler(logger: Logger, pages: PageRenderer, places: FailurePlaces): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      // Too late for an error page: a failure after the answer began (a session that could not be
+      // saved once the page was sent, a download cut short). Logged here, not printed by Express;
+      // a response still open is cut, so the client sees it incomplete rather than whole.
+      const outage = outageOf(err, places);
+      logger.error({ err, req: requestFields(req) }, `request failed after its answer began${outage ? `: ${outage.message}` : ''}`);
+      if (!res.writableEnded) res.destroy();
+      return;
+    }
+    const known = toAppError(err, places);
     const status = known?.status ?? 500;
     const requestId = requestIdOf(req);
     if (!known) logger.error({ err, req: requestFields(req) }, 'request failed');
+    else if (status >= 500) logger.error({ err, req: requestFields(req), answered: status }, known.message);
+    if (status === 503) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
 
     if (status === 401 && !isApiPath(req.path)) {
       const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';

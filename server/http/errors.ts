@@ -81,3 +81,24 @@ export class ServiceUnavailableError extends AppError {
     super(503, 'unavailable', message);
   }
 }
+
+/** The database did not answer (down, hung, unreachable) or is too busy; nothing was changed. */
+export class DatabaseUnavailableError extends AppError {
+  constructor(message = 'The database cannot be reached; try again in a minute. Nothing was changed.') {
+    super(503, 'database_unavailable', message);
+  }
+}
+
+/** A disk the service writes to is full (ENOSPC, SQLITE_FULL): 507 Insufficient Storage. */
+export class InsufficientStorageError extends AppError {
+  constructor(message: string) {
+    super(507, 'insufficient_storage', message);
+  }
+}
+
+/** A disk or file the service needs cannot be read or written (read-only, I/O error, permissions). */
+export class StorageUnavailableError extends AppError {
+  constructor(message: string) {
+    super(503, 'storage_unavailable', message);
+  }
+}

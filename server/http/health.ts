@@ -2,6 +2,8 @@
 // for tests that wait for the server.
 import type { Knex } from 'knex';
 import { PUBLIC, type Routes } from '../auth/access.ts';
+import { RETRY_AFTER_SECONDS } from './error-handler.ts';
+import { DatabaseUnavailableError } from './errors.ts';
 
 const TIMEOUT_MS = 2000;
 
@@ -17,7 +19,11 @@ export async function databaseAnswers(knex: Knex): Promise<boolean> {
 export function registerHealthRoute(routes: Routes, knex: Knex): void {
   routes.get('/healthz', PUBLIC, async (_req, res) => {
     res.set('Cache-Control', 'no-store');
-    if (await databaseAnswers(knex)) res.json({ status: 'ok' });
-    else res.status(503).json({ status: 'unavailable', reason: 'the database does not answer' });
+    if (await databaseAnswers(knex)) {
+      res.json({ status: 'ok' });
+    } else {
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      res.status(503).json({ status: 'unavailable', reason: new DatabaseUnavailableError().message });
+    }
   });
 }

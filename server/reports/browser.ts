@@ -70,8 +70,9 @@ export class BrowserManager {
       await page.setRequestInterception(true);
       page.on('request', (request) => {
         const url = request.url();
-        if (url.startsWith('data:') || url === 'about:blank') void request.continue();
-        else void request.abort('blockedbyclient');
+        // The page may close while a request is answered; that is no failure of the render.
+        const answered = url.startsWith('data:') || url === 'about:blank' ? request.continue() : request.abort('blockedbyclient');
+        answered.catch(() => undefined);
       });
       return await work(page);
     } finally {

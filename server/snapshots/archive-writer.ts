@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 export const SLOT_BYTES = 1024 * 1024;
 const SLOT_COUNT = 8;
 
-type WorkerReply = { release: number } | { sha256: string; bytes: number } | { error: string };
+type WorkerReply = { release: number } | { sha256: string; bytes: number } | { error: string; code?: string; path?: string };
 
 export interface ArchiveDigest {
   sha256: string;
@@ -61,7 +61,7 @@ export class ArchiveWriter {
     this.worker.on('message', (reply: WorkerReply) => {
       if ('release' in reply) this.release(this.slots[reply.release]!);
       else if ('sha256' in reply) this.finished?.(reply);
-      else this.fail(new Error(`could not write the archive copy: ${reply.error}`));
+      else this.fail(Object.assign(new Error(`could not write the archive copy: ${reply.error}`), { code: reply.code, path: reply.path }));
     });
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', (code) => {

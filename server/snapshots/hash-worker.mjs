@@ -32,7 +32,7 @@ if (source !== null) {
     fd = null;
     parentPort.postMessage({ sha256: hash.digest('hex'), bytes });
   } catch (err) {
-    parentPort.postMessage({ error: err instanceof Error ? err.message : String(err) });
+    parentPort.postMessage(failure(err));
   }
 }
 
@@ -60,6 +60,12 @@ parentPort.on('message', (/** @type {{ slot: number, length: number } | 'end'} *
       }
       fd = null;
     }
-    parentPort.postMessage({ error: err instanceof Error ? err.message : String(err) });
+    parentPort.postMessage(failure(err));
   }
 });
+
+/** An error as a message: its code (ENOSPC, EIO…) and path go too, so the import can say which disk. */
+function failure(/** @type {unknown} */ err) {
+  const e = /** @type {{ message?: unknown, code?: unknown }} */ (err);
+  return { error: err instanceof Error ? err.message : String(err), code: typeof e?.code === 'string' ? e.code : undefined, path: workerData.path ?? undefined };
+}

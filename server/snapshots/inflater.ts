@@ -164,7 +164,7 @@ export class Inflater {
   private close(): void {
     this.releaseAll();
     this.finish();
-    void this.worker.terminate();
+    this.worker.terminate().catch(() => undefined);
   }
 
   /** Lets go of every slot still lent to the worker, and of every writer waiting for room. */

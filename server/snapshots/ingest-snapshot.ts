@@ -23,6 +23,7 @@ import {
 } from '../../db/queries/snapshots.ts';
 import { recordAudit, type RequestOrigin } from '../audit/record.ts';
 import type { Actor } from '../auth/roles.ts';
+import { outageOf, type FailurePlaces } from '../http/outage.ts';
 import type { Logger } from '../logger.ts';
 import { loadSettings } from '../programme/settings.ts';
 import {
@@ -94,6 +95,12 @@ export interface IngestDeps {
   knex: Knex;
   dataDir: string;
   logger?: Logger | undefined;
+  /** The SQLite file, to name in a refusal when its disk is full. */
+  databaseFile?: string | undefined;
+}
+
+function placesOf(deps: IngestDeps): FailurePlaces {
+  return { dataDir: deps.dataDir, databaseFile: deps.databaseFile };
 }
 
 const HEARTBEAT_MS = 500;
@@ -102,7 +109,39 @@ const REFUSAL_EXAMPLES = 1000;
 /** Rejected rows kept in memory; beyond this they go to a spill file (rejection-store.ts). */
 const REJECTIONS_IN_MEMORY = 10_000;
 
-export async function ingestSnapshot(deps: IngestDeps, request: IngestRequest): Promise<IngestOutcome> {
+/** Imports under way in this process, so a shutdown can let them finish or record their failure. */
+const inFlight = new Set<Promise<IngestOutcome>>();
+
+export function ingestSnapshot(deps: IngestDeps, request: IngestRequest): Promise<IngestOutcome> {
+  const work = ingest(deps, request);
+  inFlight.add(work);
+  const forget = (): void => void inFlight.delete(work);
+  work.then(forget, forget);
+  return work;
+}
+
+/**
+ * Resolves when every import this process has under way has finished (imported, refused, or
+ * failed and recorded as failed), or after `timeoutMs`; true when none is left.
+ */
+export async function importsSettled(timeoutMs: number): Promise<boolean> {
+  const giveUp = Date.now() + timeoutMs;
+  while (inFlight.size > 0) {
+    const left = giveUp - Date.now();
+    if (left <= 0) return false;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...inFlight]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, left);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+  return true;
+}
+
+async function ingest(deps: IngestDeps, request: IngestRequest): Promise<IngestOutcome> {
   const { knex, dataDir } = deps;
   // Recovery is cheap and idempotent, so every import starts with it instead of relying on start-up.
   await failStaleImports(knex, { dataDir }).catch((err: unknown) => deps.logger?.warn({ err }, 'could not check for stopped imports'));
@@ -135,7 +174,7 @@ export async function ingestSnapshot(deps: IngestDeps, request: IngestRequest): 
 
   const source = await linkPlainFile(request, temps.copy);
   const progress: IngestProgress = { bytes: 0, rows: 0 };
-  const heartbeat = startHeartbeat(knex, importId, progress, deps.logger);
+  const heartbeat = startHeartbeat(deps, importId, progress);
   let read: ReadResult;
   try {
     read = await readSnapshot(source.bytes, {
@@ -149,6 +188,9 @@ export async function ingestSnapshot(deps: IngestDeps, request: IngestRequest): 
         spillPath: temps.secondRejections,
       },
       onProgress: (bytes, rows) => {
+        // The database stopped answering: the import cannot be recorded, so it stops now rather
+        // than reading the rest of a file it could never store.
+        if (heartbeat.failure !== null) throw heartbeat.failure;
         progress.bytes = bytes;
         progress.rows = rows;
         heartbeat.first();
@@ -159,9 +201,10 @@ export async function ingestSnapshot(deps: IngestDeps, request: IngestRequest): 
     await heartbeat.stop();
     rejections.dispose();
     await removeImportTemps(dataDir, importId);
-    const reason = err instanceof Error ? err.message : String(err);
-    await finishFailed(deps, importId, { ...base, rows: progress.rows }, progress.bytes, [{ line: null, reason: `The upload could not be read to its end: ${reason}` }]);
-    throw err;
+    const outage = outageOf(err, placesOf(deps));
+    const reason = outage?.message ?? `The upload could not be read to its end: ${err instanceof Error ? err.message : String(err)}`;
+    await finishFailed(deps, importId, { ...base, rows: progress.rows }, progress.bytes, [{ line: null, reason }]);
+    throw outage ?? err;
   }
   await heartbeat.stop();
 
@@ -272,11 +315,10 @@ export async function ingestSnapshot(deps: IngestDeps, request: IngestRequest): 
       errors,
     };
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    await finishFailed(deps, importId, { ...base, rows: read.scan.rows, sha256: read.sha256 || null }, read.bytes, [
-      { line: null, reason: `The import could not be completed: ${reason}` },
-    ]);
-    throw err;
+    const outage = outageOf(err, placesOf(deps));
+    const reason = outage?.message ?? `The import could not be completed: ${err instanceof Error ? err.message : String(err)}`;
+    await finishFailed(deps, importId, { ...base, rows: read.scan.rows, sha256: read.sha256 || null }, read.bytes, [{ line: null, reason }]);
+    throw outage ?? err;
   } finally {
     rejections.dispose();
     await removeImportTemps(dataDir, importId);
@@ -377,8 +419,8 @@ async function finishFailed(
   bytes: number,
   errors: ImportError[],
 ): Promise<void> {
-  try {
-    await finishImport(deps.knex, importId, {
+  const record = (): Promise<void> =>
+    finishImport(deps.knex, importId, {
       status: 'failed',
       asOf: outcome.asOf,
       sha256: outcome.sha256,
@@ -387,10 +429,32 @@ async function finishFailed(
       bytes,
       errors: errors.slice(0, REFUSAL_EXAMPLES + 1),
     });
+  try {
+    await record();
   } catch (err) {
-    // The attempt stays "running" and stale-import recovery will fail it.
-    deps.logger?.error({ err, importId }, 'could not record a failed import');
+    // The database is what failed: the attempt is marked the moment it answers again, not left
+    // "running" until a heartbeat is found stale or the service restarts.
+    deps.logger?.error({ err, importId }, 'could not record a failed import; trying again until the database answers');
+    retryUntilRecorded(record, importId, deps.logger);
   }
+}
+
+const RECORD_RETRY_MS = 2000;
+/** After this, stale-import recovery (stale-imports.ts) is left to mark it. */
+const RECORD_RETRY_FOR_MS = 15 * 60 * 1000;
+
+function retryUntilRecorded(record: () => Promise<void>, importId: number, logger: Logger | undefined): void {
+  const giveUp = Date.now() + RECORD_RETRY_FOR_MS;
+  const attempt = (): void => {
+    record().then(
+      () => logger?.info({ importId }, 'recorded the failed import now that the database answers'),
+      (err: unknown) => {
+        if (Date.now() < giveUp) setTimeout(attempt, RECORD_RETRY_MS).unref();
+        else logger?.error({ err, importId }, 'gave up recording a failed import; stale-import recovery will');
+      },
+    );
+  };
+  setTimeout(attempt, RECORD_RETRY_MS).unref();
 }
 
 /**
@@ -438,15 +502,27 @@ async function removeArchived(dataDir: string, relativePath: string): Promise<vo
 /**
  * Writes rows and bytes so far to the attempt every HEARTBEAT_MS: its progress and its sign of
  * life. The first write comes with the first bytes, so a watcher sees the import under way at once.
+ * A write that fails because the database is unreachable (or full) is kept as `failure`, which
+ * stops the import at its next chunk.
  */
-function startHeartbeat(knex: Knex, importId: number, progress: IngestProgress, logger?: Logger): { first(): void; stop(): Promise<void> } {
+function startHeartbeat(
+  deps: IngestDeps,
+  importId: number,
+  progress: IngestProgress,
+): { first(): void; stop(): Promise<void>; readonly failure: Error | null } {
+  const { knex, logger } = deps;
   let inFlight: Promise<void> | null = null;
   let beaten = false;
+  let failure: Error | null = null;
   const beat = (): void => {
     beaten = true;
     if (inFlight) return;
     inFlight = recordImportProgress(knex, importId, progress)
-      .catch((err: unknown) => logger?.warn({ err, importId }, 'could not record import progress'))
+      .catch((err: unknown) => {
+        logger?.warn({ err, importId }, 'could not record import progress');
+        const outage = outageOf(err, placesOf(deps));
+        if (outage) failure ??= outage;
+      })
       .finally(() => (inFlight = null));
   };
   const timer = setInterval(beat, HEARTBEAT_MS);
@@ -457,6 +533,9 @@ function startHeartbeat(knex: Knex, importId: number, progress: IngestProgress, 
     async stop() {
       clearInterval(timer);
       await inFlight;
+    },
+    get failure() {
+      return failure;
     },
   };
 }

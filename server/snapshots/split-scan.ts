@@ -114,7 +114,14 @@ async function scanRange(options: SplitScanOptions, from: number, to: number, ot
       return;
     }
     const elsewhere = other();
-    options.onProgress?.(position + elsewhere.bytes, options.scanner.rows + elsewhere.rows);
+    try {
+      options.onProgress?.(position + elsewhere.bytes, options.scanner.rows + elsewhere.rows);
+    } catch (err) {
+      // The import is stopping (its database went away): the read ahead must settle before the
+      // file is closed under it, or its failure would be nobody's.
+      await next.catch(() => undefined);
+      throw err;
+    }
   }
 }
 

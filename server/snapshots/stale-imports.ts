@@ -1,7 +1,7 @@
 // Recovery from imports whose process died (killed, crashed, machine lost): their attempt rows
 // still say "running". Nothing of them is visible — the snapshot is written in one transaction at
 // the end — so recovery only marks them failed, with a reason, and removes their temporary files.
-import { unlink } from 'node:fs/promises';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -50,8 +50,11 @@ export async function failStaleImports(knex: Knex, options: StaleImportOptions =
 /** The import ran in a process of this machine that has gone (its pid is free, or another process's). */
 function diedHere(row: ImportRow): boolean {
   const at = row.instance.lastIndexOf(':');
-  if (at < 0 || row.instance.slice(0, at) !== hostname()) return false;
-  const pid = Number(row.instance.slice(at + 1));
+  return at >= 0 && row.instance.slice(0, at) === hostname() && processGone(Number(row.instance.slice(at + 1)));
+}
+
+/** No process of this machine has this pid (it is not ours either). */
+function processGone(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
   try {
     process.kill(pid, 0);
@@ -68,4 +71,30 @@ async function sweepTemps(dataDir: string, finished: (importId: number) => boole
     const id = importIdOfTemp(name);
     if (id !== null && finished(id)) await unlink(path.join(tempDir(dataDir), name)).catch(() => undefined);
   }
+}
+
+/** A compression left by another machine's process is presumed abandoned after this long. */
+const FOREIGN_PART_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes the temporary files (`….csv.gz.<host>_<pid>.part`) of archive compressions whose
+ * process stopped before renaming them (archive.ts): those of this machine's dead processes at
+ * once, another machine's once a day old (DATA_DIR may be shared). Returns the paths removed.
+ */
+export async function removeAbandonedCompressions(dataDir: string, now = new Date()): Promise<string[]> {
+  const root = path.join(dataDir, 'archive');
+  const here = hostname().replaceAll(/[^\w.-]/g, '_');
+  const removed: string[] = [];
+  for (const folder of await readdir(root).catch(() => [])) {
+    if (!/^[0-9a-f]{2}$/.test(folder)) continue;
+    for (const name of await readdir(path.join(root, folder)).catch(() => [])) {
+      const owner = /\.csv\.gz\.(.+)_(\d+)\.part$/.exec(name);
+      if (!owner) continue;
+      const file = path.join(root, folder, name);
+      const abandoned =
+        owner[1] === here ? processGone(Number(owner[2])) : now.getTime() - (await stat(file).then((s) => s.mtimeMs, () => now.getTime())) > FOREIGN_PART_AFTER_MS;
+      if (abandoned && (await unlink(file).then(() => true, () => false))) removed.push(file);
+    }
+  }
+  return removed;
 }

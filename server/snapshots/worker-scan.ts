@@ -89,6 +89,6 @@ export class WorkerScan {
   /** Stops the worker; finish() is not to be called afterwards. */
   destroy(): void {
     this.settled = true;
-    void this.worker.terminate();
+    this.worker.terminate().catch(() => undefined);
   }
 }

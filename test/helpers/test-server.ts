@@ -2,13 +2,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseConfig, type Config } from '../../server/config.ts';
+import { parseConfig, type Config, type LogLevel } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { startServer, type RunningServer, type StartOptions } from '../../server/main.ts';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
   stop(): Promise<void>;
+}
+
+/** Silent, unless TEST_LOG_LEVEL (e.g. error) asks to see the servers' logs while debugging a test. */
+function testLogLevel(): LogLevel {
+  const asked = process.env.TEST_LOG_LEVEL;
+  return asked === 'fatal' || asked === 'error' || asked === 'warn' || asked === 'info' || asked === 'debug' ? asked : 'silent';
 }
 
 /** `overrides` set what configuration cannot express, such as a CHROME_PATH that does not exist. */
@@ -20,7 +26,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bfm-data-'));
   const config = parseConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const running = await startServer({ ...config, ...overrides, sessionSecret: 'test-secret-'.padEnd(48, 'x') }, createLogger('silent'), options);
+  const running = await startServer({ ...config, ...overrides, sessionSecret: 'test-secret-'.padEnd(48, 'x') }, createLogger(testLogLevel()), options);
   return {
     ...running,
     dataDir,

@@ -3,7 +3,7 @@
 // (the npm command itself) leaves the jobs out.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -93,6 +93,62 @@ describe('stopping in the middle of a request', () => {
       const [code] = (await once(child, 'exit')) as [number];
       assert.equal(code, 0);
       assert.match(child.output(), /"msg":"stopped"/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('stopping while an upload outlasts the grace period', () => {
+  it('cuts it after SHUTDOWN_GRACE_SECONDS, records the import as failed, removes its temporary files, then exits cleanly', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bfm-cut-'));
+    const port = await freePort();
+    const env = { DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`, PORT: String(port), LOG_LEVEL: 'info', SHUTDOWN_GRACE_SECONDS: '1' };
+    const child = spawnServer(env);
+    try {
+      await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined), 'the server to answer /healthz');
+      const created = await runBackfill(['token', 'create', '--role', 'dcc', '--name', 'upload'], { env });
+      const token = /^(bfm_\S+)$/m.exec(created.stdout)?.[1];
+      assert.ok(token, created.stdout);
+
+      // A body that never ends: the sender stalls after its first rows.
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(
+            new TextEncoder().encode(
+              'device_id,device_type,device_status,responsible_user_id,map_id,prenotified_date\n00-00-00-00-00-00-00-01,ESME,Commissioned,90-B3-D5-1F-30-01-00-0A,UFLM,2017-01-01\n',
+            ),
+          );
+        },
+      });
+      const response = fetch(`http://127.0.0.1:${port}/api/v1/snapshots?asOf=2024-01-31`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body,
+        duplex: 'half',
+      } as RequestInit).catch((err: unknown) => err);
+      const db = openDatabase(env.DATABASE_URL);
+      try {
+        const running = await waitFor(
+          async () => (await db.knex('snapshot_imports').where({ status: 'running' }).first()) as { id: number } | undefined,
+          'the import to start',
+        );
+        const stopping = Date.now();
+        child.kill('SIGTERM');
+        const [code] = (await once(child, 'exit')) as [number];
+        assert.equal(code, 0, child.output());
+        assert.ok(Date.now() - stopping < 8000, `stopped ${Date.now() - stopping} ms after SIGTERM (grace 1 s)`);
+        await response;
+
+        const attempt = (await db.knex('snapshot_imports').where({ id: running.id }).first()) as { status: string; errors: string };
+        assert.equal(attempt.status, 'failed', 'recorded as failed before the process exited, not left running');
+        assert.match(attempt.errors, /could not be read to its end/);
+        assert.deepEqual(readdirSync(path.join(dir, 'archive', 'tmp')), [], 'its temporary files are removed');
+        assert.equal(Number(((await db.knex('snapshots').count({ n: '*' }).first()) as { n: number }).n), 0);
+      } finally {
+        await db.close();
+      }
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
