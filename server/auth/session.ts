@@ -5,35 +5,22 @@ import session from 'express-session';
 import { sign } from 'cookie-signature';
 import { csrfSync } from 'csrf-sync';
 import type { Knex } from 'knex';
-import { deleteExpiredSessions } from '../../db/queries/sessions.ts';
-import type { Logger } from '../logger.ts';
 import { CsrfError } from '../http/errors.ts';
 import { isApiPath } from '../http/paths.ts';
 import { DatabaseSessionStore } from './session-store.ts';
 
 const EIGHT_HOURS = 8 * 60 * 60 * 1000;
-const SWEEP_EVERY_MS = 15 * 60 * 1000;
-
-export interface Sessions {
-  middleware: RequestHandler;
-  /** Stops the expired-session sweeper. */
-  close: () => void;
-}
 
 export interface SessionOptions {
   secret: string;
   secureCookies: boolean;
-  logger: Logger;
 }
 
 const COOKIE_NAME = 'bfm.sid';
 
-export function createSessions(knex: Knex, options: SessionOptions): Sessions {
+/** The session middleware for pages (expired rows are swept by sweeper.ts). */
+export function createSessions(knex: Knex, options: SessionOptions): RequestHandler {
   const store = new DatabaseSessionStore(knex, (sess) => (sess as unknown as Record<symbol, boolean | undefined>)[RENEWING] === true);
-  const sweep = (): void => {
-    deleteExpiredSessions(knex).catch((err: unknown) => options.logger.warn({ err }, 'could not sweep expired sessions'));
-  };
-  const sweeper = setInterval(sweep, SWEEP_EVERY_MS).unref();
   const middleware = session({
     name: COOKIE_NAME,
     secret: options.secret,
@@ -47,12 +34,8 @@ export function createSessions(knex: Knex, options: SessionOptions): Sessions {
   });
   const renew = renewal(options.secret);
   // API requests authenticate with bearer tokens, never cookies: no session for them.
-  const forPages: RequestHandler = (req, res, next) =>
+  return (req, res, next) =>
     isApiPath(req.path) ? next() : middleware(req, res, (err?: unknown) => (err === undefined ? renew(req, res, next) : next(err)));
-  return {
-    middleware: forPages,
-    close: () => clearInterval(sweeper),
-  };
 }
 
 const RENEW_EVERY_MS = 60_000;
