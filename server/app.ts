@@ -9,7 +9,8 @@ import { Routes, assertEveryRouteHasAccessRule, type RouteInfo } from './auth/ac
 import { registerAdminRoutes } from './auth/admin-routes.ts';
 import { identify } from './auth/identify.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
-import { createCsrf, createSessions } from './auth/session.ts';
+import { createCsrf } from './auth/csrf.ts';
+import { createSessions } from './auth/session.ts';
 import { startLoginSweeper } from './auth/sweeper.ts';
 import { registerApiRoutes } from './api/routes.ts';
 import { registerAuditRoutes } from './audit/routes.ts';
@@ -78,8 +79,9 @@ export function buildApp(deps: AppDeps): App {
   registerHealthRoute(routes, db.knex);
 
   const stopSweeper = startLoginSweeper(db.knex, logger);
-  const csrf = createCsrf();
+  const csrf = createCsrf({ secret: config.sessionSecret, secureCookies: config.secureCookies });
   app.use(createSessions(db.knex, { secret: config.sessionSecret, secureCookies: config.secureCookies }));
+  app.use(csrf.cookies);
   app.use(identify(db.knex));
   // Forms only: API bodies (snapshot streams) are read by their routes as they arrive.
   const forms = express.urlencoded({ extended: false, limit: '100kb' });
