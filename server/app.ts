@@ -9,7 +9,9 @@ import { Routes, assertEveryRouteHasAccessRule, type RouteInfo } from './auth/ac
 import { registerAdminRoutes } from './auth/admin-routes.ts';
 import { identify } from './auth/identify.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
-import { createCsrf, createSessions } from './auth/session.ts';
+import { createCsrf } from './auth/csrf.ts';
+import { createSessions } from './auth/session.ts';
+import { startLoginSweeper } from './auth/sweeper.ts';
 import { registerApiRoutes } from './api/routes.ts';
 import { registerAuditRoutes } from './audit/routes.ts';
 import { registerDashboardRoutes } from './dashboard/routes.ts';
@@ -76,9 +78,10 @@ export function buildApp(deps: AppDeps): App {
   mountAssets(app, routes);
   registerHealthRoute(routes, db.knex);
 
-  const sessions = createSessions(db.knex, { secret: config.sessionSecret, secureCookies: config.secureCookies, logger });
-  const csrf = createCsrf();
-  app.use(sessions.middleware);
+  const stopSweeper = startLoginSweeper(db.knex, logger);
+  const csrf = createCsrf({ secret: config.sessionSecret, secureCookies: config.secureCookies });
+  app.use(createSessions(db.knex, { secret: config.sessionSecret, secureCookies: config.secureCookies }));
+  app.use(csrf.cookies);
   app.use(identify(db.knex));
   // Forms only: API bodies (snapshot streams) are read by their routes as they arrive.
   const forms = express.urlencoded({ extended: false, limit: '100kb' });
@@ -89,7 +92,7 @@ export function buildApp(deps: AppDeps): App {
   const pages = createPageRenderer(views, csrf.tokenFor, routes.list);
   const ctx: RouteContext = { db, knex: db.knex, config, logger, pages };
   const browser = deps.browser ?? new BrowserManager(config.chromePath, logger);
-  registerAuthRoutes(routes, { knex: db.knex, pages, loginRateLimit: config.loginRateLimit });
+  registerAuthRoutes(routes, { knex: db.knex, pages, loginLimits: { perAccount: config.loginAccountLimit, perAddress: config.loginRateLimit } });
   registerAuditRoutes(routes, { knex: db.knex, pages });
   registerAdminRoutes(routes, ctx);
   registerApiRoutes(routes);
@@ -107,7 +110,7 @@ export function buildApp(deps: AppDeps): App {
     app,
     routes: routes.list,
     close: async () => {
-      sessions.close();
+      stopSweeper();
       if (!deps.browser) await browser.close();
     },
   };

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -17,14 +18,19 @@ export interface Config {
   chromePath: string | undefined;
   logLevel: LogLevel;
   secureCookies: boolean;
-  trustProxy: boolean;
-  /** Failed-or-not login POSTs allowed per client address per 15 minutes. */
+  /** Express's `trust proxy`: every hop (true), none (false), a hop count, or the proxies' addresses. */
+  trustProxy: TrustProxy;
+  /** Failed logins allowed per client address per 15 minutes (server/auth/login-throttle.ts). */
   loginRateLimit: number;
+  /** Failed logins allowed per account (e-mail address, known or not) per 15 minutes. */
+  loginAccountLimit: number;
   /** Largest snapshot file accepted over HTTP (web upload and API), in bytes as sent. */
   uploadMaxBytes: number;
   /** On SIGTERM/SIGINT, how long requests in flight (uploads among them) may take to finish. */
   shutdownGraceMs: number;
 }
+
+export type TrustProxy = boolean | number | string[];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -36,6 +42,35 @@ const boolean = z
   .toLowerCase()
   .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), 'must be true or false')
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const atLeastOne = z
+  .string()
+  .trim()
+  .regex(/^[1-9]\d*$/, 'must be a whole number of at least 1')
+  .transform(Number);
+
+const TRUST_PROXY_FORMS = 'must be false, true, a number of proxies in front (1, 2…) or a comma-separated list of proxy addresses or ranges (10.0.0.1,10.0.0.0/8,loopback)';
+
+/**
+ * TRUST_PROXY in the forms Express's `trust proxy` takes. `1` is one hop, not `true`: trusting every
+ * hop believes whatever X-Forwarded-For a client sends unless the proxy overwrites it. A list is
+ * checked here by proxy-addr, the parser Express itself uses, so a typo stops start-up with a sentence.
+ */
+function parseTrustProxy(value: string, ctx: z.RefinementCtx): TrustProxy {
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === 'yes') return true;
+  if (v === 'false' || v === 'no' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const proxies = v.split(',').map((p) => p.trim());
+  try {
+    if (proxies.some((p) => p === '')) throw new TypeError('empty entry');
+    proxyaddr.compile(proxies);
+    return proxies;
+  } catch {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: TRUST_PROXY_FORMS });
+    return z.NEVER;
+  }
+}
 
 const schema = z.object({
   DATABASE_URL: z
@@ -64,13 +99,9 @@ const schema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SECURE_COOKIES: boolean.default('false'),
-  TRUST_PROXY: boolean.default('false'),
-  LOGIN_RATE_LIMIT: z
-    .string()
-    .trim()
-    .regex(/^[1-9]\d*$/, 'must be a whole number of at least 1')
-    .transform(Number)
-    .default('10'),
+  TRUST_PROXY: z.string().transform(parseTrustProxy).default('false'),
+  LOGIN_RATE_LIMIT: atLeastOne.default('10'),
+  LOGIN_ACCOUNT_LIMIT: atLeastOne.default('10'),
   // Snapshot uploads over HTTP (web and API), in bytes as sent: the whole SMI is several GB as CSV,
   // so the default (20 GiB) only stops a mistake, not a real file. Files imported by the CLI or the
   // drop folder have no limit.
@@ -125,6 +156,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     secureCookies: v.SECURE_COOKIES,
     trustProxy: v.TRUST_PROXY,
     loginRateLimit: v.LOGIN_RATE_LIMIT,
+    loginAccountLimit: v.LOGIN_ACCOUNT_LIMIT,
     uploadMaxBytes: v.UPLOAD_MAX_BYTES,
     shutdownGraceMs: v.SHUTDOWN_GRACE_SECONDS * 1000,
   };

@@ -36,19 +36,35 @@ async function waitForHealth(base: string): Promise<void> {
   throw new Error('the server did not start');
 }
 
-/** Logs in through the form; returns the session cookie. */
+/** The Cookie header a browser sends after these responses, a later cookie replacing one of its name. */
+function cookiesOf(...responses: Response[]): string {
+  const held = new Map<string, string>();
+  for (const res of responses) {
+    for (const cookie of res.headers.getSetCookie()) {
+      const pair = cookie.split(';')[0]!;
+      held.set(pair.slice(0, pair.indexOf('=')), pair);
+    }
+  }
+  return [...held.values()].join('; ');
+}
+
+/**
+ * Logs in through the form; returns the cookies a browser then holds: the session's and the CSRF
+ * token's, which the first page after login sets (without it every page would make a new token).
+ */
 async function login(base: string, email: string, password: string): Promise<string> {
   const form = await fetch(`${base}/login`);
-  const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
   const res = await fetch(`${base}/login`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { cookie: cookiesOf(form), 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: token, email, password, next: '/' }),
   });
   if (res.status !== 303) throw new Error(`login failed: ${res.status}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const page = await fetch(`${base}/`, { headers: { cookie: cookiesOf(res) } });
+  await page.arrayBuffer();
+  return cookiesOf(res, page);
 }
 
 interface Figures {

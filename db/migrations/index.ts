@@ -12,6 +12,7 @@ import * as shipBankHolidays from './20261128G2-ship-bank-holidays.ts';
 import * as jobRunHeartbeats from './20261128I-job-run-heartbeats.ts';
 import * as snapshotRules from './20261128J-snapshot-rules.ts';
 import * as sessionAccounts from './20261203A-session-accounts.ts';
+import * as loginFailures from './20261203B-login-failures.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -30,6 +31,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261128I-job-run-heartbeats', jobRunHeartbeats],
   ['20261128J-snapshot-rules', snapshotRules],
   ['20261203A-session-accounts', sessionAccounts],
+  ['20261203B-login-failures', loginFailures],
 ];
 
 export const MIGRATION_NAMES: readonly string[] = migrations.map(([name]) => name);

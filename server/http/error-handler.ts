@@ -3,7 +3,7 @@
 // request id, which the page shows so a user can quote it.
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
-import { AppError, BadRequestError, NotFoundError, PayloadTooLargeError } from './errors.ts';
+import { AppError, BadRequestError, NotFoundError, PayloadTooLargeError, TooManyRequestsError } from './errors.ts';
 import { outageOf, type FailurePlaces } from './outage.ts';
 import { isApiPath } from './paths.ts';
 import type { PageRenderer } from './render.ts';
@@ -70,6 +70,7 @@ export function errorHandler(logger: Logger, pages: PageRenderer, places: Failur
       const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
       return res.redirect(req.method === 'GET' ? 302 : 303, `/login${next}`);
     }
+    if (known instanceof TooManyRequestsError && known.retryAfterSeconds !== undefined) res.set('Retry-After', String(known.retryAfterSeconds));
     const message = known?.message ?? `The server could not complete your request. If it happens again, tell SECAS and quote reference ${requestId}.`;
     if (wantsJson(req)) {
       if (status === 401) res.set('WWW-Authenticate', 'Bearer');

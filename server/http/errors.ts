@@ -71,8 +71,12 @@ export class ValidationError extends AppError {
 }
 
 export class TooManyRequestsError extends AppError {
-  constructor(message: string) {
+  /** Sent as Retry-After, so a script knows how long to wait as well as a person. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message: string, retryAfterSeconds?: number) {
     super(429, 'too_many_requests', message);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

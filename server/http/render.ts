@@ -7,7 +7,7 @@ import { navigationFor } from '../frame/pages.ts';
 import type { ViewRenderer } from './views.ts';
 import { requestIdOf } from './request-id.ts';
 
-export type CsrfTokenFor = (req: Request) => string;
+export type CsrfTokenFor = (req: Request, res: Response) => string;
 
 export type PageData = Record<string, unknown> & { title: string };
 
@@ -50,7 +50,7 @@ class LayoutCache {
 
 /** `routes` is the app's route table (it grows as routes register; read at render time). */
 export function createPageRenderer(views: ViewRenderer, csrfTokenFor: CsrfTokenFor, routes: readonly RouteInfo[] = []): PageRenderer {
-  const frame = (req: Request, data: PageData): Record<string, unknown> => {
+  const frame = (req: Request, res: Response, data: PageData): Record<string, unknown> => {
     const principal = req.principal;
     const flash = req.session?.flash;
     if (flash) delete req.session.flash;
@@ -60,7 +60,8 @@ export function createPageRenderer(views: ViewRenderer, csrfTokenFor: CsrfTokenF
       who: principal?.kind === 'account' ? principal.email : principal?.name,
       roleLabel: principal ? ROLE_LABELS[principal.role] : undefined,
       nav: navigationFor(principal, req.path, routes),
-      csrfToken: req.session ? csrfTokenFor(req) : undefined,
+      // Undefined on a static file's error page, which is answered before sessions and cookies are read.
+      csrfToken: req.session ? csrfTokenFor(req, res) : undefined,
       flash,
       requestId: requestIdOf(req),
     };
@@ -73,7 +74,7 @@ export function createPageRenderer(views: ViewRenderer, csrfTokenFor: CsrfTokenF
   };
   return {
     page(req, res, view, data, status = 200) {
-      send(res, views.render(`pages/${view}`, frame(req, data)), status);
+      send(res, views.render(`pages/${view}`, frame(req, res, data)), status);
     },
     body(view, data) {
       return views.render(`pages/${view}`, data, null);
@@ -81,7 +82,7 @@ export function createPageRenderer(views: ViewRenderer, csrfTokenFor: CsrfTokenF
     pageFrom(req, res, body, data, status = 200) {
       // The layout around a marker, then the body's bytes written between its halves: a cached
       // body is never re-encoded or copied for each request.
-      const [head, tail] = layouts.around(frame(req, data));
+      const [head, tail] = layouts.around(frame(req, res, data));
       res.set('Cache-Control', 'no-store');
       res.status(status).type('html').setHeader('Content-Length', head.length + body.length + tail.length);
       res.cork();

@@ -6,7 +6,7 @@ import { databaseKinds } from '../helpers/databases.ts';
 
 const TABLES = [
   'accounts', 'allowances', 'api_tokens', 'audit_log', 'dcc_users', 'deadlines', 'declarations', 'holidays',
-  'job_locks', 'job_runs', 'map_register', 'reports', 'sessions', 'settings', 'snapshot_counts',
+  'job_locks', 'job_runs', 'login_failures', 'map_register', 'reports', 'sessions', 'settings', 'snapshot_counts',
   'snapshot_imports', 'snapshot_rejections', 'snapshots',
 ];
 

@@ -15,6 +15,26 @@ describe('configuration', () => {
     assert.equal(config.sessionSecret, undefined);
     assert.equal(config.chromePath, undefined);
     assert.equal(config.loginRateLimit, 10);
+    assert.equal(config.loginAccountLimit, 10);
+    assert.equal(config.trustProxy, false);
+  });
+
+  it('takes TRUST_PROXY in each form Express trusts: every hop, none, a hop count, or the proxies’ addresses', () => {
+    const forms: Array<[string, unknown]> = [
+      ['true', true],
+      ['false', false],
+      ['0', false],
+      ['1', 1],
+      ['2', 2],
+      ['10.0.0.1, 10.0.0.0/8,loopback', ['10.0.0.1', '10.0.0.0/8', 'loopback']],
+      ['::1,fd00::/8', ['::1', 'fd00::/8']],
+    ];
+    for (const [value, expected] of forms) assert.deepEqual(parseConfig({ TRUST_PROXY: value }).trustProxy, expected, value);
+  });
+
+  it('takes LOGIN_ACCOUNT_LIMIT beside LOGIN_RATE_LIMIT', () => {
+    const config = parseConfig({ LOGIN_ACCOUNT_LIMIT: '5', LOGIN_RATE_LIMIT: '20' });
+    assert.deepEqual([config.loginAccountLimit, config.loginRateLimit], [5, 20]);
   });
 
   it('accepts a MySQL URL and a port', () => {
@@ -32,6 +52,10 @@ describe('configuration', () => {
     ['a Chrome path that is not there', { CHROME_PATH: '/nonexistent/chromium' }, /CHROME_PATH must name an executable Chromium or Chrome binary/],
     ['an unknown log level', { LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     ['a boolean that is not one', { SECURE_COOKIES: 'maybe' }, /SECURE_COOKIES must be true or false/],
+    ['a proxy that is not an address', { TRUST_PROXY: '10.0.0.1,proxy.internal' }, /^Configuration error: TRUST_PROXY must be false, true, a number of proxies in front \(1, 2…\) or a comma-separated list of proxy addresses or ranges \(10\.0\.0\.1,10\.0\.0\.0\/8,loopback\) \(got "10\.0\.0\.1,proxy\.internal"\)\.$/],
+    ['a proxy range that is not one', { TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY must be false, true, a number of proxies/],
+    ['an empty entry in the proxy list', { TRUST_PROXY: '10.0.0.1,,10.0.0.2' }, /TRUST_PROXY must be/],
+    ['no account limit', { LOGIN_ACCOUNT_LIMIT: '0' }, /LOGIN_ACCOUNT_LIMIT must be a whole number of at least 1/],
   ];
   for (const [what, env, message] of bad) {
     it(`stops with a sentence naming the variable for ${what}`, () => {
