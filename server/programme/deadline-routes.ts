@@ -5,14 +5,15 @@ import type { Request, Response } from 'express';
 import { allow, type Routes } from '../auth/access.ts';
 import { originOf } from '../auth/routes.ts';
 import { actorOf } from '../auth/roles.ts';
+import { dataVersionOf } from '../http/data-version.ts';
 import { ValidationError } from '../http/errors.ts';
+import { paged } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { londonToday } from '../progress/calendar.ts';
 import { csvImportRoute } from './csv-import-route.ts';
 import { deadlinesCsv, importDeadlines, listDeadlines, setDeadline } from './deadline.ts';
 import { dateRule } from './field-rules.ts';
 import { changeThen, errorsView, formOf, PROGRAMME_STYLES, sendCsv, type ErrorsView } from './page-support.ts';
-import { planDeadline } from './progress-service.ts';
 
 const VIEWERS = allow('secas', 'panel');
 const SECAS = allow('secas');
@@ -28,11 +29,22 @@ function proposedOf(req: Request): { proposed: string | null; error: ErrorsView 
   return { proposed: null, error: errorsView(new ValidationError(checked.error, [{ field: 'proposed', message: checked.error }]), 'whatif') };
 }
 
+/** Users the sentence about the earliest feasible deadline names before it says "and N more". */
+const USERS_NAMED = 10;
+
+/** The first few of a list of Users, and how many more there are: every one may be in it. */
+function named(users: ReadonlyArray<{ userId: string; name: string }>): { shown: Array<{ userId: string; name: string }>; more: number } {
+  return { shown: users.slice(0, USERS_NAMED), more: Math.max(0, users.length - USERS_NAMED) };
+}
+
 export function registerDeadlineRoutes(routes: Routes, ctx: RouteContext): void {
   const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
     const { proposed, error } = proposedOf(req);
-    const plan = await planDeadline(ctx.knex, { proposed });
+    const plan = await ctx.progress.planAt(londonToday(), proposed, await dataVersionOf(req, ctx.knex));
     const history = await listDeadlines(ctx.knex);
+    const feasible = plan.earliestFeasible;
+    // Only the what-if table is paged; its RAG counts cover every User.
+    const whatIf = plan.proposal && paged(req, plan.proposal.users, { path: '/deadline', label: 'Pages of Users', fragment: 'whatif-title' });
     ctx.pages.page(
       req,
       res,
@@ -42,6 +54,10 @@ export function registerDeadlineRoutes(routes: Routes, ctx: RouteContext): void 
         styles: PROGRAMME_STYLES,
         plan,
         positions: plan.positions.status === 'ok' ? plan.positions : null,
+        whatIfUsers: whatIf?.rows ?? [],
+        whatIfPagination: whatIf?.pagination ?? null,
+        limitingUsers: feasible?.status === 'feasible' ? named(feasible.limitingUsers) : null,
+        blockingUsers: feasible?.status === 'infeasible' ? named(feasible.blockingUsers) : null,
         history,
         proposedInput: typeof req.query.proposed === 'string' ? req.query.proposed : '',
         whatIfError: error,

@@ -4,10 +4,12 @@ import type { Request, Response } from 'express';
 import { allow, type Routes } from '../auth/access.ts';
 import { originOf } from '../auth/routes.ts';
 import { actorOf } from '../auth/roles.ts';
+import { paged } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { allowancesCsv, importAllowances, listAllowances, recordAllowance, removeAllowance } from './allowances.ts';
 import { csvImportRoute } from './csv-import-route.ts';
 import { declarationsCsv, importDeclarations, listDeclarationVersions, recordDeclaration, removeDeclaration } from './declarations.ts';
+import { withUserIdFromName } from './known-users.ts';
 import { changeThen, formOf, PROGRAMME_STYLES, sendCsv } from './page-support.ts';
 import { importUsers, listUsers, saveUser, usersCsv, type DccUser } from './users-register.ts';
 
@@ -16,6 +18,20 @@ const SECAS = allow('secas');
 const RECORDERS = allow('secas', 'dcc');
 
 type Extra = Record<string, unknown>;
+
+/**
+ * The Users the record forms suggest as one types (a datalist): every User up to the limit on
+ * Users a snapshot may name; past it the list would weigh more than the page, and the form takes
+ * an ID or a name typed in full.
+ */
+const USER_CHOICES_LISTED = 1000;
+
+function userChoices(users: readonly DccUser[]): readonly DccUser[] {
+  return users.length <= USER_CHOICES_LISTED ? users : [];
+}
+
+/** Unregistered Users named in the note above the register before it says "and N more". */
+const UNREGISTERED_NAMED = 20;
 
 /** Each record with the name of its User, for tables that list several Users. */
 function withNames<T extends { userId: string }>(records: readonly T[], users: readonly DccUser[]): Array<T & { userName: string; registered: boolean }> {
@@ -26,6 +42,10 @@ function withNames<T extends { userId: string }>(records: readonly T[], users: r
 function registerUsersPage(routes: Routes, ctx: RouteContext): void {
   const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
     const users = await listUsers(ctx.knex);
+    const unregistered = users.filter((user) => !user.registered);
+    // ?show=unregistered lists only the Users SECAS still has to name.
+    const onlyUnregistered = req.query.show === 'unregistered' && unregistered.length > 0;
+    const table = paged(req, onlyUnregistered ? unregistered : users, { path: '/users', label: 'Pages of the Users register', fragment: 'users-table' });
     ctx.pages.page(
       req,
       res,
@@ -33,8 +53,10 @@ function registerUsersPage(routes: Routes, ctx: RouteContext): void {
       {
         title: 'Users register',
         styles: PROGRAMME_STYLES,
-        users,
-        unregistered: users.filter((user) => !user.registered),
+        users: table.rows,
+        pagination: table.pagination,
+        onlyUnregistered,
+        unregistered: { count: unregistered.length, shown: unregistered.slice(0, UNREGISTERED_NAMED), more: Math.max(0, unregistered.length - UNREGISTERED_NAMED) },
         canEdit: req.principal?.role === 'secas',
         ...extra,
       },
@@ -58,14 +80,20 @@ function registerUsersPage(routes: Routes, ctx: RouteContext): void {
 function registerDeclarationPages(routes: Routes, ctx: RouteContext): void {
   const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
     const users = await listUsers(ctx.knex);
-    const declarations = withNames(await listDeclarationVersions(ctx.knex), users);
-    ctx.pages.page(req, res, 'declarations', { title: 'Declarations', styles: PROGRAMME_STYLES, users, declarations, ...extra }, status);
+    const table = paged(req, withNames(await listDeclarationVersions(ctx.knex), users), { path: '/users/declarations', label: 'Pages of declarations', fragment: 'declarations-table' });
+    ctx.pages.page(
+      req,
+      res,
+      'declarations',
+      { title: 'Declarations', styles: PROGRAMME_STYLES, userChoices: userChoices(users), declarations: table.rows, pagination: table.pagination, ...extra },
+      status,
+    );
   };
 
   routes.get('/users/declarations', RECORDERS, (req, res) => show(req, res));
   routes.post('/users/declarations', RECORDERS, (req, res) =>
     changeThen(req, res, { form: 'record', then: '/users/declarations', again: (extra, status) => show(req, res, extra, status) }, async () => {
-      const summary = await recordDeclaration(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+      const summary = await recordDeclaration(ctx.knex, await withUserIdFromName(ctx.knex, formOf(req)), actorOf(req.principal!), originOf(req));
       return summary.unchanged ? 'That declaration is already recorded; nothing changed.' : 'The declaration is recorded.';
     }),
   );
@@ -82,14 +110,20 @@ function registerDeclarationPages(routes: Routes, ctx: RouteContext): void {
 function registerAllowancePages(routes: Routes, ctx: RouteContext): void {
   const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
     const users = await listUsers(ctx.knex);
-    const allowances = withNames(await listAllowances(ctx.knex), users);
-    ctx.pages.page(req, res, 'allowances', { title: 'Allowances', styles: PROGRAMME_STYLES, users, allowances, ...extra }, status);
+    const table = paged(req, withNames(await listAllowances(ctx.knex), users), { path: '/users/allowances', label: 'Pages of allowances', fragment: 'allowances-table' });
+    ctx.pages.page(
+      req,
+      res,
+      'allowances',
+      { title: 'Allowances', styles: PROGRAMME_STYLES, userChoices: userChoices(users), allowances: table.rows, pagination: table.pagination, ...extra },
+      status,
+    );
   };
 
   routes.get('/users/allowances', RECORDERS, (req, res) => show(req, res));
   routes.post('/users/allowances', RECORDERS, (req, res) =>
     changeThen(req, res, { form: 'record', then: '/users/allowances', again: (extra, status) => show(req, res, extra, status) }, async () => {
-      const summary = await recordAllowance(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+      const summary = await recordAllowance(ctx.knex, await withUserIdFromName(ctx.knex, formOf(req)), actorOf(req.principal!), originOf(req));
       return summary.unchanged ? 'That allowance is already recorded; nothing changed.' : 'The allowance is recorded.';
     }),
   );
