@@ -77,18 +77,29 @@ function registerUsersPage(routes: Routes, ctx: RouteContext): void {
   csvImportRoute(routes, ctx, { path: '/users/import', access: SECAS, then: '/users', again: show, importer: importUsers });
 }
 
-function registerDeclarationPages(routes: Routes, ctx: RouteContext): void {
-  const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
+/**
+ * A page of the records the DCC and SECAS keep for several Users (declarations, allowances): a
+ * page of them with their Users' names, and the record form with its User suggestions.
+ */
+function recordsPage<T extends { userId: string }>(
+  ctx: RouteContext,
+  page: { view: 'declarations' | 'allowances'; title: string; list: (knex: RouteContext['knex']) => Promise<T[]> },
+): (req: Request, res: Response, extra?: Extra, status?: number) => Promise<void> {
+  return async (req, res, extra = {}, status = 200) => {
     const users = await listUsers(ctx.knex);
-    const table = paged(req, withNames(await listDeclarationVersions(ctx.knex), users), { path: '/users/declarations', label: 'Pages of declarations', fragment: 'declarations-table' });
+    const table = paged(req, withNames(await page.list(ctx.knex), users), { path: `/users/${page.view}`, label: `Pages of ${page.view}`, fragment: `${page.view}-table` });
     ctx.pages.page(
       req,
       res,
-      'declarations',
-      { title: 'Declarations', styles: PROGRAMME_STYLES, userChoices: userChoices(users), declarations: table.rows, pagination: table.pagination, ...extra },
+      page.view,
+      { title: page.title, styles: PROGRAMME_STYLES, userChoices: userChoices(users), [page.view]: table.rows, pagination: table.pagination, ...extra },
       status,
     );
   };
+}
+
+function registerDeclarationPages(routes: Routes, ctx: RouteContext): void {
+  const show = recordsPage(ctx, { view: 'declarations', title: 'Declarations', list: listDeclarationVersions });
 
   routes.get('/users/declarations', RECORDERS, (req, res) => show(req, res));
   routes.post('/users/declarations', RECORDERS, (req, res) =>
@@ -108,17 +119,7 @@ function registerDeclarationPages(routes: Routes, ctx: RouteContext): void {
 }
 
 function registerAllowancePages(routes: Routes, ctx: RouteContext): void {
-  const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
-    const users = await listUsers(ctx.knex);
-    const table = paged(req, withNames(await listAllowances(ctx.knex), users), { path: '/users/allowances', label: 'Pages of allowances', fragment: 'allowances-table' });
-    ctx.pages.page(
-      req,
-      res,
-      'allowances',
-      { title: 'Allowances', styles: PROGRAMME_STYLES, userChoices: userChoices(users), allowances: table.rows, pagination: table.pagination, ...extra },
-      status,
-    );
-  };
+  const show = recordsPage(ctx, { view: 'allowances', title: 'Allowances', list: listAllowances });
 
   routes.get('/users/allowances', RECORDERS, (req, res) => show(req, res));
   routes.post('/users/allowances', RECORDERS, (req, res) =>

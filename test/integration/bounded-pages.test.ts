@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ROLES, type Role } from '../../server/auth/roles.ts';
 import { addRoleAccounts, loggedInClients } from '../helpers/accounts.ts';
-import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
+import { databaseKinds, type DatabaseKind, type TestDatabase } from '../helpers/databases.ts';
 import type { TestClient } from '../helpers/http-client.ts';
 import { listPagePaths } from '../helpers/list-pages.ts';
-import { scaleUserId, seedAtScale, type SeededProgramme } from '../helpers/seed-at-scale.ts';
+import { scaleUserId, seedAtScale, type ScaleOptions, type SeededProgramme } from '../helpers/seed-at-scale.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const MAX_BYTES = 1.5 * 1024 * 1024;
@@ -45,37 +45,54 @@ function card(html: string, label: string): number {
   return number(new RegExp(`${label}</span><span class="card-value">([\\d,]+)<`).exec(html)?.[1] ?? 'NaN');
 }
 
+interface Served {
+  t: TestDatabase;
+  as: Map<Role, TestClient>;
+  seeded: SeededProgramme;
+}
+
+/**
+ * A programme of `options`' size served to a logged-in client per role, for the describe block
+ * that calls it (in its body): its fields are set before the block's tests run (by a hook that runs
+ * before the block's own), and the server stopped and the database dropped after them.
+ */
+function servedProgramme(kind: DatabaseKind, options: ScaleOptions): Served {
+  const served = {} as Served;
+  let server: TestServer | undefined;
+  before(async () => {
+    served.t = await kind.create();
+    served.seeded = await seedAtScale(served.t.db.knex, options);
+    await addRoleAccounts(served.t.db.knex);
+    server = await startTestServer(served.t.url, { LOGIN_RATE_LIMIT: '1000' });
+    served.as = await loggedInClients(server.url);
+  });
+  after(async () => {
+    await server?.stop();
+    await served.t?.drop();
+  });
+  return served;
+}
+
 for (const kind of databaseKinds) {
   for (const users of [1000, 3000]) {
     describe(`bounded pages at ${users.toLocaleString('en-GB')} Users on ${kind.name}`, { skip: kind.skip }, () => {
       let t: TestDatabase;
-      let server: TestServer;
       let as: Map<Role, TestClient>;
       let seeded: SeededProgramme;
-
-      before(async () => {
-        t = await kind.create();
-        seeded = await seedAtScale(t.db.knex, {
-          users,
-          snapshots: 4,
-          rejectedRows: 250,
-          auditRows: 250,
-          jobRuns: 250,
-          mapEntries: 250,
-          refusedImports: 12,
-          reasonsPerRefusal: 1001,
-          reportMonths: 30,
-          accounts: 250,
-          tokens: 250,
-        });
-        await addRoleAccounts(t.db.knex);
-        server = await startTestServer(t.url, { LOGIN_RATE_LIMIT: '1000' });
-        as = await loggedInClients(server.url);
+      const programme = servedProgramme(kind, {
+        users,
+        snapshots: 4,
+        rejectedRows: 250,
+        auditRows: 250,
+        jobRuns: 250,
+        mapEntries: 250,
+        refusedImports: 12,
+        reasonsPerRefusal: 1001,
+        reportMonths: 30,
+        accounts: 250,
+        tokens: 250,
       });
-      after(async () => {
-        await server?.stop();
-        await t?.drop();
-      });
+      before(() => ({ t, as, seeded } = programme));
 
       it('answers every list page a role may open in well under 1.5 MB', async () => {
         for (const role of ROLES) {
@@ -207,22 +224,10 @@ for (const kind of databaseKinds) {
   }
 
   describe(`a long history on ${kind.name}`, { skip: kind.skip }, () => {
-    let t: TestDatabase;
-    let server: TestServer;
     let as: Map<Role, TestClient>;
     let seeded: SeededProgramme;
-
-    before(async () => {
-      t = await kind.create();
-      seeded = await seedAtScale(t.db.knex, { users: 3, snapshots: 150 });
-      await addRoleAccounts(t.db.knex);
-      server = await startTestServer(t.url);
-      as = await loggedInClients(server.url);
-    });
-    after(async () => {
-      await server?.stop();
-      await t?.drop();
-    });
+    const programme = servedProgramme(kind, { users: 3, snapshots: 150 });
+    before(() => ({ as, seeded } = programme));
 
     it('pages a User’s snapshots and the snapshot list, while its chart draws every snapshot', async () => {
       const userId = seeded.userIds[2]!;
