@@ -98,3 +98,8 @@ export function paged<T>(
   const window = pageWindow(req.query[options.param ?? 'page'], rows.length, options.size);
   return { rows: pageOf(rows, window), pagination: paginationView(window, options.label, pageHrefs(req, options.path, options)) };
 }
+
+/** The first `count` of a list and how many it leaves out, for a sentence that names a few ("A, B and 12 more"). */
+export function firstFew<T>(items: readonly T[], count: number): { shown: T[]; more: number } {
+  return { shown: items.slice(0, count), more: Math.max(0, items.length - count) };
+}

@@ -7,7 +7,7 @@ import { originOf } from '../auth/routes.ts';
 import { actorOf } from '../auth/roles.ts';
 import { dataVersionOf } from '../http/data-version.ts';
 import { ValidationError } from '../http/errors.ts';
-import { paged } from '../http/pagination.ts';
+import { firstFew, paged } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { londonToday } from '../progress/calendar.ts';
 import { csvImportRoute } from './csv-import-route.ts';
@@ -29,13 +29,8 @@ function proposedOf(req: Request): { proposed: string | null; error: ErrorsView 
   return { proposed: null, error: errorsView(new ValidationError(checked.error, [{ field: 'proposed', message: checked.error }]), 'whatif') };
 }
 
-/** Users the sentence about the earliest feasible deadline names before it says "and N more". */
+/** Users the sentence about the earliest feasible deadline names before it says "and N more": every User may be in it. */
 const USERS_NAMED = 10;
-
-/** The first few of a list of Users, and how many more there are: every one may be in it. */
-function named(users: ReadonlyArray<{ userId: string; name: string }>): { shown: Array<{ userId: string; name: string }>; more: number } {
-  return { shown: users.slice(0, USERS_NAMED), more: Math.max(0, users.length - USERS_NAMED) };
-}
 
 export function registerDeadlineRoutes(routes: Routes, ctx: RouteContext): void {
   const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
@@ -56,8 +51,8 @@ export function registerDeadlineRoutes(routes: Routes, ctx: RouteContext): void 
         positions: plan.positions.status === 'ok' ? plan.positions : null,
         whatIfUsers: whatIf?.rows ?? [],
         whatIfPagination: whatIf?.pagination ?? null,
-        limitingUsers: feasible?.status === 'feasible' ? named(feasible.limitingUsers) : null,
-        blockingUsers: feasible?.status === 'infeasible' ? named(feasible.blockingUsers) : null,
+        limitingUsers: feasible?.status === 'feasible' ? firstFew(feasible.limitingUsers, USERS_NAMED) : null,
+        blockingUsers: feasible?.status === 'infeasible' ? firstFew(feasible.blockingUsers, USERS_NAMED) : null,
         history,
         proposedInput: typeof req.query.proposed === 'string' ? req.query.proposed : '',
         whatIfError: error,

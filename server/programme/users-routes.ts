@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { allow, type Routes } from '../auth/access.ts';
 import { originOf } from '../auth/routes.ts';
 import { actorOf } from '../auth/roles.ts';
-import { paged } from '../http/pagination.ts';
+import { firstFew, paged } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { allowancesCsv, importAllowances, listAllowances, recordAllowance, removeAllowance } from './allowances.ts';
 import { csvImportRoute } from './csv-import-route.ts';
@@ -56,7 +56,7 @@ function registerUsersPage(routes: Routes, ctx: RouteContext): void {
         users: table.rows,
         pagination: table.pagination,
         onlyUnregistered,
-        unregistered: { count: unregistered.length, shown: unregistered.slice(0, UNREGISTERED_NAMED), more: Math.max(0, unregistered.length - UNREGISTERED_NAMED) },
+        unregistered: { count: unregistered.length, ...firstFew(unregistered, UNREGISTERED_NAMED) },
         canEdit: req.principal?.role === 'secas',
         ...extra,
       },

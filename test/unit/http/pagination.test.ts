@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Request } from 'express';
-import { pageHrefs, paged, paginationView, pageWindow, windowHolding } from '../../../server/http/pagination.ts';
+import { firstFew, pageHrefs, paged, paginationView, pageWindow, windowHolding } from '../../../server/http/pagination.ts';
 import { createViewRenderer } from '../../../server/http/views.ts';
 
 function request(url: string, method = 'GET'): Request {
@@ -49,6 +49,11 @@ describe('pages of a list', () => {
     assert.deepEqual([shown[0], shown.at(-1), shown.length], [201, 250, 50]);
     assert.equal(pagination.many, true);
     assert.equal(paged(request('/users'), rows.slice(0, 100), { path: '/users', label: 'Pages of Users' }).pagination.many, false);
+  });
+
+  it('names the first few of a list and counts the rest', () => {
+    assert.deepEqual(firstFew(['a', 'b', 'c', 'd'], 2), { shown: ['a', 'b'], more: 2 });
+    assert.deepEqual(firstFew(['a'], 2), { shown: ['a'], more: 0 });
   });
 
   it('renders plain links in a labelled navigation, the current page marked, nothing when one page holds all', () => {
