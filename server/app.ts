@@ -18,6 +18,7 @@ import { registerDashboardRoutes } from './dashboard/routes.ts';
 import { registerJobRunRoutes } from './job-runs/routes.ts';
 import { BrowserManager } from './reports/browser.ts';
 import { registerReportRoutes } from './reports/routes.ts';
+import { ProgressCache } from './programme/progress-cache.ts';
 import { registerProgrammeRoutes } from './programme/routes.ts';
 import { registerSnapshotRoutes } from './snapshots/routes.ts';
 import type { RouteContext } from './http/route-context.ts';
@@ -90,7 +91,7 @@ export function buildApp(deps: AppDeps): App {
 
   const views = createViewRenderer();
   const pages = createPageRenderer(views, csrf.tokenFor, routes.list);
-  const ctx: RouteContext = { db, knex: db.knex, config, logger, pages };
+  const ctx: RouteContext = { db, knex: db.knex, config, logger, pages, progress: new ProgressCache(db.knex) };
   const browser = deps.browser ?? new BrowserManager(config.chromePath, logger);
   registerAuthRoutes(routes, { knex: db.knex, pages, loginLimits: { perAccount: config.loginAccountLimit, perAddress: config.loginRateLimit } });
   registerAuditRoutes(routes, { knex: db.knex, pages });

@@ -1,71 +1,18 @@
 // npm run bench:web — the dashboard under load: autocannon, 50 connections with a logged-in
 // session, against the overview and a User page, beside the same figures for /healthz (the floor:
 // what the server does for a request with no work in it). The server runs in a process of its own.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { openDatabase } from '../../db/connection.ts';
 import { migrateLatest } from '../../db/migrate.ts';
 import { buildDemo } from '../../server/demo/build-demo.ts';
+import { login, startBenchServer } from '../shared/bench-server.ts';
 
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(base: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).status === 200) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server did not start');
-}
-
-/** The Cookie header a browser sends after these responses, a later cookie replacing one of its name. */
-function cookiesOf(...responses: Response[]): string {
-  const held = new Map<string, string>();
-  for (const res of responses) {
-    for (const cookie of res.headers.getSetCookie()) {
-      const pair = cookie.split(';')[0]!;
-      held.set(pair.slice(0, pair.indexOf('=')), pair);
-    }
-  }
-  return [...held.values()].join('; ');
-}
-
-/**
- * Logs in through the form; returns the cookies a browser then holds: the session's and the CSRF
- * token's, which the first page after login sets (without it every page would make a new token).
- */
-async function login(base: string, email: string, password: string): Promise<string> {
-  const form = await fetch(`${base}/login`);
-  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-  const res = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: cookiesOf(form), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: token, email, password, next: '/' }),
-  });
-  if (res.status !== 303) throw new Error(`login failed: ${res.status}`);
-  const page = await fetch(`${base}/`, { headers: { cookie: cookiesOf(res) } });
-  await page.arrayBuffer();
-  return cookiesOf(res, page);
-}
 
 interface Figures {
   p50: number;
@@ -115,14 +62,9 @@ async function main(): Promise<void> {
     const userId = built.programme.users.reduce((a, b) => (b.meters > a.meters ? b : a)).userId;
     await db.close();
 
-    const port = await freePort();
-    server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts'), '--no-scheduler'], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url, DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn', SESSION_SECRET: 'b'.repeat(40) },
-      stdio: 'inherit',
-    });
-    const base = `http://127.0.0.1:${port}`;
-    await waitForHealth(base);
+    const started = await startBenchServer(url, dir);
+    server = started.process;
+    const base = started.base;
     const cookie = await login(base, panel.email, panel.password);
     // Warm up (template compilation, first queries).
     await load(`${base}/`, cookie);

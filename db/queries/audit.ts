@@ -47,8 +47,12 @@ export async function insertAudit(knex: Knex, record: AuditRecord): Promise<void
   });
 }
 
-export function listAudit(knex: Knex, options: { limit: number; beforeId?: number }): Promise<AuditRow[]> {
-  const query = knex<AuditRow>('audit_log').orderBy('id', 'desc').limit(options.limit);
-  if (options.beforeId !== undefined) void query.where('id', '<', options.beforeId);
-  return query;
+/** Newest first: `limit` entries after the `offset` newest. */
+export function listAudit(knex: Knex, options: { limit: number; offset: number }): Promise<AuditRow[]> {
+  return knex<AuditRow>('audit_log').orderBy('id', 'desc').offset(options.offset).limit(options.limit);
+}
+
+export async function countAudit(knex: Knex): Promise<number> {
+  const row = (await knex('audit_log').count({ n: '*' }).first()) as { n: number | string } | undefined;
+  return Number(row?.n ?? 0);
 }

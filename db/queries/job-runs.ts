@@ -80,11 +80,18 @@ export async function retriesDue(knex: Knex, at: Date): Promise<Array<{ job: str
   return rows.map((r) => ({ job: r.job, run_key: r.run_key }));
 }
 
-export function listRuns(knex: Knex, options: { limit: number; beforeId?: number; job?: string }): Promise<JobRunRow[]> {
-  const query = knex<JobRunRow>('job_runs').orderBy('id', 'desc').limit(options.limit);
-  if (options.beforeId !== undefined) void query.where('id', '<', options.beforeId);
+/** Newest first, of one job or all: `limit` runs after the `offset` newest. */
+export function listRuns(knex: Knex, options: { limit: number; offset: number; job?: string }): Promise<JobRunRow[]> {
+  const query = knex<JobRunRow>('job_runs').orderBy('id', 'desc').offset(options.offset).limit(options.limit);
   if (options.job) void query.where('job', options.job);
   return query;
+}
+
+export async function countRuns(knex: Knex, job?: string): Promise<number> {
+  const query = knex('job_runs').count({ n: '*' });
+  if (job) void query.where('job', job);
+  const row = (await query.first()) as { n: number | string } | undefined;
+  return Number(row?.n ?? 0);
 }
 
 export async function jobNames(knex: Knex): Promise<string[]> {

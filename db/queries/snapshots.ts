@@ -197,12 +197,16 @@ export async function findSnapshotBySha256(knex: Knex, sha256: string): Promise<
   return raw ? snapshotOf(raw) : undefined;
 }
 
-/** Newest as-of date first; within a date, newest import first. */
-export async function listSnapshots(knex: Knex): Promise<SnapshotRow[]> {
-  const rows = (await knex('snapshots').orderBy([{ column: 'as_of', order: 'desc' }, { column: 'id', order: 'desc' }])) as Array<
-    Record<string, unknown>
-  >;
-  return rows.map(snapshotOf);
+/** Newest as-of date first; within a date, newest import first. All of them, or a page (`limit` rows after `offset`). */
+export async function listSnapshots(knex: Knex, page?: { offset: number; limit: number }): Promise<SnapshotRow[]> {
+  const query = knex('snapshots').orderBy([{ column: 'as_of', order: 'desc' }, { column: 'id', order: 'desc' }]);
+  if (page) void query.offset(page.offset).limit(page.limit);
+  return ((await query) as Array<Record<string, unknown>>).map(snapshotOf);
+}
+
+export async function countSnapshots(knex: Knex): Promise<number> {
+  const row = (await knex('snapshots').count({ n: '*' }).first()) as { n: number | string } | undefined;
+  return Number(row?.n ?? 0);
 }
 
 /** Snapshots whose archive copy is still the raw file (compression after import not yet done). */

@@ -3,8 +3,9 @@
 // render. A generated password or token is shown once, on the page that answers the POST itself —
 // never in a URL, a flash message or anything cached — because only its hash is stored.
 import type { Request, Response } from 'express';
-import { listAccounts, listTokens, type AccountRow } from '../../db/queries/accounts.ts';
+import { listAccounts, listTokens, type AccountRow, type TokenRow } from '../../db/queries/accounts.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../http/errors.ts';
+import { pageHrefs, pageOf, paged, paginationView, pageWindow, windowHolding } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { errorsView, formOf, PROGRAMME_STYLES, type ErrorsView } from '../programme/page-support.ts';
 import { allow, type Routes } from './access.ts';
@@ -101,6 +102,9 @@ function registerAccountsPage(routes: Routes, ctx: RouteContext): void {
     const me = req.principal?.kind === 'account' ? req.principal.id : undefined;
     const enabledSecas = accounts.filter((a) => a.role === 'secas' && !a.disabled_at).length;
     const rows = accounts.map((account) => accountRow(account, me, enabledSecas, extra));
+    // After a refused change to an account, the page that holds its row, where the problem is shown.
+    const refusedAt = rows.findIndex((row) => row.errors);
+    const window = refusedAt >= 0 ? windowHolding(refusedAt, rows.length) : pageWindow(req.query.page, rows.length);
     ctx.pages.page(
       req,
       res,
@@ -108,7 +112,8 @@ function registerAccountsPage(routes: Routes, ctx: RouteContext): void {
       {
         title: 'Accounts',
         styles: STYLES,
-        accounts: rows,
+        accounts: pageOf(rows, window),
+        pagination: paginationView(window, 'Pages of accounts', pageHrefs(req, ACCOUNTS, { fragment: 'accounts-table' })),
         enabledCount: accounts.filter((a) => !a.disabled_at).length,
         disabledCount: accounts.filter((a) => a.disabled_at).length,
         // The one row whose form was refused, for the summary at the top of the table.
@@ -190,9 +195,23 @@ function registerAccountsPage(routes: Routes, ctx: RouteContext): void {
   });
 }
 
+function tokenRow(row: TokenRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    roleLabel: ROLE_LABELS[row.role],
+    prefix: row.token_prefix,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
 function registerTokensPage(routes: Routes, ctx: RouteContext): void {
   const show: Show = async (req, res, extra = {}, status = 200) => {
     const tokens = await listTokens(ctx.knex);
+    const table = paged(req, tokens, { path: TOKENS, label: 'Pages of API tokens', fragment: 'tokens-table' });
     ctx.pages.page(
       req,
       res,
@@ -200,16 +219,8 @@ function registerTokensPage(routes: Routes, ctx: RouteContext): void {
       {
         title: 'API tokens',
         styles: STYLES,
-        tokens: tokens.map((row) => ({
-          id: row.id,
-          name: row.name,
-          roleLabel: ROLE_LABELS[row.role],
-          prefix: row.token_prefix,
-          createdBy: row.created_by,
-          createdAt: row.created_at,
-          lastUsedAt: row.last_used_at,
-          revokedAt: row.revoked_at,
-        })),
+        tokens: table.rows.map(tokenRow),
+        pagination: table.pagination,
         activeCount: tokens.filter((row) => !row.revoked_at).length,
         // Systems are almost always the DCC's uploader.
         createRoleOptions: roleOptions(extra.values?.create?.role ?? 'dcc'),

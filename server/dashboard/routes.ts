@@ -4,7 +4,6 @@ import type { Request } from 'express';
 import { allow, type Routes } from '../auth/access.ts';
 import { ROLES } from '../auth/roles.ts';
 import type { RouteContext } from '../http/route-context.ts';
-import { ProgressCache } from '../programme/progress-cache.ts';
 import { parseAsOf } from '../programme/progress-service.ts';
 import { addMonths, lastDayOfMonth, monthOf } from '../progress/calendar.ts';
 import { FLAG_LABELS } from '../progress/labels.ts';
@@ -13,6 +12,7 @@ import { scriptJson } from '../reports/report-html.ts';
 import { USER_TABLE_COLUMNS } from '../reports/report-model.ts';
 import { dataVersionOf } from '../http/data-version.ts';
 import { NotFoundError } from '../http/errors.ts';
+import { paged } from '../http/pagination.ts';
 import { buildOverview, parseOverviewQuery, SORT_KEYS, type OverviewQuery } from './overview-model.ts';
 import { BodyCache } from './body-cache.ts';
 import { buildUserPage } from './user-model.ts';
@@ -36,9 +36,8 @@ function askedAsOf(req: Request): string | undefined {
 const EUI64_PATH = /^[0-9A-F]{2}(-[0-9A-F]{2}){7}$/;
 
 export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void {
-  const cache = new ProgressCache(ctx.knex);
   /** Positions as of a date, from the data as it was when the request arrived. */
-  const positionsFor = async (req: Request, asOf: string) => cache.positionsAt(asOf, await dataVersionOf(req, ctx.knex));
+  const positionsFor = async (req: Request, asOf: string) => ctx.progress.positionsAt(asOf, await dataVersionOf(req, ctx.knex));
   const bodies = new BodyCache();
 
   routes.get('/users/:userId', allow(...ROLES), async (req, res) => {
@@ -53,7 +52,16 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
     const body = await bodies.get(version, `user|${asked}|${req.url}|${String(canSeeSnapshots)}`, async () => {
       const { positions: previous } = await positionsFor(req, lastDayOfMonth(addMonths(monthOf(current.asOf), -1)));
       const model = buildUserPage(current, previous, userId, data)!;
-      return ctx.pages.body('user', { ...model, asked: askedAsOf(req), canSeeSnapshots, chartJson: scriptJson(model.charts) });
+      // The chart draws every snapshot; the table beside it pages them.
+      const history = paged(req, model.snapshots, { path: `/users/${userId}`, label: 'Pages of snapshots', fragment: 'snapshots-title' });
+      return ctx.pages.body('user', {
+        ...model,
+        snapshots: history.rows,
+        pagination: history.pagination,
+        asked: askedAsOf(req),
+        canSeeSnapshots,
+        chartJson: scriptJson(model.charts),
+      });
     });
     ctx.pages.pageFrom(req, res, body, {
       title: user.registered ? user.name : user.userId,
@@ -66,6 +74,8 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
     const query = parseOverviewQuery(req.query);
     const { positions: previous } = await positionsFor(req, lastDayOfMonth(addMonths(monthOf(current.asOf), -1)));
     const model = buildOverview(current, previous, query);
+    // Only the table is paged: the totals, RAG counts, flag counts and chart above it cover every User.
+    const table = paged(req, model.users, { path: '/', label: 'Pages of Users', fragment: 'users-title' });
     const keep = askedAsOf(req);
     const columns = USER_TABLE_COLUMNS.map((c) => {
       const sortable = (SORT_KEYS as readonly string[]).includes(c.key);
@@ -80,6 +90,9 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
     });
     return ctx.pages.body('overview', {
       ...model,
+      users: table.rows,
+      matchingUsers: model.users.length,
+      pagination: table.pagination,
       programme: current.programme,
       columns,
       linkUsers: true,

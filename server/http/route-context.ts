@@ -1,8 +1,10 @@
-// What route modules get to do their work: the database, configuration, logging, page rendering.
+// What route modules get to do their work: the database, configuration, logging, page rendering,
+// and the positions computed once per change of the data, which every page showing them shares.
 import type { Knex } from 'knex';
 import type { Database } from '../../db/connection.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { ProgressCache } from '../programme/progress-cache.ts';
 import type { PageRenderer } from './render.ts';
 
 export interface RouteContext {
@@ -11,4 +13,5 @@ export interface RouteContext {
   config: Config;
   logger: Logger;
   pages: PageRenderer;
+  progress: ProgressCache;
 }

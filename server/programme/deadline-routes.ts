@@ -5,14 +5,15 @@ import type { Request, Response } from 'express';
 import { allow, type Routes } from '../auth/access.ts';
 import { originOf } from '../auth/routes.ts';
 import { actorOf } from '../auth/roles.ts';
+import { dataVersionOf } from '../http/data-version.ts';
 import { ValidationError } from '../http/errors.ts';
+import { firstFew, paged } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { londonToday } from '../progress/calendar.ts';
 import { csvImportRoute } from './csv-import-route.ts';
 import { deadlinesCsv, importDeadlines, listDeadlines, setDeadline } from './deadline.ts';
 import { dateRule } from './field-rules.ts';
 import { changeThen, errorsView, formOf, PROGRAMME_STYLES, sendCsv, type ErrorsView } from './page-support.ts';
-import { planDeadline } from './progress-service.ts';
 
 const VIEWERS = allow('secas', 'panel');
 const SECAS = allow('secas');
@@ -28,11 +29,17 @@ function proposedOf(req: Request): { proposed: string | null; error: ErrorsView 
   return { proposed: null, error: errorsView(new ValidationError(checked.error, [{ field: 'proposed', message: checked.error }]), 'whatif') };
 }
 
+/** Users the sentence about the earliest feasible deadline names before it says "and N more": every User may be in it. */
+const USERS_NAMED = 10;
+
 export function registerDeadlineRoutes(routes: Routes, ctx: RouteContext): void {
   const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
     const { proposed, error } = proposedOf(req);
-    const plan = await planDeadline(ctx.knex, { proposed });
+    const plan = await ctx.progress.planAt(londonToday(), proposed, await dataVersionOf(req, ctx.knex));
     const history = await listDeadlines(ctx.knex);
+    const feasible = plan.earliestFeasible;
+    // Only the what-if table is paged; its RAG counts cover every User.
+    const whatIf = plan.proposal && paged(req, plan.proposal.users, { path: '/deadline', label: 'Pages of Users', fragment: 'whatif-title' });
     ctx.pages.page(
       req,
       res,
@@ -42,6 +49,10 @@ export function registerDeadlineRoutes(routes: Routes, ctx: RouteContext): void 
         styles: PROGRAMME_STYLES,
         plan,
         positions: plan.positions.status === 'ok' ? plan.positions : null,
+        whatIfUsers: whatIf?.rows ?? [],
+        whatIfPagination: whatIf?.pagination ?? null,
+        limitingUsers: feasible?.status === 'feasible' ? firstFew(feasible.limitingUsers, USERS_NAMED) : null,
+        blockingUsers: feasible?.status === 'infeasible' ? firstFew(feasible.blockingUsers, USERS_NAMED) : null,
         history,
         proposedInput: typeof req.query.proposed === 'string' ? req.query.proposed : '',
         whatIfError: error,

@@ -150,9 +150,14 @@ export interface DeadlinePlan {
 
 export async function planDeadline(knex: Knex, options: { askedAsOf?: string; proposed?: string | null } = {}): Promise<DeadlinePlan> {
   const askedAsOf = options.askedAsOf ?? londonToday();
-  const data = await loadProgrammeData(knex, askedAsOf);
+  return planFrom(await loadProgrammeData(knex, askedAsOf), { askedAsOf, proposed: options.proposed ?? null });
+}
+
+/** The plan from data already loaded; `positions`, when given, are those as of `askedAsOf` from the same data. */
+export function planFrom(data: ProgrammeData, options: { askedAsOf: string; proposed: string | null; positions?: ProgressResult }): DeadlinePlan {
+  const { askedAsOf } = options;
   const inputs = inputsAt(data, askedAsOf);
-  const positions = computeProgress(inputs);
+  const positions = options.positions ?? computeProgress(inputs);
   const proposed = options.proposed ? whatIf(inputs, options.proposed) : null;
   const dayFacts = (date: string | null | undefined): DayFacts | null =>
     date ? { date, weekday: weekdayName(date), workingDay: data.workingDays.isWorkingDay(date) } : null;

@@ -5,7 +5,9 @@ import type { Request, Response } from 'express';
 import { allow, type Routes } from '../auth/access.ts';
 import { originOf } from '../auth/routes.ts';
 import { actorOf } from '../auth/roles.ts';
+import { paged } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
+import { londonToday } from '../progress/calendar.ts';
 import { csvImportRoute } from './csv-import-route.ts';
 import { addHoliday, holidaysByYear, holidaysCsv, importHolidays, removeHoliday } from './holidays.ts';
 import { importMapRegister, listMapRegister, mapRegisterCsv, removeMapEntry, saveMapEntry } from './map-register.ts';
@@ -48,22 +50,50 @@ function registerSettingsPage(routes: Routes, ctx: RouteContext): void {
   csvImportRoute(routes, ctx, { path: '/settings/import', access: SECAS, then: '/settings', again: show, importer: importSettings });
 }
 
+/** The year of a date typed into a form, if it starts with one. */
+function yearIn(value: unknown): string | undefined {
+  return typeof value === 'string' ? /^\s*(\d{4})-/.exec(value)?.[1] : undefined;
+}
+
+/** The holidays page for the year of the date a form named (where its change shows), else the page for this year. */
+function holidaysPageFor(date: unknown): string {
+  const year = yearIn(date);
+  return year ? `/settings/holidays?year=${year}#listed` : '/settings/holidays';
+}
+
 function registerHolidayPages(routes: Routes, ctx: RouteContext): void {
+  // One year at a time (?year=YYYY, this year by default), with a link to each year listed: the
+  // whole list is nineteen years of tables.
   const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
     const years = await holidaysByYear(ctx.knex);
-    ctx.pages.page(req, res, 'holidays', { title: 'Bank holidays', styles: PROGRAMME_STYLES, years, ...extra }, status);
+    const thisYear = londonToday().slice(0, 4);
+    const wanted = (typeof req.query.year === 'string' ? req.query.year : undefined) ?? yearIn(extra.values?.remove?.date) ?? thisYear;
+    const shown = years.find((y) => y.year === wanted) ?? years.find((y) => y.year === thisYear) ?? years.filter((y) => y.year <= thisYear).at(-1) ?? years[0];
+    ctx.pages.page(
+      req,
+      res,
+      'holidays',
+      {
+        title: 'Bank holidays',
+        styles: PROGRAMME_STYLES,
+        shown,
+        years: years.map((y) => ({ year: y.year, count: y.days.length, href: `/settings/holidays?year=${y.year}#listed`, current: y === shown })),
+        ...extra,
+      },
+      status,
+    );
   };
 
   routes.get('/settings/holidays', SECAS, (req, res) => show(req, res));
   routes.post('/settings/holidays', SECAS, (req, res) =>
-    changeThen(req, res, { form: 'holiday', then: '/settings/holidays', again: (extra, status) => show(req, res, extra, status) }, async () => {
+    changeThen(req, res, { form: 'holiday', then: holidaysPageFor(formOf(req).date), again: (extra, status) => show(req, res, extra, status) }, async () => {
       const { holiday, summary } = await addHoliday(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
       if (summary.unchanged) return `${holiday.date} is already listed as ${holiday.name}.`;
       return `${holiday.date} (${holiday.name}) is now a bank holiday, not a Working Day.`;
     }),
   );
   routes.post('/settings/holidays/remove', SECAS, (req, res) =>
-    changeThen(req, res, { form: 'remove', then: '/settings/holidays', again: (extra, status) => show(req, res, extra, status) }, async () => {
+    changeThen(req, res, { form: 'remove', then: holidaysPageFor(formOf(req).date), again: (extra, status) => show(req, res, extra, status) }, async () => {
       const removed = await removeHoliday(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
       return `${removed.date} (${removed.name}) is a Working Day again.`;
     }),
@@ -74,8 +104,8 @@ function registerHolidayPages(routes: Routes, ctx: RouteContext): void {
 
 function registerMapRegisterPages(routes: Routes, ctx: RouteContext): void {
   const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
-    const entries = await listMapRegister(ctx.knex);
-    ctx.pages.page(req, res, 'map-register', { title: 'MAP register', styles: PROGRAMME_STYLES, entries, ...extra }, status);
+    const table = paged(req, await listMapRegister(ctx.knex), { path: '/settings/map-register', label: 'Pages of the MAP register', fragment: 'listed' });
+    ctx.pages.page(req, res, 'map-register', { title: 'MAP register', styles: PROGRAMME_STYLES, entries: table.rows, pagination: table.pagination, ...extra }, status);
   };
 
   routes.get('/settings/map-register', SECAS, (req, res) => show(req, res));

@@ -4,10 +4,12 @@ import type { Request, Response } from 'express';
 import { allow, type Routes } from '../auth/access.ts';
 import { originOf } from '../auth/routes.ts';
 import { actorOf } from '../auth/roles.ts';
+import { firstFew, paged } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { allowancesCsv, importAllowances, listAllowances, recordAllowance, removeAllowance } from './allowances.ts';
 import { csvImportRoute } from './csv-import-route.ts';
 import { declarationsCsv, importDeclarations, listDeclarationVersions, recordDeclaration, removeDeclaration } from './declarations.ts';
+import { withUserIdFromName } from './known-users.ts';
 import { changeThen, formOf, PROGRAMME_STYLES, sendCsv } from './page-support.ts';
 import { importUsers, listUsers, saveUser, usersCsv, type DccUser } from './users-register.ts';
 
@@ -16,6 +18,20 @@ const SECAS = allow('secas');
 const RECORDERS = allow('secas', 'dcc');
 
 type Extra = Record<string, unknown>;
+
+/**
+ * The Users the record forms suggest as one types (a datalist): every User up to the limit on
+ * Users a snapshot may name; past it the list would weigh more than the page, and the form takes
+ * an ID or a name typed in full.
+ */
+const USER_CHOICES_LISTED = 1000;
+
+function userChoices(users: readonly DccUser[]): readonly DccUser[] {
+  return users.length <= USER_CHOICES_LISTED ? users : [];
+}
+
+/** Unregistered Users named in the note above the register before it says "and N more". */
+const UNREGISTERED_NAMED = 20;
 
 /** Each record with the name of its User, for tables that list several Users. */
 function withNames<T extends { userId: string }>(records: readonly T[], users: readonly DccUser[]): Array<T & { userName: string; registered: boolean }> {
@@ -26,6 +42,10 @@ function withNames<T extends { userId: string }>(records: readonly T[], users: r
 function registerUsersPage(routes: Routes, ctx: RouteContext): void {
   const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
     const users = await listUsers(ctx.knex);
+    const unregistered = users.filter((user) => !user.registered);
+    // ?show=unregistered lists only the Users SECAS still has to name.
+    const onlyUnregistered = req.query.show === 'unregistered' && unregistered.length > 0;
+    const table = paged(req, onlyUnregistered ? unregistered : users, { path: '/users', label: 'Pages of the Users register', fragment: 'users-table' });
     ctx.pages.page(
       req,
       res,
@@ -33,8 +53,10 @@ function registerUsersPage(routes: Routes, ctx: RouteContext): void {
       {
         title: 'Users register',
         styles: PROGRAMME_STYLES,
-        users,
-        unregistered: users.filter((user) => !user.registered),
+        users: table.rows,
+        pagination: table.pagination,
+        onlyUnregistered,
+        unregistered: { count: unregistered.length, ...firstFew(unregistered, UNREGISTERED_NAMED) },
         canEdit: req.principal?.role === 'secas',
         ...extra,
       },
@@ -55,17 +77,34 @@ function registerUsersPage(routes: Routes, ctx: RouteContext): void {
   csvImportRoute(routes, ctx, { path: '/users/import', access: SECAS, then: '/users', again: show, importer: importUsers });
 }
 
-function registerDeclarationPages(routes: Routes, ctx: RouteContext): void {
-  const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
+/**
+ * A page of the records the DCC and SECAS keep for several Users (declarations, allowances): a
+ * page of them with their Users' names, and the record form with its User suggestions.
+ */
+function recordsPage<T extends { userId: string }>(
+  ctx: RouteContext,
+  page: { view: 'declarations' | 'allowances'; title: string; list: (knex: RouteContext['knex']) => Promise<T[]> },
+): (req: Request, res: Response, extra?: Extra, status?: number) => Promise<void> {
+  return async (req, res, extra = {}, status = 200) => {
     const users = await listUsers(ctx.knex);
-    const declarations = withNames(await listDeclarationVersions(ctx.knex), users);
-    ctx.pages.page(req, res, 'declarations', { title: 'Declarations', styles: PROGRAMME_STYLES, users, declarations, ...extra }, status);
+    const table = paged(req, withNames(await page.list(ctx.knex), users), { path: `/users/${page.view}`, label: `Pages of ${page.view}`, fragment: `${page.view}-table` });
+    ctx.pages.page(
+      req,
+      res,
+      page.view,
+      { title: page.title, styles: PROGRAMME_STYLES, userChoices: userChoices(users), [page.view]: table.rows, pagination: table.pagination, ...extra },
+      status,
+    );
   };
+}
+
+function registerDeclarationPages(routes: Routes, ctx: RouteContext): void {
+  const show = recordsPage(ctx, { view: 'declarations', title: 'Declarations', list: listDeclarationVersions });
 
   routes.get('/users/declarations', RECORDERS, (req, res) => show(req, res));
   routes.post('/users/declarations', RECORDERS, (req, res) =>
     changeThen(req, res, { form: 'record', then: '/users/declarations', again: (extra, status) => show(req, res, extra, status) }, async () => {
-      const summary = await recordDeclaration(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+      const summary = await recordDeclaration(ctx.knex, await withUserIdFromName(ctx.knex, formOf(req)), actorOf(req.principal!), originOf(req));
       return summary.unchanged ? 'That declaration is already recorded; nothing changed.' : 'The declaration is recorded.';
     }),
   );
@@ -80,16 +119,12 @@ function registerDeclarationPages(routes: Routes, ctx: RouteContext): void {
 }
 
 function registerAllowancePages(routes: Routes, ctx: RouteContext): void {
-  const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
-    const users = await listUsers(ctx.knex);
-    const allowances = withNames(await listAllowances(ctx.knex), users);
-    ctx.pages.page(req, res, 'allowances', { title: 'Allowances', styles: PROGRAMME_STYLES, users, allowances, ...extra }, status);
-  };
+  const show = recordsPage(ctx, { view: 'allowances', title: 'Allowances', list: listAllowances });
 
   routes.get('/users/allowances', RECORDERS, (req, res) => show(req, res));
   routes.post('/users/allowances', RECORDERS, (req, res) =>
     changeThen(req, res, { form: 'record', then: '/users/allowances', again: (extra, status) => show(req, res, extra, status) }, async () => {
-      const summary = await recordAllowance(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+      const summary = await recordAllowance(ctx.knex, await withUserIdFromName(ctx.knex, formOf(req)), actorOf(req.principal!), originOf(req));
       return summary.unchanged ? 'That allowance is already recorded; nothing changed.' : 'The allowance is recorded.';
     }),
   );

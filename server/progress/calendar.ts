@@ -15,8 +15,18 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
+/**
+ * Day numbers of the dates met so far. The engine works out Working Days between the same few
+ * hundred dates (snapshots, deadline, declarations, allowances) for every User, so parsing each
+ * date once instead of every time was most of its work at thousands of Users. Only real dates are
+ * kept, and the table is emptied when full, so it stays small whatever it is asked.
+ */
+const dayNumbers = new Map<string, number>();
+const DAY_NUMBERS_KEPT = 20_000;
+
 /** True when `value` is 'YYYY-MM-DD' and names a real calendar date (no 2019-02-29). */
 export function isIsoDate(value: string): boolean {
+  if (dayNumbers.has(value)) return true;
   const match = ISO_DATE.exec(value);
   if (!match) return false;
   const [, year, month, day] = match.map(Number) as [number, number, number, number];
@@ -26,9 +36,14 @@ export function isIsoDate(value: string): boolean {
 
 /** The day number of a 'YYYY-MM-DD' date; throws RangeError for anything else. */
 export function toDayNumber(date: string): number {
+  const known = dayNumbers.get(date);
+  if (known !== undefined) return known;
   if (!isIsoDate(date)) throw new RangeError(`Not a calendar date (YYYY-MM-DD): ${JSON.stringify(date)}`);
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  return dayNumberOf(year, month, day);
+  const dayNumber = dayNumberOf(year, month, day);
+  if (dayNumbers.size >= DAY_NUMBERS_KEPT) dayNumbers.clear();
+  dayNumbers.set(date, dayNumber);
+  return dayNumber;
 }
 
 /** The 'YYYY-MM-DD' date of a day number. */

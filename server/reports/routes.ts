@@ -5,12 +5,15 @@ import { originOf } from '../auth/routes.ts';
 import { allow, type Routes } from '../auth/access.ts';
 import { actorOf } from '../auth/roles.ts';
 import { NotFoundError, ValidationError } from '../http/errors.ts';
+import { paged } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { RenderError } from './browser.ts';
 import { generateReport, NoSnapshotForMonthError, type ReportServices } from './generate-report.ts';
 import { publish } from './publish-report.ts';
 import { reportFileName, reportFor, reportsFor, seesDrafts } from './report-access.ts';
 import { addMonths, londonToday, monthOf } from '../progress/calendar.ts';
+
+const MONTHS_PER_PAGE = 24;
 
 function sendFile(res: Response, report: ReportRow, kind: 'pdf' | 'csv', body: Buffer | string): void {
   res.set('Content-Disposition', `attachment; filename="${reportFileName(report, kind)}"`);
@@ -59,6 +62,8 @@ export function registerReportRoutes(routes: Routes, ctx: RouteContext, services
     const months = new Map<string, ReportRow[]>();
     for (const report of reports) months.set(report.month, [...(months.get(report.month) ?? []), report]);
     const canManage = seesDrafts(principal);
+    // Each month's versions stay together: the list pages by month, two years to a page.
+    const shown = paged(req, [...months], { path: '/reports', label: 'Pages of reports', fragment: 'reports-title', size: MONTHS_PER_PAGE });
     ctx.pages.page(
       req,
       res,
@@ -71,7 +76,8 @@ export function registerReportRoutes(routes: Routes, ctx: RouteContext, services
         month: form?.month ?? addMonths(monthOf(londonToday()), -1),
         monthError: form?.monthError ?? null,
         renderProblem: form?.renderProblem ?? null,
-        months: [...months].map(([month, versions]) => ({
+        pagination: shown.pagination,
+        months: shown.rows.map(([month, versions]) => ({
           month,
           published: versions.find((v) => v.status === 'published'),
           versions: versions.map((v) => ({ ...v, draft: v.status === 'draft', canPublish: canManage && v.status === 'draft' && !versions.some((o) => o.status === 'published') })),

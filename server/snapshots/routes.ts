@@ -3,6 +3,7 @@
 // outstanding devices of one User as CSV. The API is in api-routes.ts.
 import type { Request, Response } from 'express';
 import {
+  countSnapshots,
   findImport,
   findLatestImportOf,
   findSnapshot,
@@ -18,6 +19,7 @@ import {
 import { allow, type Routes } from '../auth/access.ts';
 import { actorOf } from '../auth/roles.ts';
 import { BadRequestError, NotFoundError, ValidationError } from '../http/errors.ts';
+import { pageHrefs, paged, paginationView, pageWindow } from '../http/pagination.ts';
 import { requestIdOf } from '../http/request-id.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { normaliseEui64 } from './eui64.ts';
@@ -29,7 +31,6 @@ import { formatBytes } from './read-snapshot.ts';
 import { writeOutstandingCsv } from './outstanding-export.ts';
 import { countsByUser, importViewOf, summaryOf } from './snapshot-views.ts';
 
-const REJECTIONS_PER_PAGE = 100;
 /** Reasons shown on the upload page when a file is refused; the rest are in the import record. */
 const REFUSAL_REASONS_SHOWN = 50;
 
@@ -40,8 +41,9 @@ export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void 
   const deps = { knex, dataDir: config.dataDir, logger: ctx.logger, databaseFile: ctx.db.file };
 
   const listPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200): Promise<void> => {
+    const window = pageWindow(req.query.page, await countSnapshots(knex));
     const [snapshots, running, failed, afterImportId] = await Promise.all([
-      listSnapshots(knex),
+      listSnapshots(knex, { offset: window.offset, limit: window.size }),
       listRunningImports(knex),
       listRecentFailedImports(knex, 10),
       lastImportId(knex),
@@ -53,6 +55,7 @@ export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void 
       {
         title: 'Snapshots',
         snapshots: snapshots.map(summaryOf).map((v) => ({ ...v, sizeText: formatBytes(v.bytes) })),
+        pagination: paginationView(window, 'Pages of snapshots', pageHrefs(req, '/snapshots', { fragment: 'list-title' })),
         running: running.map(importViewOf).map((v) => ({ ...v, bytesText: formatBytes(v.bytes ?? 0) })),
         failed: failed.map(importViewOf).map((f) => ({ ...f, firstError: f.errors[0] ?? null, moreErrors: Math.max(0, f.errors.length - 1) })),
         afterImportId,
@@ -140,33 +143,28 @@ export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void 
 
   routes.get('/snapshots/:id', SNAPSHOT_ROLES, async (req, res) => {
     const snapshot = await snapshotParam(req);
-    const pageNumber = Math.max(1, Math.floor(Number(req.query.page)) || 1);
-    const pageCount = Math.max(1, Math.ceil(snapshot.rejected / REJECTIONS_PER_PAGE));
-    const current = Math.min(pageNumber, pageCount);
+    const path = `/snapshots/${snapshot.id}`;
+    // Two lists page on their own: the rejected rows (?page=N) and the Users' counts (?userPage=N).
+    // The import's notice belongs to the page the upload lands on, not to the pages after it.
+    const rejectedWindow = pageWindow(req.query.page, snapshot.rejected);
     const [counts, rejections, supersedes, importRow] = await Promise.all([
       listCounts(knex, snapshot.id),
-      listRejections(knex, snapshot.id, { offset: (current - 1) * REJECTIONS_PER_PAGE, limit: REJECTIONS_PER_PAGE }),
+      listRejections(knex, snapshot.id, { offset: rejectedWindow.offset, limit: rejectedWindow.size }),
       knex('snapshots').where({ superseded_by: snapshot.id }).select('id', 'file_name') as Promise<Array<{ id: number; file_name: string }>>,
       importParam(req),
     ]);
     const { users, total } = countsByUser(counts);
+    const usersShown = paged(req, users, { path, label: 'Pages of Users', param: 'userPage', fragment: 'counts-title', omit: ['import'] });
     pages.page(req, res, 'snapshot', {
       title: `Snapshot as of ${snapshot.as_of}`,
       snapshot: summaryOf(snapshot),
       sizeText: formatBytes(snapshot.byte_size),
-      users,
+      users: usersShown.rows,
+      usersPagination: usersShown.pagination,
       total,
       supersedes,
       rejections,
-      pagination: {
-        current,
-        count: pageCount,
-        many: pageCount > 1,
-        previous: current > 1 ? current - 1 : null,
-        next: current < pageCount ? current + 1 : null,
-        first: (current - 1) * REJECTIONS_PER_PAGE + 1,
-        last: (current - 1) * REJECTIONS_PER_PAGE + rejections.length,
-      },
+      pagination: paginationView(rejectedWindow, 'Pages of rejected rows', pageHrefs(req, path, { fragment: 'rejected-title', omit: ['import'] })),
       outcome: importRow !== undefined && importRow.snapshot_id === snapshot.id ? importRow.status : null,
       canExport: req.principal?.role === 'secas',
       styles: ['snapshots.css'],

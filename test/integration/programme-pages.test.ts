@@ -185,13 +185,21 @@ for (const kind of databaseKinds) {
       const weekend = await submit(secas, '/settings/holidays', '/settings/holidays', { date: '2027-06-05', name: 'Saturday' });
       assert.equal(weekend.status, 422);
       assert.match(weekend.text, /2027-06-05 is a Saturday; weekends are never Working Days/);
-      await submit(secas, '/settings/holidays', '/settings/holidays', { date: '2027-06-07', name: 'Extra day' });
-      assert.equal(flashOf(await secas.get('/settings/holidays')), '2027-06-07 (Extra day) is now a bank holiday, not a Working Day.');
-      await submit(secas, '/settings/holidays', '/settings/holidays/remove', { date: '2022-09-19' });
-      const holidays = await secas.get('/settings/holidays');
-      assert.equal(flashOf(holidays), "2022-09-19 (Queen Elizabeth's Funeral Day) is a Working Day again.");
-      assert.match(text(holidays.text), /7 Jun 2027 Monday Extra day added by SECAS/);
-      assert.doesNotMatch(holidays.text, /datetime="2022-09-19"/);
+      // The list shows a year at a time; a change lands on the year of its day.
+      const added = await submit(secas, '/settings/holidays', '/settings/holidays', { date: '2027-06-07', name: 'Extra day' });
+      assert.equal(added.location, '/settings/holidays?year=2027#listed');
+      const year2027 = await secas.get('/settings/holidays?year=2027');
+      assert.equal(flashOf(year2027), '2027-06-07 (Extra day) is now a bank holiday, not a Working Day.');
+      assert.match(text(year2027.text), /7 Jun 2027 Monday Extra day added by SECAS/);
+      assert.match(year2027.text, /<a href="\/settings\/holidays\?year&#x3D;2027#listed" aria-current="page">2027/);
+      assert.doesNotMatch(year2027.text, /datetime="2026-/, 'one year at a time');
+      assert.match((await secas.get('/settings/holidays?year=2022')).text, /datetime="2022-09-19"/);
+      const removed = await submit(secas, '/settings/holidays', '/settings/holidays/remove', { date: '2022-09-19' });
+      assert.equal(removed.location, '/settings/holidays?year=2022#listed');
+      const year2022 = await secas.get('/settings/holidays?year=2022');
+      assert.equal(flashOf(year2022), "2022-09-19 (Queen Elizabeth's Funeral Day) is a Working Day again.");
+      assert.match(text(year2022.text), /29 Aug 2022 Monday Summer bank holiday shipped/);
+      assert.doesNotMatch(year2022.text, /datetime="2022-09-19"/);
 
       const map = await upload(secas, '/settings/map-register', '/settings/map-register/import', 'maps.csv', 'map_id,name\nab12,Meters R Us\n');
       assert.equal(map.status, 303);
