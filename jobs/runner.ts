@@ -10,7 +10,7 @@ import type { Logger } from '../server/logger.ts';
 
 export interface JobDefinition<Ctx> {
   name: string;
-  /** node-cron expression, evaluated in Europe/London. Keep clear of 01:00–02:59 (clock changes). */
+  /** Cron expression (minute hour day month weekday), evaluated in Europe/London. Keep clear of 01:00–02:59 (clock changes). */
   schedule: string;
   /** What a trigger at this instant should produce (e.g. 'report:2026-10'), or null when nothing is due. */
   keyAt(now: Date, ctx: Ctx): string | null | Promise<string | null>;

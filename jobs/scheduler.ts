@@ -1,7 +1,7 @@
-// Triggers the jobs on their node-cron schedules in Europe/London, retries failed runs when their
+// Triggers the jobs on their cron schedules in Europe/London, retries failed runs when their
 // backoff has passed, and catches up what was missed while no instance ran. Which run a trigger is
 // for, and whether it has happened, is the JobRunner's business (claims in the database).
-import cron, { type ScheduledTask } from 'node-cron';
+import { Cron } from 'croner';
 import type { Knex } from 'knex';
 import type { Logger } from '../server/logger.ts';
 import type { JobDefinition, JobRunner } from './runner.ts';
@@ -23,32 +23,18 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-/** node-cron's own messages (e.g. a missed tick) go to our log. */
-function cronLogger(logger: Logger) {
-  const log = logger.child({ component: 'node-cron' });
-  return {
-    info: (message: string) => log.info(message),
-    warn: (message: string) => log.warn(message),
-    error: (message: string | Error, err?: Error) => log.error({ err: err ?? message }, String(message)),
-    debug: (message: string | Error, err?: Error) => log.debug({ err }, String(message)),
-  };
-}
-
 export function startScheduler<Ctx extends { knex: Knex; logger: Logger }>(
   runner: Triggerable<Ctx>,
   definitions: ReadonlyArray<JobDefinition<Ctx>>,
   logger: Logger,
   options: { retrySchedule?: string; now?: () => Date } = {},
 ): Scheduler {
-  // node-cron works out the next run on the machine's local calendar before applying `timezone`, and
-  // in a zone with clock changes of its own (e.g. America/New_York) its heartbeat spins forever at
-  // that zone's missing hour. On UTC there is no missing hour; London time comes from `timezone`.
-  if (process.env.TZ !== 'UTC') {
-    logger.info({ machineTimeZone: process.env.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone }, 'running on UTC so that schedules do not depend on the machine time zone');
-    process.env.TZ = 'UTC';
-  }
-  const tasks: ScheduledTask[] = [];
-  const common = { timezone: SCHEDULE_TIME_ZONE, noOverlap: true, logger: cronLogger(logger) };
+  // croner works out each next run in Europe/London itself (Intl), whatever the machine's zone:
+  // node-cron walked the machine's local calendar and spun for ever at a missing hour (e.g. 02:00
+  // on America/New_York's spring-forward day), so the process had to be put on UTC.
+  const tasks: Cron[] = [];
+  // protect: a run still going when the next is due is not started again beside it.
+  const schedule = (expression: string, run: () => Promise<void>): Cron => new Cron(expression, { timezone: SCHEDULE_TIME_ZONE, protect: true }, run);
   const guard = (what: string, work: () => Promise<unknown>) => async (): Promise<void> => {
     try {
       await work();
@@ -58,10 +44,10 @@ export function startScheduler<Ctx extends { knex: Knex; logger: Logger }>(
   };
   for (const definition of definitions) {
     tasks.push(
-      cron.schedule(definition.schedule, guard(definition.name, () => runner.trigger(definition)), { ...common, name: definition.name }),
+      schedule(definition.schedule, guard(definition.name, () => runner.trigger(definition))),
     );
   }
-  tasks.push(cron.schedule(options.retrySchedule ?? RETRY_SCHEDULE, guard('retries', () => runner.retryDue()), { ...common, name: 'retries' }));
+  tasks.push(schedule(options.retrySchedule ?? RETRY_SCHEDULE, guard('retries', () => runner.retryDue())));
   // Catch up after the listeners are in place, without holding up start-up — but a start in the
   // quiet hours waits for 03:00, like everything else.
   const catchUp = guard('catch-up', () => runner.catchUp());
@@ -73,14 +59,14 @@ export function startScheduler<Ctx extends { knex: Knex; logger: Logger }>(
       pending = false;
       await catchUp();
     };
-    tasks.push(cron.schedule('0 3 * * *', once, { ...common, name: 'catch-up' }));
+    tasks.push(schedule('0 3 * * *', once));
   } else {
     void catchUp();
   }
   logger.info({ jobs: definitions.map((d) => `${d.name} (${d.schedule})`) }, 'scheduler started');
   return {
     async stop() {
-      for (const task of tasks) await task.destroy();
+      for (const task of tasks) task.stop();
       await runner.stop();
     },
   };

@@ -1,4 +1,4 @@
-// The real node-cron schedule of the monthly report, driven through 2026 with a faked clock: it
+// The real schedule of the monthly report (croner), driven through 2026 with a faked clock: it
 // fires at 06:00 London time every day — across the March and October clock changes — and produces
 // each month's report key once, on that month's report day.
 import assert from 'node:assert/strict';
@@ -21,6 +21,7 @@ describe('the monthly report schedule across a year of clock changes', () => {
   afterEach(() => mock.timers.reset());
 
   it('fires once a day at 06:00 London time and once a month for the report', async () => {
+    const machineZone = process.env.TZ;
     const definition = monthlyReportJob({ calendar: () => Promise.resolve(calendar), stillReporting: () => Promise.resolve(true) });
     const triggers: Date[] = [];
     const keys: Array<{ key: string; at: Date }> = [];
@@ -42,10 +43,11 @@ describe('the monthly report schedule across a year of clock changes', () => {
     const end = Date.parse('2026-12-31T12:00:00Z');
     while (Date.now() < end) {
       mock.timers.tick(30 * 60_000);
-      // Let node-cron's async heartbeat run and re-arm its next timer before the clock moves on.
+      // Let the scheduler's callbacks run and re-arm its next timer before the clock moves on.
       for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
     }
     await scheduler.stop();
+    assert.equal(process.env.TZ, machineZone, "the scheduler leaves the process's time zone as it found it");
 
     // Every day of 2026 once (1 Jan – 31 Dec), each at 06:00 in London: 05:00 UTC in summer time.
     assert.equal(triggers.length, 365);
