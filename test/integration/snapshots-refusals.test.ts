@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { PayloadTooLargeError } from '../../server/http/errors.ts';
+import { addDays, londonToday } from '../../server/progress/calendar.ts';
 import { ingestSnapshot } from '../../server/snapshots/ingest-snapshot.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { HEADER, row } from '../unit/snapshots/scan-helpers.ts';
@@ -80,6 +81,21 @@ const refusals: Refusal[] = [
     fileName: 'inventory.csv',
     asOf: '',
     reason: /^No as-of date: give one with the file .* or put it in the file name as YYYYMMDD or YYYY-MM-DD \("inventory\.csv" holds no date\)/,
+    line: null,
+  },
+  {
+    name: 'an as-of date after today in London',
+    bytes: GOOD,
+    asOf: addDays(londonToday(), 1),
+    reason: new RegExp(`^The as-of date ${addDays(londonToday(), 1)} is after today \\(${londonToday()} in London\\): a snapshot can only be of a day that has begun`),
+    line: null,
+  },
+  {
+    name: 'a date after today in the file name, with none given',
+    bytes: GOOD,
+    fileName: 'smi-29991231.csv',
+    asOf: '',
+    reason: /^The date 2999-12-31 in the file name \("smi-29991231\.csv"\) is after today \(\d{4}-\d{2}-\d{2} in London\), so it cannot be the as-of date/,
     line: null,
   },
   {
