@@ -130,6 +130,7 @@ export async function ingestSnapshot(deps: IngestDeps, request: IngestRequest): 
   const scanner = createScanner({
     implementationDate: settings.implementationDate,
     mapRegister: register.length > 0 ? new Set(register) : undefined,
+    maxUsers: settings.maxUsers,
     onRejection: (line, reason) => rejections.add(line, reason),
   });
 
@@ -144,7 +145,7 @@ export async function ingestSnapshot(deps: IngestDeps, request: IngestRequest): 
       maxBytes: request.maxBytes,
       drainOnRefusal: request.drainOnRefusal,
       workers: {
-        settings: { implementationDate: settings.implementationDate, mapRegister: register.length > 0 ? register : null },
+        settings: { implementationDate: settings.implementationDate, mapRegister: register.length > 0 ? register : null, maxUsers: settings.maxUsers },
         onRejection: (line, reason) => rejections.add(line, reason),
         spillPath: temps.secondRejections,
       },

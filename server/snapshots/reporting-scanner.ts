@@ -7,6 +7,8 @@ import { createScanner, type Scanner } from './scanner.ts';
 export interface ScanSettings {
   implementationDate: string;
   mapRegister: string[] | null;
+  /** The max-users setting; no limit when left out. */
+  maxUsers?: number | undefined;
 }
 
 export interface RejectionsMessage {
@@ -27,6 +29,7 @@ export function createReportingScanner(port: MessagePort, settings: ScanSettings
   const scanner = createScanner({
     implementationDate: settings.implementationDate,
     mapRegister: settings.mapRegister === null ? undefined : new Set(settings.mapRegister),
+    maxUsers: settings.maxUsers,
     onRejection: (line, reason) => {
       pending.push([line, reason]);
       if (pending.length >= REJECTIONS_PER_MESSAGE) flush();

@@ -73,6 +73,14 @@ export interface ScannerOptions {
   implementationDate: string;
   /** Known MAP IDs (§3.3); when given, a MAP ID is valid only if listed. Entries are trimmed and upper-cased. */
   mapRegister?: ReadonlySet<string> | undefined;
+  /**
+   * The most distinct Users (responsible_user_id) the file may name on rows that pass the field
+   * rules. The row naming one more refuses the file, and scanning stops there: a file naming
+   * 100 000 Users is not read to its end. A User is counted from its first such row, before
+   * duplicates are settled at the end (a User whose every row repeats an earlier device_id still
+   * counts). Default: no limit.
+   */
+  maxUsers?: number | undefined;
   /** Rejected rows kept with their reasons (all are counted). Default 10 000. */
   maxRejectedKept?: number | undefined;
   /**
@@ -176,9 +184,11 @@ export interface Scanner {
    * Takes in a part that starts exactly where this scanner's bytes end (atRowStart must hold, and
    * the part must have no fatal problem): its rows, counts and duplicate log, lines renumbered.
    * Rejected rows the part handed to its onRejection are the caller's to renumber
-   * (by this.line − part.firstLine, read before absorbing).
+   * (by this.line − part.firstLine, read before absorbing). Returns false, taking in nothing,
+   * when the two together name more Users than maxUsers: the caller then scans the part itself,
+   * so that the refusal names the line where the file passes the limit, as one scanner would.
    */
-  absorb(part: ScanPart): void;
+  absorb(part: ScanPart): boolean;
 }
 
 const LF = 10;
@@ -211,6 +221,7 @@ export function createScanner(options: ScannerOptions): Scanner {
 class SnapshotScanner implements Scanner {
   private readonly implementationDate: number;
   private readonly mapRegister: Set<number> | null;
+  private readonly maxUsers: number;
   private readonly maxKept: number;
   private readonly sink: ((line: number, reason: string) => void) | null;
   /** outstandingOf's User as int32 halves, and where its rows go. */
@@ -279,6 +290,8 @@ class SnapshotScanner implements Scanner {
       const keys = [...options.mapRegister].map(mapIdKeyOf).filter((key) => key > 0);
       this.mapRegister = new Set(keys);
     }
+    this.maxUsers = options.maxUsers ?? Number.POSITIVE_INFINITY;
+    if (!(this.maxUsers >= 1)) throw new RangeError(`maxUsers must be at least 1 (got ${options.maxUsers})`);
     this.sink = options.onRejection ?? null;
     this.maxKept = this.sink !== null ? 0 : (options.maxRejectedKept ?? DEFAULT_MAX_REJECTED_KEPT);
     if (options.outstandingOf !== undefined) {
@@ -370,9 +383,10 @@ class SnapshotScanner implements Scanner {
     };
   }
 
-  absorb(part: ScanPart): void {
+  absorb(part: ScanPart): boolean {
     if (!this.atRowStart) throw new Error('absorb() needs the bytes so far to end where a row starts');
     if (part.fatal !== null) throw new Error('a part refused for a problem cannot be absorbed');
+    if (this.counts.sizeWith(part.users) > this.maxUsers) return false;
     const offset = this.lineNo - part.firstLine;
     const users = this.counts.absorb(part.users);
     this.devices.appendState(part.devices, offset, (code) =>
@@ -382,6 +396,7 @@ class SnapshotScanner implements Scanner {
     this.rejectedRows += part.rejected;
     this.bytesIn += part.bytes;
     this.lineNo = part.endLine + offset;
+    return true;
   }
 
   /** At the end of the bytes: a BOM-sized start, and a last row without a line end. */
@@ -418,8 +433,9 @@ class SnapshotScanner implements Scanner {
         pos = this.slowRow(buf, pos, len);
       } else {
         pos = this.fastRows(buf, pos, len);
-        // The fast path stops at the start of a row it cannot finish; that row goes the slow way.
-        if (pos < len) pos = this.slowRow(buf, pos, len);
+        // The fast path stops at the start of a row it cannot finish (that row goes the slow way),
+        // or at a refusal.
+        if (pos < len && this.failure === null) pos = this.slowRow(buf, pos, len);
       }
     }
   }
@@ -434,7 +450,7 @@ class SnapshotScanner implements Scanner {
     const starts = this.starts;
     const ends = this.ends;
     const ids = this.ids;
-    while (pos < len) {
+    while (pos < len && this.failure === null) {
       let c = buf[pos]!;
       if (c === LF || c === CR) {
         // A blank line: counted as a line, not a row.
@@ -750,10 +766,15 @@ class SnapshotScanner implements Scanner {
       category = meterCategory(type - DEVICE_TYPE_ESME, date < this.implementationDate, mapState);
     }
     const ids = this.ids;
+    const user = this.counts.user(ids[2]!, ids[3]!);
+    // Users are numbered from 0 as they first appear, so this is the first one past the limit.
+    if (user >= this.maxUsers) {
+      this.refuseUsers(rowLine);
+      return;
+    }
     if (this.watch !== null && ids[2] === this.watchHi && ids[3] === this.watchLo && isOutstanding(category)) {
       this.reportOutstanding(buf, rowLine, type, date);
     }
-    const user = this.counts.user(ids[2]!, ids[3]!);
     this.counts.add(user, category);
     this.devices.add(ids[0]!, ids[1]!, rowLine, user * CATEGORY_CODES + category);
   }
@@ -809,6 +830,16 @@ class SnapshotScanner implements Scanner {
     if (this.sink !== null || this.kept.length < this.maxKept) {
       this.keepRejection(rowLine, rowProblems(buf, this.starts, this.ends).join('; '));
     }
+  }
+
+  private refuseUsers(rowLine: number): void {
+    const limit = this.maxUsers;
+    this.fail(
+      rowLine,
+      `line ${rowLine}: the file names more Users than the max-users setting allows (${formatCount(limit)}): ` +
+        `the ${ordinal(limit + 1)} User, ${formatEui64(this.ids[2]!, this.ids[3]!)}, first appears on this line, and the file was read no further; ` +
+        'nothing was imported. If that many Users is right, SECAS can raise the max-users setting.',
+    );
   }
 
   private fail(line: number, message: string): void {
@@ -874,6 +905,17 @@ function formatDateNumber(date: number): string {
   const month = Math.floor(date / 100) % 100;
   const day = date % 100;
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString('en-GB');
+}
+
+/** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st, with thousands separated. */
+function ordinal(n: number): string {
+  const teen = Math.floor(n / 10) % 10 === 1;
+  const suffix = teen ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${formatCount(n)}${suffix}`;
 }
 
 function startsWithBom(buf: Buffer): boolean {

@@ -113,6 +113,20 @@ export class CountsTable {
     };
   }
 
+  /** Users registered so far. */
+  get size(): number {
+    return this.users;
+  }
+
+  /** How many Users this table would have after absorbing another's. */
+  sizeWith(state: CountsTableState): number {
+    let size = this.users;
+    for (let other = 0; other < state.users; other++) {
+      if (this.index.get(state.ids[2 * other]!, state.ids[2 * other + 1]!) === 0) size++;
+    }
+    return size;
+  }
+
   /** Adds another table's counts; returns, for each of its Users, that User's index here. */
   absorb(state: CountsTableState): Int32Array {
     const remap = new Int32Array(state.users);

@@ -137,13 +137,13 @@ describe('readSnapshot', () => {
       const expected = scanBytes(text, { onRejection: (line) => rejectedLines.push(line) });
       const expectedOrder = [...rejectedLines];
 
-      const read = async (source: Parameters<typeof readSnapshot>[0]) => {
+      const read = async (source: Parameters<typeof readSnapshot>[0], maxUsers?: number) => {
         const rejected: number[] = [];
         const onRejection = (line: number): void => {
           rejected.push(line);
         };
-        const scan = createScanner({ implementationDate: '2018-06-28', onRejection });
-        const workers = { settings: { implementationDate: '2018-06-28', mapRegister: null }, onRejection, spillPath: path.join(dir, 'spill') };
+        const scan = createScanner({ implementationDate: '2018-06-28', onRejection, maxUsers });
+        const workers = { settings: { implementationDate: '2018-06-28', mapRegister: null, maxUsers }, onRejection, spillPath: path.join(dir, 'spill') };
         const result = await readSnapshot(source, { scanner: scan, archiveTo: null, workers: where === 'here' ? undefined : workers });
         if (where === 'on a worker') assert.equal(scan.rows, 0, 'nothing was scanned on this thread');
         return { result, rejected };
@@ -169,6 +169,16 @@ describe('readSnapshot', () => {
         const broken = lines([...rows.slice(0, 150_000), row(150_001, { map_id: '"x"y' }), ...rows.slice(150_001)]);
         const { result } = await read({ kind: 'stream', chunks: pieces(gzipSync(broken), 65_536) });
         assert.match(result.fatal?.message ?? '', /^line 150002: broken quoting: text after the closing quote of field 5/);
+      });
+
+      it('refuses a file naming more Users than allowed on the line one scanner names, reading no further', async () => {
+        // A new User every 10 rows: the 1,001st first appears on row 10,001 (line 10,002).
+        const userOf = (i: number): string => `90B3D51F${Math.floor(i / 10).toString(16).toUpperCase().padStart(8, '0')}`;
+        const many = lines(Array.from({ length: 100_000 }, (_, i) => row(i + 1, { responsible_user_id: userOf(i) })));
+        const { result } = await read({ kind: 'stream', chunks: pieces(gzipSync(many), 65_536) }, 1000);
+        assert.deepEqual(result.fatal, scanBytes(many, { maxUsers: 1000 }).fatal);
+        assert.match(result.fatal?.message ?? '', /^line 10002: the file names more Users than the max-users setting allows \(1,000\)/);
+        assert.ok(result.scan.rows < 100_000, `stopped early (${result.scan.rows} rows)`);
       });
 
       it('refuses gzip damaged far into the file, naming the line the text reached', async () => {
