@@ -19,7 +19,8 @@ export interface RejectionsMessage {
 
 const REJECTIONS_PER_MESSAGE = 1000;
 
-export function createReportingScanner(port: MessagePort, settings: ScanSettings): { scanner: Scanner; flush: () => void } {
+/** `part`: the scanner is fed the header and then a later part of the file (split-scan.ts), not the file's start. */
+export function createReportingScanner(port: MessagePort, settings: ScanSettings, part = false): { scanner: Scanner; flush: () => void } {
   let pending: Array<[number, string]> = [];
   const flush = (): void => {
     if (pending.length === 0) return;
@@ -30,6 +31,7 @@ export function createReportingScanner(port: MessagePort, settings: ScanSettings
     implementationDate: settings.implementationDate,
     mapRegister: settings.mapRegister === null ? undefined : new Set(settings.mapRegister),
     maxUsers: settings.maxUsers,
+    sniffFileType: !part,
     onRejection: (line, reason) => {
       pending.push([line, reason]);
       if (pending.length >= REJECTIONS_PER_MESSAGE) flush();

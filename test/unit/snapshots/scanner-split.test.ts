@@ -25,8 +25,10 @@ function split(bytes: Buffer, at: number, chunk: number): { result: ScanResult; 
   if (boundary <= headerEnd || boundary >= bytes.length) return null;
   const first: Rejections = [];
   const second: Rejections = [];
-  const a = createScanner({ implementationDate: '2018-06-28', onRejection: (line, reason) => first.push([line, reason]) });
-  const b = createScanner({ implementationDate: '2018-06-28', onRejection: (line, reason) => second.push([line, reason]) });
+  // As in split-scan.ts but for the first scanner, which sniffs nothing here: the file type is not
+  // what these tests are about, and a cut within the 4 KiB it would hold could not be absorbed.
+  const a = createScanner({ implementationDate: '2018-06-28', sniffFileType: false, onRejection: (line, reason) => first.push([line, reason]) });
+  const b = createScanner({ implementationDate: '2018-06-28', sniffFileType: false, onRejection: (line, reason) => second.push([line, reason]) });
   for (let p = 0; p < boundary; p += chunk) a.push(bytes.subarray(p, Math.min(boundary, p + chunk)));
   b.push(bytes.subarray(0, headerEnd));
   for (let p = boundary; p < bytes.length; p += chunk) b.push(bytes.subarray(p, Math.min(bytes.length, p + chunk)));
@@ -79,7 +81,7 @@ describe('scanning a file in two parts', () => {
     const rows = [0, 1, 2, 2, 3, 4].map((u, i) => row(i + 1, { responsible_user_id: users[u]! }));
     const bytes = Buffer.from(file(...rows));
     const boundary = bytes.indexOf(rows[3]!);
-    const options = { implementationDate: '2018-06-28', maxUsers: 4 };
+    const options = { implementationDate: '2018-06-28', maxUsers: 4, sniffFileType: false };
     const a = createScanner(options);
     const b = createScanner(options);
     a.push(bytes.subarray(0, boundary));
