@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { PayloadTooLargeError } from '../../../server/http/errors.ts';
 import { readSnapshot } from '../../../server/snapshots/read-snapshot.ts';
 import { createScanner } from '../../../server/snapshots/scanner.ts';
+import { gzipRepeating } from '../../fixtures/hostile-files.ts';
 import { file, HEADER, row, scanBytes, USER_A, USER_B } from './scan-helpers.ts';
 
 const TEXT = file(...Array.from({ length: 30_000 }, (_, i) => row(i + 1)));
@@ -179,6 +180,34 @@ describe('readSnapshot', () => {
         assert.deepEqual(result.fatal, scanBytes(many, { maxUsers: 1000 }).fatal);
         assert.match(result.fatal?.message ?? '', /^line 10002: the file names more Users than the max-users setting allows \(1,000\)/);
         assert.ok(result.scan.rows < 100_000, `stopped early (${result.scan.rows} rows)`);
+      });
+
+      it('reads a gzip file of several members whole, as RFC 1952 allows', async () => {
+        const members = Buffer.concat([gzipSync(lines(rows.slice(0, 80_000))), gzipSync(Buffer.from(`${rows.slice(80_000).join('\n')}\n`))]);
+        const { result } = await read({ kind: 'stream', chunks: pieces(members, 65_536) });
+        assert.equal(result.fatal, null);
+        assert.deepEqual([result.scan.rows, result.scan.rejected], [expected.rows, expected.rejected]);
+        assert.deepEqual(result.scan.counts, expected.counts);
+      });
+
+      it('stops a "gzip bomb" once its text passes 100 times what it has read, long before its end', async () => {
+        // About 4 MB that would inflate to 4 GiB of one repeated row.
+        const row1 = `${row(1)}\n`;
+        const bomb = gzipRepeating(Buffer.from(`${HEADER}\n`), Buffer.from(row1.repeat(Math.floor((1 << 20) / row1.length))), 4096);
+        let pulled = 0;
+        function* counted(): Generator<Uint8Array> {
+          for (const piece of pieces(bomb, 65_536)) {
+            pulled += piece.length;
+            yield piece;
+          }
+        }
+        const { result } = await read({ kind: 'stream', chunks: counted() });
+        assert.match(
+          result.fatal?.message ?? '',
+          /^line \d+: the gzip file expands more than 100 times: [\d.]+ MB of compressed data had become [\d.]+ MB of text by this line, where an inventory extract compresses about 5 times: this looks like a "gzip bomb", so it was not read further/,
+        );
+        assert.ok(result.scan.rows < 1_000_000, `stopped after ${result.scan.rows} rows of the 60 million`);
+        assert.ok(pulled < bomb.length, 'and read no further');
       });
 
       it('refuses gzip damaged far into the file, naming the line the text reached', async () => {
