@@ -5,7 +5,7 @@
 // snapshot, counts, rejected rows or Users, no archive or temporary file; the attempt is recorded
 // as failed with that reason. The few files that are fine import, once, with what they hold.
 import assert from 'node:assert/strict';
-import { createReadStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,7 +19,7 @@ import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { TestClient } from '../helpers/http-client.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { storedRows, TEST_ACTOR } from '../unit/snapshots/ingest-helpers.ts';
+import { archiveFiles, storedRows, TEST_ACTOR } from '../unit/snapshots/ingest-helpers.ts';
 
 const PASSWORD = 'hostile files 12345';
 
@@ -80,16 +80,9 @@ function refusalListed(html: string): Said[] {
 }
 
 /** Every file under DATA_DIR/archive (the temporary folder included), once background compression is done. */
-async function archiveFiles(dataDir: string): Promise<string[]> {
+async function archived(dataDir: string): Promise<ReturnType<typeof archiveFiles>> {
   await archiveWorkDone();
-  const root = path.join(dataDir, 'archive');
-  let names: string[];
-  try {
-    names = readdirSync(root, { recursive: true }) as string[];
-  } catch {
-    return [];
-  }
-  return names.filter((name) => statSync(path.join(root, name)).isFile()).sort();
+  return archiveFiles(dataDir);
 }
 
 function assertRefusal(said: Said[], expected: RefusalExpected, how: string): void {
@@ -154,9 +147,7 @@ describe('hostile snapshot files', () => {
       };
 
       const viaWeb = async (file: HostileFile): Promise<Answer> => {
-        const page = await dcc.get('/snapshots');
-        const action = /<form id="upload-form" method="post" action="([^"]+)"/.exec(page.text)?.[1]?.replaceAll('&amp;', '&');
-        assert.ok(action, 'the upload form is on the page');
+        const action = await dcc.formAction('/snapshots', 'upload-form');
         const boundary = '----bfmHostileBoundary7MA4YWxk';
         const asOf = `--${boundary}\r\nContent-Disposition: form-data; name="asOf"\r\n\r\n${file.asOf ?? ''}\r\n`;
         const fileHead = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
@@ -185,7 +176,7 @@ describe('hostile snapshot files', () => {
         it(file.name, async () => {
           const expected = file.expected;
           const stored = await storedRows(t.db.knex);
-          const archived = await archiveFiles(server.dataDir);
+          const archivedBefore = await archived(server.dataDir);
 
           if (!isRefusal(expected)) {
             const cli = await viaCli(file);
@@ -231,7 +222,7 @@ describe('hostile snapshot files', () => {
           // The three said the same, and nothing of any of them was kept.
           assert.deepEqual([listed[0], { line: fields[0]!.line ?? null, reason: fields[0]!.message }], [cli.out.errors[0], cli.out.errors[0]]);
           assert.deepEqual(await storedRows(t.db.knex), stored, 'nothing stored');
-          assert.deepEqual(await archiveFiles(server.dataDir), archived, 'no archive or temporary file left');
+          assert.deepEqual(await archived(server.dataDir), archivedBefore, 'no archive or temporary file left');
         });
       }
     });
