@@ -51,16 +51,16 @@ for (const kind of databaseKinds) {
       const results: Array<Awaited<ReturnType<typeof runCliInProcess>>> = [];
       const leaked = await leakedDuring(async () => {
         results.push(await runCliInProcess(['--help'], { env }));
-        results.push(await runCliInProcess(['settings', 'set', 'rate-window', '12'], { env }));
+        results.push(await runCliInProcess(['settings', 'set', 'max-users', '250'], { env }));
         results.push(await runCliInProcess(['snapshot', 'import', file, '--json'], { env }));
         results.push(await runCliInProcess(['settings', 'set', 'rate-window', 'many'], { env }));
         results.push(await runCliInProcess(['nonsense'], { env }));
       });
-      for (const said of [/Usage:/, /rate-window: 10/, /"snapshotId"/, /whole number from 1 to 250/, /unknown command/]) assert.doesNotMatch(leaked, said);
+      for (const said of [/Usage:/, /max-users: 1000/, /"snapshotId"/, /whole number from 1 to 250/, /unknown command/]) assert.doesNotMatch(leaked, said);
       const [help, set, imported, refused, unknown] = results as [(typeof results)[number], (typeof results)[number], (typeof results)[number], (typeof results)[number], (typeof results)[number]];
       assert.equal(help.code, 0);
       assert.match(help.stdout, /^Usage: backfill \[options\] \[command\]/);
-      assert.deepEqual([set.code, set.stdout, set.stderr], [0, 'rate-window: 10 → 12\n', '']);
+      assert.deepEqual([set.code, set.stdout, set.stderr], [0, 'max-users: 1000 → 250\n', '']);
       assert.equal(imported.code, 0, imported.stderr);
       assert.deepEqual(
         (({ status, asOf, rows, accepted }) => ({ status, asOf, rows, accepted }))(JSON.parse(imported.stdout) as Record<string, unknown>),
