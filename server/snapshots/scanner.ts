@@ -29,8 +29,8 @@
 // a header of more than MAX_COLUMNS columns. A required field holding a C0 control character (tab
 // aside), a line break or bytes that are not UTF-8 rejects its row, naming the field: such a value
 // would otherwise be counted as, say, a device status. The fast path looks for those bytes only in
-// the required fields, in the same comparison that finds their end (reading the chunk as signed
-// bytes, every byte above ASCII is negative), and leaves such a row to the slow path, which notes
+// the required fields, in the same comparison that finds their end (each byte read as signed, so
+// that every byte above ASCII is negative), and leaves such a row to the slow path, which notes
 // them as it copies the fields and judges them exactly (row-problems.ts).
 //
 // Splitting across two threads (built: split-scan.ts, with endPart() and absorb() below): cut the
@@ -496,13 +496,11 @@ class SnapshotScanner implements Scanner {
       this.skipLF = false;
       if (buf[0] === LF) pos = 1;
     }
-    // The same bytes read as signed, for delimitText().
-    const signed = new Int8Array(buf.buffer, buf.byteOffset, len);
     while (pos < len && this.failure === null) {
       if (this.inRow || !this.headerDone) {
         pos = this.slowRow(buf, pos, len);
       } else {
-        pos = this.fastRows(buf, signed, pos, len);
+        pos = this.fastRows(buf, pos, len);
         // The fast path stops at the start of a row it cannot finish; that row goes the slow way.
         if (pos < len) pos = this.slowRow(buf, pos, len);
       }
@@ -532,7 +530,7 @@ class SnapshotScanner implements Scanner {
    * Scans whole rows from pos, in place. Returns len, or the start of the first row it cannot
    * finish: one that runs past the end of the chunk or needs quotes undone (see closingQuote).
    */
-  private fastRows(buf: Buffer, signed: Int8Array, pos: number, len: number): number {
+  private fastRows(buf: Buffer, pos: number, len: number): number {
     const slotOf = this.slotOf;
     const columns = this.columnCount;
     const starts = this.starts;
@@ -572,12 +570,12 @@ class SnapshotScanner implements Scanner {
             exact = false;
           }
           // A required field's value is also checked for bytes the character rules are about.
-          delimiter = stop = slot >= 0 ? delimitText(signed, p, len) : delimit(buf, p, len);
+          delimiter = stop = slot >= 0 ? delimitText(buf, p, len) : delimit(buf, p, len);
           if (delimiter < 0) {
             // Some writers quote every field. A quoted value without quotes or line breaks inside
             // needs no unescaping, so it is delimited in place too; anything else goes the slow way.
             if (buf[p] !== QUOTE) return pos;
-            stop = slot >= 0 ? closingQuoteText(signed, p + 1, len) : closingQuote(buf, p + 1, len);
+            stop = slot >= 0 ? closingQuoteText(buf, p + 1, len) : closingQuote(buf, p + 1, len);
             if (stop < 0) return pos;
             start = p + 1;
             delimiter = stop + 1;
@@ -1015,14 +1013,16 @@ function delimit(buf: Buffer, pos: number, len: number): number {
 }
 
 /**
- * delimit() for a required field, over the chunk read as signed bytes: also -1 at a C0 control
- * character (tab aside) or any byte above ASCII, so that the slow path judges the row under the
- * character rules. Read signed, every byte above ASCII is negative and so stops at the comparison
- * that stops a comma: the common field costs what it did.
+ * delimit() for a required field: also -1 at a C0 control character (tab aside) or any byte above
+ * ASCII, so that the slow path judges the row under the character rules. Each byte is read as a
+ * signed one ((b << 24) >> 24), so every byte above ASCII is negative and stops at the comparison
+ * that stops a comma, and the loop has no more comparisons per byte than delimit(). Measured on
+ * 1 M rows, this cost less than an Int8Array view of the chunk, a range check, an or-ed
+ * accumulator on the unsigned byte, or a second pass over the fields.
  */
-function delimitText(signed: Int8Array, pos: number, len: number): number {
+function delimitText(buf: Buffer, pos: number, len: number): number {
   for (let i = pos; i < len; i++) {
-    const c = signed[i]!;
+    const c = (buf[i]! << 24) >> 24;
     if (c > COMMA) continue;
     if (c === COMMA || c === LF || c === CR) return i;
     if (c === QUOTE || (c < 32 && c !== TAB)) return -1;
@@ -1031,13 +1031,13 @@ function delimitText(signed: Int8Array, pos: number, len: number): number {
 }
 
 /** closingQuote() for a required field, -1 also where delimitText() gives up. */
-function closingQuoteText(signed: Int8Array, pos: number, len: number): number {
+function closingQuoteText(buf: Buffer, pos: number, len: number): number {
   for (let i = pos; i < len; i++) {
-    const c = signed[i]!;
+    const c = (buf[i]! << 24) >> 24;
     if (c > QUOTE) continue;
     if (c === QUOTE) {
       if (i + 1 >= len) return -1;
-      const next = signed[i + 1];
+      const next = buf[i + 1];
       return next === COMMA || next === LF || next === CR ? i : -1;
     }
     // Line breaks too: the fast path leaves them to the slow one, as closingQuote() does.
