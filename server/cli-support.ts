@@ -1,10 +1,48 @@
-// What every `backfill` subcommand needs: the configured database, the actor the audit log names,
-// standard input, and errors that end the command with a sentence and an exit code.
+// What every `backfill` subcommand needs: where it reads and writes (the process's own streams and
+// environment, or a test's), the configured database, the actor the audit log names, standard
+// input, and errors that end the command with a sentence and an exit code.
 import { userInfo } from 'node:os';
 import { openDatabase, type Database } from '../db/connection.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import type { Actor } from './auth/roles.ts';
 import { parseConfig, type Config } from './config.ts';
+
+/** Somewhere a command writes text: process.stdout, or a test's collector. */
+export interface CliOutput {
+  write(text: string): unknown;
+  /** True on a terminal: progress lines are drawn only there. */
+  readonly isTTY?: boolean | undefined;
+}
+
+/** What runCli is given: output streams, and optionally standard input and the environment. */
+export interface CliStreams {
+  stdout: CliOutput;
+  stderr: CliOutput;
+  stdin?: AsyncIterable<string | Uint8Array> | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+/** Everything a command reads and writes outside its files and database, so that it can run in-process. */
+export interface CliIo {
+  stdout: CliOutput;
+  stderr: CliOutput;
+  stdin: AsyncIterable<string | Uint8Array>;
+  env: NodeJS.ProcessEnv;
+}
+
+export function processStreams(): CliStreams {
+  return { stdout: process.stdout, stderr: process.stderr };
+}
+
+/** Fills in what the caller left out with the process's own. */
+export function cliIo(streams: CliStreams): CliIo {
+  return { stdout: streams.stdout, stderr: streams.stderr, stdin: streams.stdin ?? process.stdin, env: streams.env ?? process.env };
+}
+
+/** Writes text as one line (adding the line end when it has none). */
+export function printLine(output: CliOutput, text: string): void {
+  output.write(text.endsWith('\n') ? text : `${text}\n`);
+}
 
 export function cliActor(): Actor {
   let name = 'unknown';
@@ -16,9 +54,9 @@ export function cliActor(): Actor {
   return { kind: 'cli', name: `cli:${name}` };
 }
 
-/** Opens the configured database, migrated, for one command; always closes it. */
-export async function withDatabase<T>(work: (db: Database, config: Config) => Promise<T>): Promise<T> {
-  const config = parseConfig(process.env);
+/** Opens the configured database (the io's DATABASE_URL), migrated, for one command; always closes it. */
+export async function withDatabase<T>(io: Pick<CliIo, 'env'>, work: (db: Database, config: Config) => Promise<T>): Promise<T> {
+  const config = parseConfig(io.env);
   const db = openDatabase(config.databaseUrl);
   try {
     await migrateLatest(db);
@@ -28,9 +66,9 @@ export async function withDatabase<T>(work: (db: Database, config: Config) => Pr
   }
 }
 
-export async function readStdin(): Promise<string> {
+export async function readStdin(io: Pick<CliIo, 'stdin'>): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 

@@ -1,11 +1,12 @@
 // The `backfill` command (SPEC §6.3). Each subcommand is a thin face over the same services the
-// web app uses; changes are audited with the operating-system user as the actor.
+// web app uses; changes are audited with the operating-system user as the actor. It reads and
+// writes only through the io it is given, so tests can run it in-process.
 import { Command, CommanderError } from 'commander';
 import { openDatabase } from '../db/connection.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { addAccount } from './auth/accounts.ts';
 import { ROLES } from './auth/roles.ts';
-import { ExitCode, cliActor, readStdin, withDatabase } from './cli-support.ts';
+import { cliActor, cliIo, ExitCode, processStreams, readStdin, withDatabase, type CliIo, type CliStreams } from './cli-support.ts';
 import { createApiToken } from './auth/tokens.ts';
 import { ConfigError, parseConfig } from './config.ts';
 import { AppError } from './http/errors.ts';
@@ -14,9 +15,11 @@ import { registerProgrammeCommands } from './programme/cli.ts';
 import { registerReportCommands } from './reports/cli.ts';
 import { registerSnapshotCommands } from './snapshots/cli.ts';
 
-export function buildCli(): Command {
+export function buildCli(io: CliIo): Command {
   const program = new Command('backfill')
     .description('backfill-monitor: SECMP0011 MAP ID backfill monitoring')
+    // Set before the subcommands are added: they take it over when they are made.
+    .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
     .showHelpAfterError()
     .exitOverride();
 
@@ -24,11 +27,11 @@ export function buildCli(): Command {
     .command('migrate')
     .description('bring the database (DATABASE_URL) to the latest schema')
     .action(async () => {
-      const config = parseConfig(process.env);
+      const config = parseConfig(io.env);
       const db = openDatabase(config.databaseUrl);
       try {
         const applied = await migrateLatest(db);
-        process.stdout.write(applied.length ? `Applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}\n`).join('')}` : 'The database is up to date.\n');
+        io.stdout.write(applied.length ? `Applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}\n`).join('')}` : 'The database is up to date.\n');
       } finally {
         await db.close();
       }
@@ -42,11 +45,11 @@ export function buildCli(): Command {
     .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
     .option('--password-stdin', 'read the password from standard input')
     .action(async (opts: { email: string; role: string; passwordStdin?: boolean }) => {
-      const password = opts.passwordStdin ? await readStdin() : undefined;
-      await withDatabase(async (db) => {
+      const password = opts.passwordStdin ? await readStdin(io) : undefined;
+      await withDatabase(io, async (db) => {
         const { account: row, generatedPassword } = await addAccount(db.knex, { email: opts.email, role: opts.role, password }, cliActor());
-        process.stdout.write(`Created ${row.role} account ${row.email}.\n`);
-        if (generatedPassword) process.stdout.write(`Password: ${generatedPassword}\n(shown once; ask them to keep it safe)\n`);
+        io.stdout.write(`Created ${row.role} account ${row.email}.\n`);
+        if (generatedPassword) io.stdout.write(`Password: ${generatedPassword}\n(shown once; ask them to keep it safe)\n`);
       });
     });
 
@@ -57,35 +60,40 @@ export function buildCli(): Command {
     .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
     .requiredOption('--name <name>', 'which system uses it')
     .action(async (opts: { role: string; name: string }) => {
-      await withDatabase(async (db) => {
+      await withDatabase(io, async (db) => {
         const created = await createApiToken(db.knex, { name: opts.name, role: opts.role }, cliActor());
-        process.stdout.write(`Created ${created.row.role} token "${created.row.name}". It is shown once; store it now:\n${created.token}\n`);
+        io.stdout.write(`Created ${created.row.role} token "${created.row.name}". It is shown once; store it now:\n${created.token}\n`);
       });
     });
 
-  registerSnapshotCommands(program);
-  registerProgrammeCommands(program);
-  registerReportCommands(program);
-  registerDemoCommands(program);
+  registerSnapshotCommands(program, io);
+  registerProgrammeCommands(program, io);
+  registerReportCommands(program, io);
+  registerDemoCommands(program, io);
   return program;
 }
 
-export async function runCli(argv: string[]): Promise<number> {
+/**
+ * Runs one command and returns its exit code. It writes to `streams` (the process's own by
+ * default) and reads their stdin and env, so a test can run it in-process and read what it said.
+ */
+export async function runCli(argv: string[], streams: CliStreams = processStreams()): Promise<number> {
+  const io = cliIo(streams);
   try {
-    await buildCli().parseAsync(argv, { from: 'user' });
+    await buildCli(io).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof ExitCode) return err.code;
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
+      io.stderr.write(`${err.message}\n`);
       return 2;
     }
     if (err instanceof AppError) {
-      process.stderr.write(`${err.message}\n`);
+      io.stderr.write(`${err.message}\n`);
       return 1;
     }
-    process.stderr.write(`backfill: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr.write(`backfill: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
 }

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { Knex } from 'knex';
 import { openDatabase } from '../../db/connection.ts';
 import { migrateLatest } from '../../db/migrate.ts';
+import type { CliIo } from '../cli-support.ts';
 import { parseConfig, resolveSessionSecret } from '../config.ts';
 import { ConflictError, ValidationError } from '../http/errors.ts';
 import { closeOnSignals } from '../lifecycle.ts';
@@ -25,7 +26,7 @@ interface DemoOptions {
   serve?: boolean;
 }
 
-export function registerDemoCommands(program: Command): void {
+export function registerDemoCommands(program: Command, io: CliIo): void {
   program
     .command('demo')
     .description('fill a fresh database with a generated 18-month programme, start the server and print a login for each role')
@@ -34,7 +35,7 @@ export function registerDemoCommands(program: Command): void {
     .option('--implementation-date <date>', 'the implementation date the 18 months start from (default: the setting, 2018-06-28)')
     .option('--no-scheduler', 'start the web server without the scheduled jobs')
     .option('--no-serve', 'build the demo and stop, without starting the server')
-    .action((opts: DemoOptions) => runDemo(opts));
+    .action((opts: DemoOptions) => runDemo(opts, io));
 }
 
 /** `npm run demo --no-serve` (without `--`) reaches us as npm_config_serve='' rather than as an argument. */
@@ -52,10 +53,10 @@ function parseMeters(raw: string | undefined): number {
   return meters;
 }
 
-async function runDemo(opts: DemoOptions): Promise<void> {
+async function runDemo(opts: DemoOptions, io: CliIo): Promise<void> {
   // Loaded here, not at the top: every `backfill` command would otherwise load the whole server.
   const [{ buildDemo, parseImplementationDate }, { startServer }] = await Promise.all([import('./build-demo.ts'), import('../main.ts')]);
-  const env = process.env;
+  const env = io.env;
   const meters = parseMeters(opts.meters);
   const implementationDate = opts.implementationDate === undefined ? undefined : parseImplementationDate(opts.implementationDate);
   const reset = opts.reset === true || npmSays('reset', env) === 'on';
@@ -66,8 +67,8 @@ async function runDemo(opts: DemoOptions): Promise<void> {
   // Request logs would bury the login block; LOG_LEVEL brings them back.
   const logger = createLogger(env.LOG_LEVEL ? config.logLevel : 'warn');
   const cwd = process.cwd();
-  const out = (line: string): void => void process.stdout.write(`${line}\n`);
-  const tty = process.stdout.isTTY === true;
+  const out = (line: string): void => void io.stdout.write(`${line}\n`);
+  const tty = io.stdout.isTTY === true;
 
   const db = openDatabase(config.databaseUrl);
   let built: BuiltDemo;
@@ -88,7 +89,7 @@ async function runDemo(opts: DemoOptions): Promise<void> {
       chromePath: config.chromePath,
       logger,
       onStep: (line) => out(`  ${line}`),
-      onFile: tty ? (done, total) => void process.stdout.write(`\r  Importing snapshot files: ${done} of ${total}${done === total ? '\r\x1b[K' : ''}`) : undefined,
+      onFile: tty ? (done, total) => void io.stdout.write(`\r  Importing snapshot files: ${done} of ${total}${done === total ? '\r\x1b[K' : ''}`) : undefined,
     });
     out(`Built in ${built.seconds.total} s.`);
   } finally {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Knex } from 'knex';
 import type { Actor } from '../auth/roles.ts';
-import { ExitCode, cliActor, withDatabase } from '../cli-support.ts';
+import { ExitCode, cliActor, printLine, withDatabase, type CliIo } from '../cli-support.ts';
 import { ValidationError } from '../http/errors.ts';
 import { londonToday } from '../progress/calendar.ts';
 import { toProgressJson } from '../progress/progress-json.ts';
@@ -25,12 +25,8 @@ import { importUsers, usersCsv } from './users-register.ts';
 /** Reference files are small; a bigger one is surely not the file meant. */
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
-function print(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-}
-
 /** A refusal as the operator needs it: the sentence, then every problem on its own line. */
-async function refusalsReported<T>(work: () => Promise<T>): Promise<T> {
+async function refusalsReported<T>(io: CliIo, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
@@ -38,7 +34,7 @@ async function refusalsReported<T>(work: () => Promise<T>): Promise<T> {
     const lines = err.fields
       .filter((field) => field.message !== err.message)
       .map((field) => `  ${field.line === undefined ? '' : `line ${field.line}, `}${field.field}: ${field.message}\n`);
-    process.stderr.write(`${err.message}\n${lines.join('')}`);
+    io.stderr.write(`${err.message}\n${lines.join('')}`);
     throw new ExitCode(1);
   }
 }
@@ -55,16 +51,16 @@ async function readImportFile(file: string): Promise<Buffer> {
 type Importer = (knex: Knex, content: Buffer, fileName: string, actor: Actor) => Promise<ImportSummary>;
 
 /** `<name> import FILE` and `<name> export [--out FILE]` for one kind of reference data. */
-function fileCommands(parent: Command, columns: string, importer: Importer, exporter: (knex: Knex) => Promise<string>): void {
+function fileCommands(io: CliIo, parent: Command, columns: string, importer: Importer, exporter: (knex: Knex) => Promise<string>): void {
   parent
     .command('import')
     .description(`add or change records from a CSV file (${columns}); all rows or none`)
     .argument('<file>', 'the CSV file')
     .action(async (file: string) => {
-      await refusalsReported(async () => {
+      await refusalsReported(io, async () => {
         const content = await readImportFile(file);
-        const summary = await withDatabase((db) => importer(db.knex, content, path.basename(file), cliActor()));
-        print(summarySentence(path.basename(file), summary));
+        const summary = await withDatabase(io, (db) => importer(db.knex, content, path.basename(file), cliActor()));
+        printLine(io.stdout, summarySentence(path.basename(file), summary));
       });
     });
   parent
@@ -72,20 +68,21 @@ function fileCommands(parent: Command, columns: string, importer: Importer, expo
     .description('write the records as CSV, in the columns import reads')
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (opts: { out?: string }) => {
-      const csv = await withDatabase((db) => exporter(db.knex));
+      const csv = await withDatabase(io, (db) => exporter(db.knex));
       if (opts.out) await writeFile(opts.out, csv);
-      else process.stdout.write(csv);
+      else io.stdout.write(csv);
     });
 }
 
-function settingsCommands(program: Command): void {
+function settingsCommands(program: Command, io: CliIo): void {
+  const print = (text: string): void => printLine(io.stdout, text);
   const settings = program.command('settings').description('programme settings (SPEC §3.3)');
   settings
     .command('list')
     .description('every setting and the value in force')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const values = await withDatabase((db) => loadSettings(db.knex));
+      const values = await withDatabase(io, (db) => loadSettings(db.knex));
       if (opts.json) return print(JSON.stringify(values, null, 2));
       const rows = Object.entries(SETTING_DEFINITIONS).map(([key, definition]) => {
         const value = values[key as keyof typeof SETTING_DEFINITIONS];
@@ -99,16 +96,17 @@ function settingsCommands(program: Command): void {
     .argument('<key>')
     .argument('<value>')
     .action(async (key: string, value: string) => {
-      await refusalsReported(async () => {
-        const change = await withDatabase((db) => changeSetting(db.knex, key, value, cliActor()));
+      await refusalsReported(io, async () => {
+        const change = await withDatabase(io, (db) => changeSetting(db.knex, key, value, cliActor()));
         const name = SETTING_DEFINITIONS[change.key].name;
         print(`${name}: ${String(change.before ?? '(default)')} → ${String(change.after ?? '(default)')}`);
       });
     });
-  fileCommands(settings, 'key,value', importSettings, settingsCsv);
+  fileCommands(io, settings, 'key,value', importSettings, settingsCsv);
 }
 
-function deadlineCommands(program: Command): void {
+function deadlineCommands(program: Command, io: CliIo): void {
+  const print = (text: string): void => printLine(io.stdout, text);
   const deadline = program.command('deadline').description('the Panel deadline and its history (SPEC §3.3, §4.5)');
   deadline
     .command('set')
@@ -117,9 +115,9 @@ function deadlineCommands(program: Command): void {
     .requiredOption('--reason <text>', 'why the Panel set or moved it')
     .option('--decided-on <date>', 'when the Panel decided (default: today)')
     .action(async (date: string, opts: { reason: string; decidedOn?: string }) => {
-      await refusalsReported(async () => {
+      await refusalsReported(io, async () => {
         const form = { deadline: date, reason: opts.reason, decided_on: opts.decidedOn ?? londonToday() };
-        const { decision, summary } = await withDatabase((db) => setDeadline(db.knex, form, cliActor()));
+        const { decision, summary } = await withDatabase(io, (db) => setDeadline(db.knex, form, cliActor()));
         print(
           summary.added
             ? `The deadline is now ${decision.deadline} (decided on ${decision.decidedOn}).`
@@ -132,7 +130,7 @@ function deadlineCommands(program: Command): void {
     .description('the deadline in force and its history')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const history = await withDatabase((db) => listDeadlines(db.knex));
+      const history = await withDatabase(io, (db) => listDeadlines(db.knex));
       if (opts.json) return print(JSON.stringify({ deadline: history[0]?.deadline ?? null, history }, null, 2));
       if (history.length === 0) return print('No deadline has been set.');
       const rows = history.map((entry, index) => [entry.deadline, entry.decidedOn, index === 0 ? 'in force' : '', entry.recordedBy, entry.reason]);
@@ -145,19 +143,20 @@ function deadlineCommands(program: Command): void {
     .option('--as-of <date>', 'positions as of this date (default: today)')
     .option('--json', 'print JSON')
     .action(async (date: string, opts: { asOf?: string; json?: boolean }) => {
-      await refusalsReported(async () => {
+      await refusalsReported(io, async () => {
         const proposed = parseAsOf(date, 'date');
         const askedAsOf = parseAsOf(opts.asOf, '--as-of');
-        const plan = await withDatabase((db) => planDeadline(db.knex, { askedAsOf, proposed }));
+        const plan = await withDatabase(io, (db) => planDeadline(db.knex, { askedAsOf, proposed }));
         if (opts.json) return print(JSON.stringify(plan.proposal ?? { status: 'no-snapshot', askedAsOf, proposedDeadline: proposed }, null, 2));
         if (!plan.proposal) return print(`There is no snapshot on or before ${askedAsOf}, so there is nothing to plan from.`);
         print(whatIfText(plan.proposal));
       });
     });
-  fileCommands(deadline, 'deadline,decided_on,reason', importDeadlines, deadlinesCsv);
+  fileCommands(io, deadline, 'deadline,decided_on,reason', importDeadlines, deadlinesCsv);
 }
 
-function holidayCommands(program: Command): void {
+function holidayCommands(program: Command, io: CliIo): void {
+  const print = (text: string): void => printLine(io.stdout, text);
   const holidays = program.command('holidays').description('bank holidays that are not Working Days (SPEC §4.1)');
   holidays
     .command('add')
@@ -165,8 +164,8 @@ function holidayCommands(program: Command): void {
     .argument('<date>', 'YYYY-MM-DD, a weekday')
     .argument('<name...>', 'what the day is')
     .action(async (date: string, name: string[]) => {
-      await refusalsReported(async () => {
-        const { holiday, summary } = await withDatabase((db) => addHoliday(db.knex, { date, name: name.join(' ') }, cliActor()));
+      await refusalsReported(io, async () => {
+        const { holiday, summary } = await withDatabase(io, (db) => addHoliday(db.knex, { date, name: name.join(' ') }, cliActor()));
         print(summary.unchanged ? `${holiday.date} is already listed as ${holiday.name}.` : `${holiday.date} (${holiday.name}) is now a holiday, not a Working Day.`);
       });
     });
@@ -175,42 +174,43 @@ function holidayCommands(program: Command): void {
     .description('make a listed holiday a Working Day again')
     .argument('<date>', 'YYYY-MM-DD')
     .action(async (date: string) => {
-      await refusalsReported(async () => {
-        const removed = await withDatabase((db) => removeHoliday(db.knex, { date }, cliActor()));
+      await refusalsReported(io, async () => {
+        const removed = await withDatabase(io, (db) => removeHoliday(db.knex, { date }, cliActor()));
         print(`${removed.date} (${removed.name}) is a Working Day again.`);
       });
     });
-  fileCommands(holidays, 'date,name', importHolidays, holidaysCsv);
+  fileCommands(io, holidays, 'date,name', importHolidays, holidaysCsv);
 }
 
-function progressCommand(program: Command): void {
+function progressCommand(program: Command, io: CliIo): void {
+  const print = (text: string): void => printLine(io.stdout, text);
   program
     .command('progress')
     .description('every User’s position as of a date (SPEC §4), from the newest snapshot on or before it')
     .option('--as-of <date>', 'YYYY-MM-DD (default: today)')
     .option('--json', 'print the JSON of SPEC §6.3')
     .action(async (opts: { asOf?: string; json?: boolean }) => {
-      await refusalsReported(async () => {
+      await refusalsReported(io, async () => {
         const askedAsOf = parseAsOf(opts.asOf, '--as-of');
         if (opts.json) {
-          const result = await withDatabase((db) => progressAsOf(db.knex, askedAsOf));
+          const result = await withDatabase(io, (db) => progressAsOf(db.knex, askedAsOf));
           return print(JSON.stringify(toProgressJson(result), null, 2));
         }
         // The plan holds the same positions, and the earliest feasible deadline besides.
-        const plan = await withDatabase((db) => planDeadline(db.knex, { askedAsOf }));
+        const plan = await withDatabase(io, (db) => planDeadline(db.knex, { askedAsOf }));
         print(progressText(plan.positions));
         if (plan.earliestFeasible) print(`\n${earliestFeasibleText(plan.earliestFeasible)}`);
       });
     });
 }
 
-export function registerProgrammeCommands(program: Command): void {
-  settingsCommands(program);
-  deadlineCommands(program);
-  fileCommands(program.command('users').description('the Users register (SPEC §3.3)'), 'user_id,name[,short_name]', importUsers, usersCsv);
-  fileCommands(program.command('map-register').description('the MAP register (SPEC §3.3)'), 'map_id,name', importMapRegister, mapRegisterCsv);
-  fileCommands(program.command('declarations').description('declarations received by the DCC (SPEC §3.3)'), 'user_id,count,received_on', importDeclarations, declarationsCsv);
-  fileCommands(program.command('allowances').description('allowances confirmed by the DCC (SPEC §3.3)'), 'user_id,per_day,effective_from,confirmed_on', importAllowances, allowancesCsv);
-  holidayCommands(program);
-  progressCommand(program);
+export function registerProgrammeCommands(program: Command, io: CliIo): void {
+  settingsCommands(program, io);
+  deadlineCommands(program, io);
+  fileCommands(io, program.command('users').description('the Users register (SPEC §3.3)'), 'user_id,name[,short_name]', importUsers, usersCsv);
+  fileCommands(io, program.command('map-register').description('the MAP register (SPEC §3.3)'), 'map_id,name', importMapRegister, mapRegisterCsv);
+  fileCommands(io, program.command('declarations').description('declarations received by the DCC (SPEC §3.3)'), 'user_id,count,received_on', importDeclarations, declarationsCsv);
+  fileCommands(io, program.command('allowances').description('allowances confirmed by the DCC (SPEC §3.3)'), 'user_id,per_day,effective_from,confirmed_on', importAllowances, allowancesCsv);
+  holidayCommands(program, io);
+  progressCommand(program, io);
 }

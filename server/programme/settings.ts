@@ -18,6 +18,8 @@ export interface ProgrammeSettings {
   reportDay: number;
   reportClassification: (typeof CLASSIFICATIONS)[number];
   maxRejectRatio: number;
+  /** A snapshot naming more distinct Users than this is refused whole. */
+  maxUsers: number;
   /** A baseline snapshot pinned by SECAS, or null for the default (SPEC §4.2). */
   baselineSnapshotId: number | null;
   /** Fixed: the SEC's calendar. Shown, never edited. */
@@ -98,6 +100,14 @@ export const SETTING_DEFINITIONS: { [K in EditableKey]: Definition<K> } = {
       return ok(Number(value));
     },
   },
+  maxUsers: {
+    name: 'max-users',
+    label: 'Most Users in one snapshot',
+    help:
+      'A snapshot naming more distinct responsible Users than this is refused whole: the programme has a few dozen suppliers, ' +
+      'so many more means the file is not what it seems (and would make every page that lists Users enormous).',
+    parse: wholeNumber(1, 1_000_000, 'The most Users in one snapshot'),
+  },
   baselineSnapshotId: {
     name: 'baseline-snapshot',
     label: 'Pinned baseline snapshot',
@@ -118,6 +128,7 @@ export const DEFAULT_SETTINGS: ProgrammeSettings = {
   reportDay: 5,
   reportClassification: 'AMBER',
   maxRejectRatio: 0.001,
+  maxUsers: 1000,
   baselineSnapshotId: null,
   timeZone: 'Europe/London',
 };

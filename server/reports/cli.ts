@@ -2,10 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode, cliActor, withDatabase } from '../cli-support.ts';
+import { ExitCode, cliActor, withDatabase, type CliIo } from '../cli-support.ts';
 import { createLogger } from '../logger.ts';
 
-export function registerReportCommands(program: Command): void {
+export function registerReportCommands(program: Command, io: CliIo): void {
   const report = program.command('report').description('monthly reports to the Panel');
   report
     .command('generate')
@@ -20,7 +20,7 @@ export function registerReportCommands(program: Command): void {
         import('./generate-report.ts'),
         import('../http/views.ts'),
       ]);
-      await withDatabase(async (db, config) => {
+      await withDatabase(io, async (db, config) => {
         const logger = createLogger(opts.json ? 'silent' : config.logLevel === 'info' ? 'warn' : config.logLevel);
         const browser = new BrowserManager(config.chromePath, logger);
         try {
@@ -38,11 +38,11 @@ export function registerReportCommands(program: Command): void {
             pages: report.pages,
             ...(out ? { path: out } : {}),
           };
-          if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-          else process.stdout.write(`Generated version ${report.version} of the ${report.month} report (draft, ${report.pages} pages, as of ${report.as_of}).${out ? `\nWritten to ${out}` : ''}\n`);
+          if (opts.json) io.stdout.write(`${JSON.stringify(result)}\n`);
+          else io.stdout.write(`Generated version ${report.version} of the ${report.month} report (draft, ${report.pages} pages, as of ${report.as_of}).${out ? `\nWritten to ${out}` : ''}\n`);
         } catch (err) {
           if (!opts.json) throw err;
-          process.stdout.write(`${JSON.stringify({ status: 'failed', errors: [{ reason: err instanceof Error ? err.message : String(err) }] })}\n`);
+          io.stdout.write(`${JSON.stringify({ status: 'failed', errors: [{ reason: err instanceof Error ? err.message : String(err) }] })}\n`);
           throw new ExitCode(1);
         } finally {
           await browser.close();

@@ -1,6 +1,7 @@
-// The as-of date of an upload (SPEC §3.1): the one given with it, else a date in the file name.
+// The as-of date of an upload (SPEC §3.1): the one given with it, else a date in the file name;
+// never a day after today in London, which no extract can be of.
 import path from 'node:path';
-import { isIsoDate } from '../progress/calendar.ts';
+import { isIsoDate, londonToday } from '../progress/calendar.ts';
 
 export type AsOfResolution = { ok: true; asOf: string; from: 'given' | 'file name' } | { ok: false; reason: string };
 
@@ -17,21 +18,32 @@ export function dateInFileName(fileName: string): string | null {
   return null;
 }
 
-/** `given`: as typed by the person or system (empty or undefined when not given). */
-export function resolveAsOf(given: string | undefined, fileName: string): AsOfResolution {
+const HOW_TO_GIVE = "YYYY-MM-DD: --as-of on the command line, the form's as-of field, the API's asOf parameter";
+
+/**
+ * `given`: as typed by the person or system (empty or undefined when not given). `today`: the
+ * London calendar date now (a parameter for tests), as SPEC §3.3 keeps every date in Europe/London.
+ */
+export function resolveAsOf(given: string | undefined, fileName: string, today: string = londonToday()): AsOfResolution {
   const typed = given?.trim() ?? '';
+  const name = JSON.stringify(path.basename(fileName));
   if (typed !== '') {
-    return isIsoDate(typed)
-      ? { ok: true, asOf: typed, from: 'given' }
-      : { ok: false, reason: `the as-of date ${JSON.stringify(typed)} is not a real date written YYYY-MM-DD` };
+    if (!isIsoDate(typed)) return { ok: false, reason: `the as-of date ${JSON.stringify(typed)} is not a real date written YYYY-MM-DD` };
+    if (typed > today) {
+      return { ok: false, reason: `the as-of date ${typed} is after today (${today} in London): a snapshot can only be of a day that has begun; give the date the extract was taken` };
+    }
+    return { ok: true, asOf: typed, from: 'given' };
   }
   const fromName = dateInFileName(fileName);
+  if (fromName !== null && fromName > today) {
+    return {
+      ok: false,
+      reason: `the date ${fromName} in the file name (${name}) is after today (${today} in London), so it cannot be the as-of date; give the as-of date with the file (${HOW_TO_GIVE})`,
+    };
+  }
   if (fromName !== null) return { ok: true, asOf: fromName, from: 'file name' };
   return {
     ok: false,
-    reason:
-      `no as-of date: give one with the file (YYYY-MM-DD: --as-of on the command line, the form's as-of field, ` +
-      `the API's asOf parameter), or put it in the file name as YYYYMMDD or YYYY-MM-DD ` +
-      `(${JSON.stringify(path.basename(fileName))} holds no date)`,
+    reason: `no as-of date: give one with the file (${HOW_TO_GIVE}), or put it in the file name as YYYYMMDD or YYYY-MM-DD (${name} holds no date)`,
   };
 }

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { cliActor, ExitCode, withDatabase } from '../cli-support.ts';
+import { cliActor, ExitCode, withDatabase, type CliIo, type CliOutput } from '../cli-support.ts';
 import { archiveWorkDone } from './archive.ts';
 import { describeError, ingestSnapshot, outcomeJson, type IngestOutcome } from './ingest-snapshot.ts';
 import { formatProgressLine } from './progress-line.ts';
@@ -14,7 +14,7 @@ const PROGRESS_EVERY_MS = 250;
 /** Rejected rows listed in the human-readable summary; --json lists them all. */
 const ROWS_LISTED = 20;
 
-export function registerSnapshotCommands(program: Command): void {
+export function registerSnapshotCommands(program: Command, io: CliIo): void {
   const snapshot = program.command('snapshot').description('inventory snapshots from the DCC');
   snapshot
     .command('import')
@@ -26,12 +26,12 @@ export function registerSnapshotCommands(program: Command): void {
       const json = opts.json === true;
       const found = await stat(file).catch(() => null);
       if (found === null || !found.isFile()) {
-        report(json, unreadable(file, found === null ? `there is no file ${JSON.stringify(file)}` : `${JSON.stringify(file)} is not a file`));
+        report(io, json, unreadable(file, found === null ? `there is no file ${JSON.stringify(file)}` : `${JSON.stringify(file)} is not a file`));
         throw new ExitCode(1);
       }
       const size = found.size;
-      const outcome = await withDatabase(async (db, config) => {
-        const progress = json || !process.stdout.isTTY ? null : new ProgressLine(size);
+      const outcome = await withDatabase(io, async (db, config) => {
+        const progress = json || io.stdout.isTTY !== true ? null : new ProgressLine(io.stdout, size);
         let result: IngestOutcome;
         try {
           result = await ingestSnapshot(
@@ -48,16 +48,16 @@ export function registerSnapshotCommands(program: Command): void {
         } catch (err) {
           // Recorded as failed by the ingest; said here in the command's own terms.
           progress?.clear();
-          report(json, unreadable(file, err instanceof Error ? err.message : String(err)));
+          report(io, json, unreadable(file, err instanceof Error ? err.message : String(err)));
           return null;
         }
         progress?.clear();
-        report(json, result);
+        report(io, json, result);
         // Compressing a plain file's archive copy comes after the import; it finishes before the
         // command exits (an interrupted one is finished by the server's next drop-folder run).
-        if (progress !== null && result.status === 'imported') process.stdout.write('Compressing the archive copy…');
+        if (progress !== null && result.status === 'imported') io.stdout.write('Compressing the archive copy…');
         await archiveWorkDone();
-        if (progress !== null && result.status === 'imported') process.stdout.write('\r\x1b[K');
+        if (progress !== null && result.status === 'imported') io.stdout.write('\r\x1b[K');
         return result;
       });
       if (outcome === null || outcome.status === 'failed') throw new ExitCode(1);
@@ -79,16 +79,16 @@ function unreadable(file: string, reason: string): IngestOutcome {
   };
 }
 
-function report(json: boolean, outcome: IngestOutcome): void {
+function report(io: CliIo, json: boolean, outcome: IngestOutcome): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify(outcomeJson(outcome))}\n`);
+    io.stdout.write(`${JSON.stringify(outcomeJson(outcome))}\n`);
     return;
   }
   const n = (v: number): string => v.toLocaleString('en-GB');
   if (outcome.status === 'failed') {
     const lines = outcome.errors.slice(0, ROWS_LISTED + 1).map((e) => `  ${describeError(e)}`);
     const more = outcome.errors.length > ROWS_LISTED + 1 ? [`  … and ${n(outcome.errors.length - ROWS_LISTED - 1)} more`] : [];
-    process.stderr.write(['Refused: nothing was imported.', ...lines, ...more].join('\n') + '\n');
+    io.stderr.write(['Refused: nothing was imported.', ...lines, ...more].join('\n') + '\n');
     return;
   }
   const head =
@@ -102,7 +102,7 @@ function report(json: boolean, outcome: IngestOutcome): void {
     for (const e of outcome.errors.slice(0, ROWS_LISTED)) out.push(`  ${describeError(e)}`);
   }
   out.push(`SHA-256 ${outcome.sha256}`);
-  process.stdout.write(out.join('\n') + '\n');
+  io.stdout.write(out.join('\n') + '\n');
 }
 
 /** Rewrites one terminal line in place, a few times a second. */
@@ -111,7 +111,10 @@ class ProgressLine {
   private last = 0;
   private shown = false;
 
-  constructor(private readonly totalBytes: number | null) {}
+  constructor(
+    private readonly output: CliOutput,
+    private readonly totalBytes: number | null,
+  ) {}
 
   update(rows: number, bytes: number): void {
     const now = performance.now();
@@ -119,12 +122,12 @@ class ProgressLine {
     this.last = now;
     this.shown = true;
     const line = formatProgressLine({ rows, bytes, totalBytes: this.totalBytes, seconds: (now - this.started) / 1000 });
-    process.stdout.write(`\r${line}\x1b[K`);
+    this.output.write(`\r${line}\x1b[K`);
   }
 
   clear(): void {
     if (!this.shown) return;
     this.shown = false;
-    process.stdout.write('\r\x1b[K');
+    this.output.write('\r\x1b[K');
   }
 }

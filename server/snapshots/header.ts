@@ -54,6 +54,10 @@ export function matchHeader(names: readonly string[], line: number): HeaderMatch
     return { ok: false, message: `line ${line}: the header names ${quoted(twice)} more than once; each column must appear once` };
   }
   const missing = REQUIRED_COLUMNS.filter((_, slot) => columns[slot]! < 0);
+  const separator = missing.length > 0 ? otherSeparator(names) : null;
+  if (separator !== null) {
+    return { ok: false, message: separatorMessage(line, separator) };
+  }
   if (missing.length === REQUIRED_COLUMNS.length) {
     const found = names.slice(0, 8).join(',');
     const shown = found.length > 80 ? `${found.slice(0, 80)}…` : found;
@@ -72,4 +76,27 @@ export function matchHeader(names: readonly string[], line: number): HeaderMatch
     };
   }
   return { ok: true, layout: { columnCount: names.length, slots, columns } };
+}
+
+const SEPARATORS: ReadonlyArray<[string, string]> = [
+  ['\t', 'tabs (a tab-separated file)'],
+  [';', 'semicolons'],
+  ['|', 'vertical bars'],
+];
+
+export function separatorMessage(line: number, separator: string): string {
+  return `line ${line}: the columns are separated by ${separator}, not commas: save the file as comma-separated CSV and send it again`;
+}
+
+/**
+ * The separator a header uses instead of commas, in words, when splitting its names by it finds
+ * required columns (a tab-separated export, or a CSV saved where Excel writes semicolons); else null.
+ */
+export function otherSeparator(names: readonly string[]): string | null {
+  for (const [separator, words] of SEPARATORS) {
+    if (!names.some((name) => name.includes(separator))) continue;
+    const split = new Set(names.flatMap((name) => name.split(separator)).map((name) => name.trim().toLowerCase()));
+    if (REQUIRED_COLUMNS.filter((column) => split.has(column)).length >= 2) return words;
+  }
+  return null;
 }

@@ -48,6 +48,7 @@ export class Inflater {
   private roomWaiters: Array<() => void> = [];
   private broken = false;
   private ended = false;
+  private errored = false;
 
   /**
    * The text goes to `scanner`, here, or through `text` to a scanning worker, which then also
@@ -116,6 +117,14 @@ export class Inflater {
     this.close();
   }
 
+  /**
+   * zlib stopped with an error (damaged or cut-short data, or a text too large for its size): the
+   * file will be refused, by this thread's scanner or the scanning worker, and no more of it is needed.
+   */
+  get failed(): boolean {
+    return this.errored;
+  }
+
   private receive(message: FromWorker): void {
     switch (message.kind) {
       case 'consumed': {
@@ -144,6 +153,7 @@ export class Inflater {
         return;
       case 'error':
         this.ended = true;
+        this.errored = true;
         // Every piece of text zlib gave before failing is scanned: the refusal names the line it reached.
         if (!this.broken && this.scanner !== null) {
           this.broken = true;
@@ -182,11 +192,18 @@ export class Inflater {
   }
 }
 
+/** Why inflating stopped (inflate-worker.mjs's error message), as a refusal naming the line the text had reached. */
 export function brokenGzip(scanner: Pick<Scanner, 'line'>, err: { code: string | undefined; message: string }): ScanFatal {
   const line = scanner.line;
-  const message =
-    err.code === 'Z_BUF_ERROR' || /unexpected end/i.test(err.message)
-      ? `line ${line}: broken gzip: the file ends in the middle of its compressed data (it was cut short); the text stops on this line`
-      : `line ${line}: broken gzip: the compressed data is damaged (zlib: ${err.message}) somewhere after this line of the text`;
+  let message: string;
+  if (err.code === 'ERR_GZIP_EXPANSION') {
+    message =
+      `line ${line}: the gzip file expands ${err.message} by this line, where an inventory extract compresses about 5 times: ` +
+      'this looks like a "gzip bomb", so it was not read further. Send the extract as it was written';
+  } else if (err.code === 'Z_BUF_ERROR' || /unexpected end/i.test(err.message)) {
+    message = `line ${line}: broken gzip: the file ends in the middle of its compressed data (it was cut short); the text stops on this line`;
+  } else {
+    message = `line ${line}: broken gzip: the compressed data is damaged (zlib: ${err.message}) somewhere after this line of the text`;
+  }
   return { line, message };
 }

@@ -169,6 +169,7 @@ async function ingest(deps: IngestDeps, request: IngestRequest): Promise<IngestO
   const scanner = createScanner({
     implementationDate: settings.implementationDate,
     mapRegister: register.length > 0 ? new Set(register) : undefined,
+    maxUsers: settings.maxUsers,
     onRejection: (line, reason) => rejections.add(line, reason),
   });
 
@@ -183,7 +184,7 @@ async function ingest(deps: IngestDeps, request: IngestRequest): Promise<IngestO
       maxBytes: request.maxBytes,
       drainOnRefusal: request.drainOnRefusal,
       workers: {
-        settings: { implementationDate: settings.implementationDate, mapRegister: register.length > 0 ? register : null },
+        settings: { implementationDate: settings.implementationDate, mapRegister: register.length > 0 ? register : null, maxUsers: settings.maxUsers },
         onRejection: (line, reason) => rejections.add(line, reason),
         spillPath: temps.secondRejections,
       },

@@ -7,6 +7,7 @@
 import { open } from 'node:fs/promises';
 import { PayloadTooLargeError } from '../http/errors.ts';
 import { ArchiveWriter, SLOT_BYTES, type Slot } from './archive-writer.ts';
+import { fileTypeSentence } from './file-type.ts';
 import { Inflater, textChannel } from './inflater.ts';
 import type { ScanFatal, ScanResult, Scanner } from './scanner.ts';
 import { scanInTwo, type SplitScanOptions } from './split-scan.ts';
@@ -93,7 +94,8 @@ export async function readSnapshot(source: ByteSource, options: ReadOptions): Pr
           throw new PayloadTooLargeError(tooLarge(options.maxBytes));
         }
         if (crash.error !== null) throw crash.error;
-        if (refused !== null) {
+        // A gzip file zlib gave up on is refused once the scanning worker says so: no need to wait for it.
+        if (refused !== null || inflater?.failed === true) {
           if (options.drainOnRefusal === true) continue;
           break;
         }
@@ -183,7 +185,7 @@ export async function readSnapshot(source: ByteSource, options: ReadOptions): Pr
     if (refused === null && scan.fatal !== null) refuse(scan.fatal);
     if (refused !== null) {
       await archive.abort();
-      return { sha256: '', bytes, gzip: gzip === true, scan, fatal: refused, threads: 1 };
+      return { sha256: '', bytes, gzip: gzip === true, scan, fatal: gzip === true ? saidOfGzip(refused) : refused, threads: 1 };
     }
     options.onProgress?.(bytes, scan.rows);
     const digest = await archive.finish();
@@ -287,6 +289,11 @@ async function readInTwo(path: string, options: ReadOptions, split: NonNullable<
   } finally {
     await handle.close();
   }
+}
+
+/** A refusal for what the text is, said of the gzip file that holds it. */
+function saidOfGzip(fatal: ScanFatal): ScanFatal {
+  return fatal.fileType === undefined ? fatal : { ...fatal, message: fileTypeSentence(fatal.fileType, true) };
 }
 
 async function* streamChunks(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Chunk> {

@@ -7,6 +7,8 @@ import { createScanner, type Scanner } from './scanner.ts';
 export interface ScanSettings {
   implementationDate: string;
   mapRegister: string[] | null;
+  /** The max-users setting; no limit when left out. */
+  maxUsers?: number | undefined;
 }
 
 export interface RejectionsMessage {
@@ -17,7 +19,8 @@ export interface RejectionsMessage {
 
 const REJECTIONS_PER_MESSAGE = 1000;
 
-export function createReportingScanner(port: MessagePort, settings: ScanSettings): { scanner: Scanner; flush: () => void } {
+/** `part`: the scanner is fed the header and then a later part of the file (split-scan.ts), not the file's start. */
+export function createReportingScanner(port: MessagePort, settings: ScanSettings, part = false): { scanner: Scanner; flush: () => void } {
   let pending: Array<[number, string]> = [];
   const flush = (): void => {
     if (pending.length === 0) return;
@@ -27,6 +30,8 @@ export function createReportingScanner(port: MessagePort, settings: ScanSettings
   const scanner = createScanner({
     implementationDate: settings.implementationDate,
     mapRegister: settings.mapRegister === null ? undefined : new Set(settings.mapRegister),
+    maxUsers: settings.maxUsers,
+    sniffFileType: !part,
     onRejection: (line, reason) => {
       pending.push([line, reason]);
       if (pending.length >= REJECTIONS_PER_MESSAGE) flush();

@@ -25,7 +25,7 @@ const PROGRESS_EVERY = 8 * CHUNK;
 
 const job = workerData as ScanPartJob;
 const port = parentPort!;
-const { scanner, flush } = createReportingScanner(port, job);
+const { scanner, flush } = createReportingScanner(port, job, true);
 scanner.push(Buffer.from(job.header));
 const buffer = Buffer.allocUnsafe(CHUNK);
 let position = job.start;

@@ -78,14 +78,14 @@ export async function scanInTwo(options: SplitScanOptions): Promise<1 | 2> {
     await scanRange(options, 0, cut, () => second);
     if (scanner.fatal !== null) return 1;
     const found = await part;
-    if (found !== null && found.fatal === null && scanner.atRowStart) {
-      const offset = scanner.line - found.firstLine;
-      scanner.absorb(found);
+    const offset = found === null ? 0 : scanner.line - found.firstLine;
+    if (found !== null && found.fatal === null && scanner.atRowStart && scanner.absorb(found)) {
       for await (const batch of waiting.batches(1000)) for (const r of batch) options.onRejection(r.line + offset, r.reason);
       options.onProgress?.(size, scanner.rows);
       return 2;
     }
-    // The cut fell inside a quoted field (or the worker could not finish): scan on alone.
+    // The cut fell inside a quoted field, the worker could not finish, or the parts together name
+    // more Users than allowed (this thread finds the line where the file passes the limit): scan on alone.
     await scanRange(options, cut, size, () => ({ bytes: 0, rows: 0 }));
     return 1;
   } finally {

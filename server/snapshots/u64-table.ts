@@ -72,6 +72,20 @@ export class U64Table {
     }
   }
 
+  /** The value stored under (hi, lo), or 0 when the key is absent. */
+  get(hi: number, lo: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    hi |= 0;
+    lo |= 0;
+    for (let slot = hash64(hi, lo) & mask; ; slot = (slot + 1) & mask) {
+      const i = slot * SLOT_WORDS;
+      const stored = slots[i + 2]!;
+      if (stored === 0) return 0;
+      if (slots[i] === hi && slots[i + 1] === lo) return stored >>> 0;
+    }
+  }
+
   private grow(): void {
     const old = this.slots;
     const capacity = 2 * (this.mask + 1);

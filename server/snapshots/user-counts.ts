@@ -59,7 +59,19 @@ export interface CountsTableState {
   accepted: Float64Array;
 }
 
+/** The first User registered past a table's limit, and the line it was first seen on. */
+export interface UserOverflow {
+  line: number;
+  hi: number;
+  lo: number;
+}
+
 export class CountsTable {
+  /**
+   * Set when a User is registered past `limit`. Noted here, on the path taken only for a User not
+   * seen before, rather than checked on every row: the caller looks once per piece of the file.
+   */
+  overflow: UserOverflow | null = null;
   private readonly index = new U64Table();
   private ids = new Int32Array(2 * 64);
   private counters = new Float64Array(PER_USER * 64);
@@ -70,22 +82,26 @@ export class CountsTable {
   private readonly cacheLo = new Int32Array(CACHE_MASK + 1);
   private readonly cacheUser = new Int32Array(CACHE_MASK + 1).fill(-1);
 
-  /** The index of a User, registering it on first sight. */
-  user(hi: number, lo: number): number {
+  /** `limit`: Users registered beyond this many set `overflow` (they are still counted). */
+  constructor(private readonly limit = Number.POSITIVE_INFINITY) {}
+
+  /** The index of a User, registering it on first sight (on this `line`, for `overflow`). */
+  user(hi: number, lo: number, line = 0): number {
     // A direct-mapped cache in front of the table: a file has a few dozen Users, so after the
     // first rows nearly every lookup is two comparisons instead of a hash and a probe.
-    const line = (hi ^ lo ^ (lo >>> 8)) & CACHE_MASK;
-    if (this.cacheHi[line] === hi && this.cacheLo[line] === lo && this.cacheUser[line]! >= 0) return this.cacheUser[line]!;
-    const user = this.lookup(hi, lo);
-    this.cacheHi[line] = hi;
-    this.cacheLo[line] = lo;
-    this.cacheUser[line] = user;
+    const slot = (hi ^ lo ^ (lo >>> 8)) & CACHE_MASK;
+    if (this.cacheHi[slot] === hi && this.cacheLo[slot] === lo && this.cacheUser[slot]! >= 0) return this.cacheUser[slot]!;
+    const user = this.lookup(hi, lo, line);
+    this.cacheHi[slot] = hi;
+    this.cacheLo[slot] = lo;
+    this.cacheUser[slot] = user;
     return user;
   }
 
-  private lookup(hi: number, lo: number): number {
+  private lookup(hi: number, lo: number, line: number): number {
     const found = this.index.putIfAbsent(hi, lo, this.users + 1);
     if (found !== 0) return found - 1;
+    if (this.users === this.limit && this.overflow === null) this.overflow = { line, hi, lo };
     const user = this.users++;
     if (this.users > this.accepted.length) {
       const ids = new Int32Array(this.ids.length * 2);
@@ -111,6 +127,20 @@ export class CountsTable {
       counters: this.counters.slice(0, PER_USER * users),
       accepted: this.accepted.slice(0, users),
     };
+  }
+
+  /** Users registered so far. */
+  get size(): number {
+    return this.users;
+  }
+
+  /** How many Users this table would have after absorbing another's. */
+  sizeWith(state: CountsTableState): number {
+    let size = this.users;
+    for (let other = 0; other < state.users; other++) {
+      if (this.index.get(state.ids[2 * other]!, state.ids[2 * other + 1]!) === 0) size++;
+    }
+    return size;
   }
 
   /** Adds another table's counts; returns, for each of its Users, that User's index here. */

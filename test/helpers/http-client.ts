@@ -49,6 +49,14 @@ export class TestClient {
     return match[1]!;
   }
 
+  /** Where the form with this id on a page posts to (with any token the action carries), unescaped. */
+  async formAction(path: string, id: string): Promise<string> {
+    const page = await this.get(path);
+    const action = new RegExp(`<form id="${id}" method="post" action="([^"]+)"`).exec(page.text)?.[1];
+    if (action === undefined) throw new Error(`no form #${id} on ${path} (status ${page.status})`);
+    return action.replaceAll('&amp;', '&');
+  }
+
   /** Logs in through the login form; returns the response to the form POST. */
   async login(email: string, password: string): Promise<Response> {
     const token = await this.csrfToken('/login');

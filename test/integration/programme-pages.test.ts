@@ -181,6 +181,11 @@ for (const kind of databaseKinds) {
       assert.equal(flashOf(settings), 'The settings were saved.');
       assert.match(settings.text, /name="rate-window" type="text" class="input-short" value="12"/);
       assert.match(settings.text, /<option value="GREEN" selected>GREEN<\/option>/);
+      // The most Users a snapshot may name: shown with its meaning, and changed like the others.
+      assert.match(settings.text, /<label for="settings-max-users">Most Users in one snapshot<\/label>\s*<p class="hint" id="settings-max-users-hint">A snapshot naming more distinct responsible Users than this is refused whole/);
+      assert.match(settings.text, /name="max-users" type="text" class="input-short" value="1000"/);
+      await submit(secas, '/settings', '/settings', { 'max-users': '250' });
+      assert.match((await secas.get('/settings')).text, /name="max-users" type="text" class="input-short" value="250"/);
 
       const weekend = await submit(secas, '/settings/holidays', '/settings/holidays', { date: '2027-06-05', name: 'Saturday' });
       assert.equal(weekend.status, 422);

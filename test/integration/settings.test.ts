@@ -21,6 +21,7 @@ for (const kind of databaseKinds) {
         reportDay: 5,
         reportClassification: 'AMBER',
         maxRejectRatio: 0.001,
+        maxUsers: 1000,
         baselineSnapshotId: null,
         timeZone: 'Europe/London',
       });
@@ -48,6 +49,8 @@ for (const kind of databaseKinds) {
       ['rate-window', '0', /whole number from 1 to 250/],
       ['rate-window', '2.5', /whole number/],
       ['max-reject-ratio', '1.5', /from 0 to 1/],
+      ['max-users', '0', /^The most Users in one snapshot must be a whole number from 1 to 1000000\.$/],
+      ['max-users', '1,000', /whole number/],
       ['report-classification', 'SECRET', /one of RED, AMBER\+STRICT, AMBER, GREEN, CLEAR/],
       ['time-zone', 'UTC', /"time-zone" is not a setting/],
     ];

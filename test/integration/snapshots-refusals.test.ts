@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { PayloadTooLargeError } from '../../server/http/errors.ts';
+import { changeSetting } from '../../server/programme/settings.ts';
+import { addDays, londonToday } from '../../server/progress/calendar.ts';
 import { ingestSnapshot } from '../../server/snapshots/ingest-snapshot.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { HEADER, row } from '../unit/snapshots/scan-helpers.ts';
@@ -83,6 +85,21 @@ const refusals: Refusal[] = [
     line: null,
   },
   {
+    name: 'an as-of date after today in London',
+    bytes: GOOD,
+    asOf: addDays(londonToday(), 1),
+    reason: new RegExp(`^The as-of date ${addDays(londonToday(), 1)} is after today \\(${londonToday()} in London\\): a snapshot can only be of a day that has begun`),
+    line: null,
+  },
+  {
+    name: 'a date after today in the file name, with none given',
+    bytes: GOOD,
+    fileName: 'smi-29991231.csv',
+    asOf: '',
+    reason: /^The date 2999-12-31 in the file name \("smi-29991231\.csv"\) is after today \(\d{4}-\d{2}-\d{2} in London\), so it cannot be the as-of date/,
+    line: null,
+  },
+  {
     name: 'an as-of date that is not a date',
     bytes: GOOD,
     asOf: '2024-02-30',
@@ -128,6 +145,28 @@ for (const kind of databaseKinds) {
         assert.ok(audit, 'the refusal is in the audit log');
       });
     }
+
+    it('refuses a file naming more Users than the max-users setting allows, storing nothing', async () => {
+      await changeSetting(t.db.knex, 'max-users', '2', TEST_ACTOR);
+      try {
+        const users = ['90-B3-D5-1F-30-01-00-01', '90-B3-D5-1F-30-01-00-02', '90-B3-D5-1F-30-01-00-03'];
+        const text = [HEADER, ...users.map((u, i) => row(i + 1, { responsible_user_id: u })), row(4, { responsible_user_id: users[0] }), ''].join('\n');
+        const outcome = await ingestBytes(t.db.knex, data.dir, text, { asOf: '2024-01-31' });
+        assert.equal(outcome.status, 'failed');
+        assert.deepEqual(outcome.errors, [
+          {
+            line: 4,
+            reason:
+              'The file names more Users than the max-users setting allows (2): the 3rd User, 90-B3-D5-1F-30-01-00-03, first appears on this line, ' +
+              'and the file was read no further; nothing was imported. If that many Users is right, SECAS can raise the max-users setting.',
+          },
+        ]);
+        assert.deepEqual(await storedRows(t.db.knex), NOTHING_STORED);
+        assert.deepEqual(archiveFiles(data.dir), []);
+      } finally {
+        await changeSetting(t.db.knex, 'max-users', '1000', TEST_ACTOR);
+      }
+    });
 
     it('refuses a file larger than the limit while streaming it, storing nothing', async () => {
       function* chunks(): Generator<Uint8Array> {

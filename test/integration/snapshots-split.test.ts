@@ -63,6 +63,38 @@ describe('a large file scanned on two threads', () => {
     }
   });
 
+  it('refuses a file whose two parts together name more Users than allowed, on the line one scanner names', async () => {
+    // Every row after the cut gets other Users (the same spelling with 91 for 90: the same length,
+    // so the cut stays where it was): 60 Users on each side, 120 in all, and a limit of 100.
+    const text = readFileSync(plain, 'utf8');
+    const cut = text.indexOf('\n', Math.floor(Buffer.byteLength(text) * FIRST_SHARE)) + 1;
+    const after = text
+      .slice(cut)
+      .split('\n')
+      .map((line) => {
+        const fields = line.split(',');
+        if (fields.length > 3) fields[3] = fields[3]!.replace('90', '91');
+        return fields.join(',');
+      })
+      .join('\n');
+    const twoSets = path.join(dir, 'smi-20240331.csv');
+    writeFileSync(twoSets, text.slice(0, cut) + after);
+    const settings = { implementationDate: '2018-06-28', mapRegister: null, maxUsers: 100 };
+    const expected = createScanner({ implementationDate: '2018-06-28', maxUsers: 100, onRejection: () => undefined });
+    const bytes = readFileSync(twoSets);
+    for (let at = 0; at < bytes.length; at += 1 << 20) expected.push(bytes.subarray(at, at + (1 << 20)));
+    const fatal = expected.end().fatal;
+    assert.match(fatal?.message ?? '', /the file names more Users than the max-users setting allows \(100\): the 101st User, 91-/);
+    assert.ok((fatal?.line ?? 0) > text.slice(0, cut).split('\n').length, 'past the cut');
+    const scanner = createScanner({ implementationDate: '2018-06-28', maxUsers: 100, onRejection: () => undefined });
+    const read = await readSnapshot(
+      { kind: 'file', path: twoSets },
+      { scanner, archiveTo: null, workers: { settings, onRejection: () => undefined, spillPath: path.join(dir, 'spill') } },
+    );
+    assert.deepEqual(read.fatal, fatal);
+    assert.equal(read.threads, 1, 'the second thread’s part was not taken in');
+  });
+
   for (const kind of databaseKinds) {
     describe(`on ${kind.name}`, { skip: kind.skip }, () => {
       let t: TestDatabase;

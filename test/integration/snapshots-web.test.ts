@@ -24,11 +24,9 @@ function multipart(fields: Record<string, string>, file: { name: string; text: s
 }
 
 async function upload(client: TestClient, fields: Record<string, string>, file: { name: string; text: string } | null, accept = 'text/html') {
-  const page = await client.get('/snapshots');
-  const action = /<form id="upload-form" method="post" action="([^"]+)"/.exec(page.text)?.[1];
-  assert.ok(action, 'the upload form is on the page');
+  const action = await client.formAction('/snapshots', 'upload-form');
   const { body, type } = multipart(fields, file);
-  return client.request('POST', action.replaceAll('&amp;', '&'), { body, headers: { 'content-type': type, accept } });
+  return client.request('POST', action, { body, headers: { 'content-type': type, accept } });
 }
 
 // USER_A: line 2 outstanding (no MAP ID), line 3 completed, line 4 outstanding with a status and

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { londonToday } from '../../../server/progress/calendar.ts';
 import { dateInFileName, resolveAsOf } from '../../../server/snapshots/as-of-date.ts';
 
 describe('the as-of date of an upload', () => {
@@ -33,6 +34,28 @@ describe('the as-of date of an upload', () => {
   it('refuses a given date that is not a real one, even with a date in the name', () => {
     assert.deepEqual(resolveAsOf('2024-02-30', 'smi-20240131.csv'), { ok: false, reason: 'the as-of date "2024-02-30" is not a real date written YYYY-MM-DD' });
     assert.deepEqual(resolveAsOf('31/01/2024', 'x.csv'), { ok: false, reason: 'the as-of date "31/01/2024" is not a real date written YYYY-MM-DD' });
+  });
+
+  it('refuses a date after today in London, given or in the file name; today itself is fine', () => {
+    assert.deepEqual(resolveAsOf('2024-02-01', 'x.csv', '2024-01-31'), {
+      ok: false,
+      reason: 'the as-of date 2024-02-01 is after today (2024-01-31 in London): a snapshot can only be of a day that has begun; give the date the extract was taken',
+    });
+    assert.deepEqual(resolveAsOf('', 'drops/smi-20240201.csv', '2024-01-31'), {
+      ok: false,
+      reason:
+        'the date 2024-02-01 in the file name ("smi-20240201.csv") is after today (2024-01-31 in London), so it cannot be the as-of date; ' +
+        "give the as-of date with the file (YYYY-MM-DD: --as-of on the command line, the form's as-of field, the API's asOf parameter)",
+    });
+    assert.deepEqual(resolveAsOf('2024-01-31', 'smi-20240201.csv', '2024-01-31'), { ok: true, asOf: '2024-01-31', from: 'given' });
+    assert.deepEqual(resolveAsOf('', 'smi-20240131.csv', '2024-01-31'), { ok: true, asOf: '2024-01-31', from: 'file name' });
+  });
+
+  it('takes today from the London calendar, not the machine’s zone', () => {
+    // 23:30 UTC on 31 March 2024 is already 1 April in London (BST); 23:30 UTC in January is not.
+    const summer = new Date('2024-03-31T23:30:00Z');
+    assert.equal(resolveAsOf('2024-04-01', 'x.csv', londonToday(summer)).ok, true);
+    assert.equal(resolveAsOf('2024-01-01', 'x.csv', londonToday(new Date('2023-12-31T23:30:00Z'))).ok, false);
   });
 
   it('says how to give one when there is none', () => {

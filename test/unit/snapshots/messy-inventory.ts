@@ -21,9 +21,15 @@ export interface MessyInventory {
 
 const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
 
-const TYPES = ['ESME', 'GSME', 'esme', ' gsme', 'CHF', 'GPF', 'PPMID', 'IHD', '', ' ', 'E,SME', 'GS"ME', 'ES\nME'];
-const STATUSES = ['Commissioned', 'commissioned', 'Installed Not Commissioned', 'Pending', 'Decommissioned', 'With Drawn', 'withdrawn', '', '  ', 'Sus,pended', 'De"com'];
-const MAP_IDS = ['', '', '', ' ', 'UFLM', 'ufl1', ' Z9Z9 ', 'MAP1', 'AB-1', 'TOOLONG', 'A"B', 'A,BC', 'AB\r\nC'];
+// Besides CSV's own features, values breaking the character rules (control characters, line
+// breaks) and values that keep them (a status with an accent, MAP IDs beyond ASCII or with a DEL,
+// which are then merely invalid).
+const TYPES = ['ESME', 'GSME', 'esme', ' gsme', 'CHF', 'GPF', 'PPMID', 'IHD', '', ' ', 'E,SME', 'GS"ME', 'ES\nME', 'ES\u0000ME', 'ÉSME'];
+const STATUSES = [
+  'Commissioned', 'commissioned', 'Installed Not Commissioned', 'Pending', 'Decommissioned', 'With Drawn', 'withdrawn', '', '  ', 'Sus,pended', 'De"com',
+  'Commiss\u001bioned', 'Commissionéd', '\tPending',
+];
+const MAP_IDS = ['', '', '', ' ', 'UFLM', 'ufl1', ' Z9Z9 ', 'MAP1', 'AB-1', 'TOOLONG', 'A"B', 'A,BC', 'AB\r\nC', 'UF\u007fM', 'ÜFLM'];
 const DATES = ['2017-01-01', '2018-06-27', '2018-06-28', '2019-03-31', '2016-02-29', ' 2015-05-05', '2018-02-30', '2018-6-1', '', '2018-01-01,'];
 const USERS = ['90-B3-D5-1F-30-01-00-0A', '90b3d51f3001000a', '90:B3:D5:1F:30:01:00:0B', '90-b3-d5-1f-30-01-00-0c', '90-B3-D5-1F-30-01-00', ''];
 const NOTES = ['', 'plain', 'with, comma', 'with "quotes"', 'two\nlines', 'cr\ronly', 'crlf\r\ninside', '"', ',', '\n'];

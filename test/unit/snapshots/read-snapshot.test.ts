@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { PayloadTooLargeError } from '../../../server/http/errors.ts';
 import { readSnapshot } from '../../../server/snapshots/read-snapshot.ts';
 import { createScanner } from '../../../server/snapshots/scanner.ts';
+import { gzipRepeating } from '../../fixtures/hostile-files.ts';
 import { file, HEADER, row, scanBytes, USER_A, USER_B } from './scan-helpers.ts';
 
 const TEXT = file(...Array.from({ length: 30_000 }, (_, i) => row(i + 1)));
@@ -137,13 +138,13 @@ describe('readSnapshot', () => {
       const expected = scanBytes(text, { onRejection: (line) => rejectedLines.push(line) });
       const expectedOrder = [...rejectedLines];
 
-      const read = async (source: Parameters<typeof readSnapshot>[0]) => {
+      const read = async (source: Parameters<typeof readSnapshot>[0], maxUsers?: number) => {
         const rejected: number[] = [];
         const onRejection = (line: number): void => {
           rejected.push(line);
         };
-        const scan = createScanner({ implementationDate: '2018-06-28', onRejection });
-        const workers = { settings: { implementationDate: '2018-06-28', mapRegister: null }, onRejection, spillPath: path.join(dir, 'spill') };
+        const scan = createScanner({ implementationDate: '2018-06-28', onRejection, maxUsers });
+        const workers = { settings: { implementationDate: '2018-06-28', mapRegister: null, maxUsers }, onRejection, spillPath: path.join(dir, 'spill') };
         const result = await readSnapshot(source, { scanner: scan, archiveTo: null, workers: where === 'here' ? undefined : workers });
         if (where === 'on a worker') assert.equal(scan.rows, 0, 'nothing was scanned on this thread');
         return { result, rejected };
@@ -169,6 +170,44 @@ describe('readSnapshot', () => {
         const broken = lines([...rows.slice(0, 150_000), row(150_001, { map_id: '"x"y' }), ...rows.slice(150_001)]);
         const { result } = await read({ kind: 'stream', chunks: pieces(gzipSync(broken), 65_536) });
         assert.match(result.fatal?.message ?? '', /^line 150002: broken quoting: text after the closing quote of field 5/);
+      });
+
+      it('refuses a file naming more Users than allowed on the line one scanner names, reading no further', async () => {
+        // A new User every 10 rows: the 1,001st first appears on row 10,001 (line 10,002).
+        const userOf = (i: number): string => `90B3D51F${Math.floor(i / 10).toString(16).toUpperCase().padStart(8, '0')}`;
+        const many = lines(Array.from({ length: 100_000 }, (_, i) => row(i + 1, { responsible_user_id: userOf(i) })));
+        const { result } = await read({ kind: 'stream', chunks: pieces(gzipSync(many), 65_536) }, 1000);
+        assert.deepEqual(result.fatal, scanBytes(many, { maxUsers: 1000 }).fatal);
+        assert.match(result.fatal?.message ?? '', /^line 10002: the file names more Users than the max-users setting allows \(1,000\)/);
+        assert.ok(result.scan.rows < 100_000, `stopped early (${result.scan.rows} rows)`);
+      });
+
+      it('reads a gzip file of several members whole, as RFC 1952 allows', async () => {
+        const members = Buffer.concat([gzipSync(lines(rows.slice(0, 80_000))), gzipSync(Buffer.from(`${rows.slice(80_000).join('\n')}\n`))]);
+        const { result } = await read({ kind: 'stream', chunks: pieces(members, 65_536) });
+        assert.equal(result.fatal, null);
+        assert.deepEqual([result.scan.rows, result.scan.rejected], [expected.rows, expected.rejected]);
+        assert.deepEqual(result.scan.counts, expected.counts);
+      });
+
+      it('stops a "gzip bomb" once its text passes 100 times what it has read, long before its end', async () => {
+        // About 4 MB that would inflate to 4 GiB of one repeated row.
+        const row1 = `${row(1)}\n`;
+        const bomb = gzipRepeating(Buffer.from(`${HEADER}\n`), Buffer.from(row1.repeat(Math.floor((1 << 20) / row1.length))), 4096);
+        let pulled = 0;
+        function* counted(): Generator<Uint8Array> {
+          for (const piece of pieces(bomb, 65_536)) {
+            pulled += piece.length;
+            yield piece;
+          }
+        }
+        const { result } = await read({ kind: 'stream', chunks: counted() });
+        assert.match(
+          result.fatal?.message ?? '',
+          /^line \d+: the gzip file expands more than 100 times: [\d.]+ MB of compressed data had become [\d.]+ MB of text by this line, where an inventory extract compresses about 5 times: this looks like a "gzip bomb", so it was not read further/,
+        );
+        assert.ok(result.scan.rows < 1_000_000, `stopped after ${result.scan.rows} rows of the 60 million`);
+        assert.ok(pulled < bomb.length, 'and read no further');
       });
 
       it('refuses gzip damaged far into the file, naming the line the text reached', async () => {

@@ -14,6 +14,9 @@ const REQUIRED = ['device_id', 'device_type', 'device_status', 'responsible_user
 const MAX_FIELD = 4096;
 
 const trimSpaces = (v: string): string => v.replace(/^ +| +$/g, '');
+/** A C0 control character other than tab (line breaks included): never part of a required value. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000a-\u001f]/;
 
 function eui64(value: string): string | null {
   const v = trimSpaces(value);
@@ -53,18 +56,19 @@ export function referenceScan(
     }
     const get = (name: string): string => fields[column[name]!]!;
     const problems: string[] = [];
-    const long = REQUIRED.filter((r) => Buffer.byteLength(get(r)) > MAX_FIELD);
+    // Too long, or holding a control character or line break: the field's one problem, whatever else it breaks.
+    const unfit = REQUIRED.filter((r) => Buffer.byteLength(get(r)) > MAX_FIELD || CONTROL.test(get(r)));
     const device = eui64(get('device_id'));
     const type = trimSpaces(get('device_type')).toUpperCase();
     const status = get('device_status').replaceAll(' ', '').toLowerCase();
     const userId = eui64(get('responsible_user_id'));
     const date = realDate(get('prenotified_date'));
-    if (device === null || long.includes('device_id')) problems.push('device_id');
-    if (type === '' || long.includes('device_type')) problems.push('device_type');
-    if (status === '' || long.includes('device_status')) problems.push('device_status');
-    if (userId === null || long.includes('responsible_user_id')) problems.push('responsible_user_id');
-    if (long.includes('map_id')) problems.push('map_id');
-    if (date === null || long.includes('prenotified_date')) problems.push('prenotified_date');
+    if (device === null || unfit.includes('device_id')) problems.push('device_id');
+    if (type === '' || unfit.includes('device_type')) problems.push('device_type');
+    if (status === '' || unfit.includes('device_status')) problems.push('device_status');
+    if (userId === null || unfit.includes('responsible_user_id')) problems.push('responsible_user_id');
+    if (unfit.includes('map_id')) problems.push('map_id');
+    if (date === null || unfit.includes('prenotified_date')) problems.push('prenotified_date');
     const first = device === null ? undefined : seen.get(device);
     if (device !== null && first === undefined) seen.set(device, line);
     if (problems.length > 0) {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { SNIFF_BYTES } from '../../../server/snapshots/file-type.ts';
 import { createScanner } from '../../../server/snapshots/scanner.ts';
 import { deviceId, file, HEADER, row, scanBytes, scanText, user, USER_A } from './scan-helpers.ts';
 
@@ -142,9 +143,10 @@ describe('CSV format', () => {
       row(2, { device_type: '"E\r\nSME"', device_status: '""' }),
     ].join('\n');
     const result = scanText(text);
+    // Line breaks inside quotes are data, but never part of an id or a type.
     assert.deepEqual(result.rejections, [
-      { line: 2, reason: 'device_id "00-1B,\\"x\\"\\nY" is not an EUI-64 (16 hex digits, bare or as 8 pairs joined by "-" or ":")' },
-      { line: 4, reason: 'device_status is empty' },
+      { line: 2, reason: 'device_id "00-1B,\\"x\\"\\nY" contains a line break (LF)' },
+      { line: 4, reason: 'device_type "E\\r\\nSME" contains a line break (CR); device_status is empty' },
     ]);
     assert.deepEqual(result.counts, {});
   });
@@ -196,15 +198,17 @@ describe('CSV format', () => {
     assert.deepEqual(result.counts, oneMeter);
   });
 
-  it('reports progress while it runs', () => {
+  it('reports progress while it runs, once it has seen what kind of file it is', () => {
     const scanner = createScanner({ implementationDate: '2018-06-28' });
-    const text = Buffer.from(file(row(1), row(2), row(3)), 'utf8');
-    const firstRowEnd = text.indexOf('\n', HEADER.length + 1) + 1;
-    scanner.push(text.subarray(0, firstRowEnd));
-    assert.equal(scanner.bytes, firstRowEnd);
-    assert.equal(scanner.rows, 1);
-    scanner.push(text.subarray(firstRowEnd));
-    assert.equal(scanner.rows, 3);
+    const text = Buffer.from(file(...Array.from({ length: 100 }, (_, i) => row(i + 1))), 'utf8');
+    scanner.push(text.subarray(0, 100));
+    assert.deepEqual([scanner.bytes, scanner.rows], [100, 0], 'the first 4 KiB are held until the file type is known');
+    const firstRowsEnd = text.indexOf('\n', SNIFF_BYTES) + 1;
+    scanner.push(text.subarray(100, firstRowsEnd));
+    assert.equal(scanner.bytes, firstRowsEnd);
+    assert.equal(scanner.rows, text.subarray(0, firstRowsEnd).toString().split('\n').length - 2);
+    scanner.push(text.subarray(firstRowsEnd));
+    assert.equal(scanner.rows, 100);
     const result = scanner.end();
     assert.equal(result.bytes, text.length);
     assert.equal(scanner.end(), result);

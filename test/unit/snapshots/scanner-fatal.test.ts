@@ -16,7 +16,19 @@ interface Refusal {
 const refusals: Refusal[] = [
   { name: 'an empty file', input: '', line: 1, message: /^line 1: no header: the file is empty/ },
   { name: 'a file with only a BOM', input: BOM, line: 1, message: /^line 1: no header: the file is empty/ },
-  { name: 'a file of blank lines', input: '\n\r\n\n', line: 1, message: /^line 1: no header: the file is empty/ },
+  { name: 'a file of blank lines', input: '\n\r\n\n', line: 1, message: /^line 1: no header: the file holds nothing but blank lines/ },
+  {
+    name: 'a tab-separated file',
+    input: `${HEADER.replaceAll(',', '\t')}\n${row(1).replaceAll(',', '\t')}\n`,
+    line: 1,
+    message: /^line 1: the columns are separated by tabs \(a tab-separated file\), not commas: save the file as comma-separated CSV and send it again$/,
+  },
+  {
+    name: 'a semicolon-separated file, with a comma in one name',
+    input: `${HEADER.replaceAll(',', ';')};"notes, free text"\n${row(1).replaceAll(',', ';')};x\n`,
+    line: 1,
+    message: /^line 1: the columns are separated by semicolons, not commas/,
+  },
   { name: 'a single byte', input: 'x', line: 1, message: /^line 1: no header: the first line must name the columns/ },
   {
     name: 'data where the header should be',
@@ -50,7 +62,7 @@ const refusals: Refusal[] = [
     name: 'a header longer than 64 KiB',
     input: `${HEADER},${'x'.repeat(70_000)}\n${row(1)}\n`,
     line: 1,
-    message: /^line 1: no header: the first line is longer than 65536 bytes/,
+    message: /^line 1: no header: the first line is longer than 65,536 bytes, far longer than a header naming the columns; this does not look like an inventory extract$/,
   },
   {
     name: 'an unterminated quote in a row, naming the line it opened on',
@@ -118,11 +130,13 @@ describe('whole-file refusals', () => {
 
   it('tells the caller through push() that it can stop', () => {
     const scanner = createScanner({ implementationDate: '2018-06-28' });
-    assert.equal(scanner.push(Buffer.from(`${HEADER}\n${row(1)}\n`)), true);
+    // More than the 4 KiB held to see what kind of file it is.
+    const rows = Array.from({ length: 80 }, (_, i) => row(i + 1));
+    assert.equal(scanner.push(Buffer.from(`${[HEADER, ...rows].join('\n')}\n`)), true);
     assert.equal(scanner.push(Buffer.from(`a"b\n`)), false);
-    assert.equal(scanner.fatal?.line, 3);
+    assert.equal(scanner.fatal?.line, 82);
     assert.equal(scanner.push(Buffer.from(`${row(2)}\n`)), false);
-    assert.equal(scanner.end().fatal?.line, 3);
+    assert.equal(scanner.end().fatal?.line, 82);
   });
 
   it('does not refuse a file for rejected rows, however many (the reject ratio is the caller’s)', () => {

@@ -66,3 +66,52 @@ describe('outstandingOf', () => {
     assert.throws(() => createScanner({ implementationDate: '2018-06-28', outstandingOf: { userId: 'nobody', onDevice: () => undefined } }), /"nobody" is not an EUI-64/);
   });
 });
+
+describe('maxUsers', () => {
+  const userId = (n: number): string => `90-B3-D5-1F-30-01-${String(Math.floor(n / 256)).padStart(2, '0')}-${(n % 256).toString(16).toUpperCase().padStart(2, '0')}`;
+  // Line 2: User 1; 3: User 2, rejected (no date), so not counted; 4: User 2; 5: User 1 again;
+  // 6: User 3; 7: User 4; 8: User 5.
+  const text = file(
+    row(1, { responsible_user_id: userId(1) }),
+    row(2, { responsible_user_id: userId(2), prenotified_date: '' }),
+    row(3, { responsible_user_id: userId(2) }),
+    row(4, { responsible_user_id: userId(1) }),
+    row(5, { responsible_user_id: userId(3) }),
+    row(6, { responsible_user_id: userId(4) }),
+    row(7, { responsible_user_id: userId(5) }),
+  );
+
+  it('refuses the file on the row naming one User more than allowed, and reads no further than the chunk it is in', () => {
+    for (const chunk of [1, 7, 64]) {
+      const result = scanText(text, { maxUsers: 3 }, chunk);
+      assert.deepEqual(result.fatal, {
+        line: 7,
+        message:
+          `line 7: the file names more Users than the max-users setting allows (3): the 4th User, ${userId(4)}, first appears on this line, ` +
+          'and the file was read no further; nothing was imported. If that many Users is right, SECAS can raise the max-users setting.',
+      });
+      assert.ok(result.rows <= 7, `chunks of ${chunk}: ${result.rows} rows read`);
+    }
+    // 300 rows of three Users, a fourth User, then 3,000 rows more, read in chunks of 16 KiB.
+    const long = file(...Array.from({ length: 3301 }, (_, i) => row(i + 1, { responsible_user_id: userId(i === 300 ? 4 : 1 + (i % 3)) })));
+    const refused = scanText(long, { maxUsers: 3 }, 16_384);
+    assert.equal(refused.fatal?.line, 302);
+    assert.ok(refused.rows < 600, `read ${refused.rows} of 3,301 rows`);
+  });
+
+  it('accepts exactly as many Users as allowed, and counts only those on rows that pass the field rules', () => {
+    const result = scanText(text, { maxUsers: 5 });
+    assert.equal(result.fatal, null);
+    assert.equal(Object.keys(result.counts).length, 5);
+    // A User only on a rejected row never counts towards the limit.
+    const rejectedOnly = scanText(file(row(1, { responsible_user_id: userId(1) }), row(2, { responsible_user_id: userId(2), device_type: '' })), { maxUsers: 1 });
+    assert.equal(rejectedOnly.fatal, null);
+  });
+
+  it('says 1,001st for the default, and refuses a limit below 1', () => {
+    const many = file(...Array.from({ length: 1001 }, (_, i) => row(i + 1, { responsible_user_id: userId(i) })));
+    assert.match(scanText(many, { maxUsers: 1000 }).fatal?.message ?? '', /^line 1002: the file names more Users than the max-users setting allows \(1,000\): the 1,001st User/);
+    assert.equal(scanText(many, { maxUsers: 1001 }).fatal, null);
+    assert.throws(() => createScanner({ implementationDate: '2018-06-28', maxUsers: 0 }), /maxUsers must be at least 1/);
+  });
+});

@@ -25,8 +25,10 @@ function split(bytes: Buffer, at: number, chunk: number): { result: ScanResult; 
   if (boundary <= headerEnd || boundary >= bytes.length) return null;
   const first: Rejections = [];
   const second: Rejections = [];
-  const a = createScanner({ implementationDate: '2018-06-28', onRejection: (line, reason) => first.push([line, reason]) });
-  const b = createScanner({ implementationDate: '2018-06-28', onRejection: (line, reason) => second.push([line, reason]) });
+  // As in split-scan.ts but for the first scanner, which sniffs nothing here: the file type is not
+  // what these tests are about, and a cut within the 4 KiB it would hold could not be absorbed.
+  const a = createScanner({ implementationDate: '2018-06-28', sniffFileType: false, onRejection: (line, reason) => first.push([line, reason]) });
+  const b = createScanner({ implementationDate: '2018-06-28', sniffFileType: false, onRejection: (line, reason) => second.push([line, reason]) });
   for (let p = 0; p < boundary; p += chunk) a.push(bytes.subarray(p, Math.min(boundary, p + chunk)));
   b.push(bytes.subarray(0, headerEnd));
   for (let p = boundary; p < bytes.length; p += chunk) b.push(bytes.subarray(p, Math.min(bytes.length, p + chunk)));
@@ -71,6 +73,38 @@ describe('scanning a file in two parts', () => {
       [5, 'duplicate device_id 00-00-00-00-00-00-00-01, first at line 2'],
       [6, 'duplicate device_id 00-00-00-00-00-00-00-02, first at line 3'],
     ]);
+  });
+
+  it('absorbs nothing when the parts together name more Users than allowed, so one scanner finds the line', () => {
+    const users = ['90B3D51F30010001', '90B3D51F30010002', '90B3D51F30010003', '90B3D51F30010004', '90B3D51F30010005'];
+    // Users 1–3 before the cut, 3–5 after it: 3 on each side, 5 in all.
+    const rows = [0, 1, 2, 2, 3, 4].map((u, i) => row(i + 1, { responsible_user_id: users[u]! }));
+    const bytes = Buffer.from(file(...rows));
+    const boundary = bytes.indexOf(rows[3]!);
+    const options = { implementationDate: '2018-06-28', maxUsers: 4, sniffFileType: false };
+    const a = createScanner(options);
+    const b = createScanner(options);
+    a.push(bytes.subarray(0, boundary));
+    b.push(Buffer.from(file()));
+    b.push(bytes.subarray(boundary));
+    const part = b.endPart();
+    assert.equal(part.fatal, null, 'each part alone is within the limit');
+    assert.equal(a.absorb(part), false);
+    assert.equal(a.rows, 3, 'nothing was taken in');
+    // What split-scan.ts then does: the first scanner reads on by itself, and refuses where one scanner would.
+    a.push(bytes.subarray(boundary));
+    const whole = createScanner(options);
+    whole.push(bytes);
+    assert.deepEqual(a.end().fatal, whole.end().fatal);
+    assert.match(a.end().fatal?.message ?? '', /^line 7: the file names more Users than the max-users setting allows \(4\): the 5th User/);
+    // With room for all five, the part is absorbed.
+    const c = createScanner({ ...options, maxUsers: 5 });
+    const d = createScanner({ ...options, maxUsers: 5 });
+    c.push(bytes.subarray(0, boundary));
+    d.push(Buffer.from(file()));
+    d.push(bytes.subarray(boundary));
+    assert.equal(c.absorb(d.endPart()), true);
+    assert.equal(Object.keys(c.end().counts).length, 5);
   });
 
   it('refuses to absorb where the bytes end inside a quoted field', () => {
