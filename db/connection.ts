@@ -15,6 +15,8 @@ export interface Database {
   file: string | undefined;
   /** DATABASE_URL as given (with any password): to open a second connection with other options. */
   url: string;
+  /** What it was opened with, for a second connection like it (migrations). */
+  options: DatabaseOptions;
   close(): Promise<void>;
 }
 
@@ -65,9 +67,15 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     dialect,
     description: dialect === 'sqlite' ? `sqlite:${sqlitePath(url)}` : redactMysqlUrl(url),
     url,
-    file: dialect === 'sqlite' ? sqlitePath(url) : undefined,
+    options,
+    file: databaseFileOf(url),
     close: () => knex.destroy(),
   };
+}
+
+/** The SQLite file DATABASE_URL names, or undefined for MySQL. */
+export function databaseFileOf(url: string): string | undefined {
+  return dialectOf(url) === 'sqlite' ? sqlitePath(url) : undefined;
 }
 
 function sqlitePath(url: string): string {

@@ -13,7 +13,7 @@ function lockedByAnother(err: unknown): boolean {
 export async function migrateLatest(db: Database): Promise<string[]> {
   // A migration may rewrite a large table: on MySQL it runs on connections without the statement
   // time limit that requests have (SQLite has none).
-  const migrating = db.dialect === 'mysql' ? openDatabase(db.url, { statementTimeoutMs: 0 }) : db;
+  const migrating = db.dialect === 'mysql' ? openDatabase(db.url, { ...db.options, statementTimeoutMs: 0 }) : db;
   const giveUp = Date.now() + LOCK_PATIENCE_MS;
   try {
     for (;;) {

@@ -2,7 +2,7 @@
 // environment, or a test's), the configured database, the actor the audit log names, standard
 // input, and errors that end the command with a sentence and an exit code.
 import { userInfo } from 'node:os';
-import { openDatabase, type Database } from '../db/connection.ts';
+import { openDatabase, type Database, type DriverLogger } from '../db/connection.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import type { Actor } from './auth/roles.ts';
 import { parseConfig, type Config } from './config.ts';
@@ -55,9 +55,15 @@ export function cliActor(): Actor {
 }
 
 /** Opens the configured database (the io's DATABASE_URL), migrated, for one command; always closes it. */
+/**
+ * knex's own warnings while a database cannot be reached ("Acquire connection error…"), one per
+ * retry: a command ends with one sentence saying what failed (runCli), so they are not printed.
+ */
+export const SAYS_NOTHING: DriverLogger = { warn: () => undefined, error: () => undefined };
+
 export async function withDatabase<T>(io: Pick<CliIo, 'env'>, work: (db: Database, config: Config) => Promise<T>): Promise<T> {
   const config = parseConfig(io.env);
-  const db = openDatabase(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl, { logger: SAYS_NOTHING });
   try {
     await migrateLatest(db);
     return await work(db, config);

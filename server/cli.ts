@@ -2,14 +2,15 @@
 // web app uses; changes are audited with the operating-system user as the actor. It reads and
 // writes only through the io it is given, so tests can run it in-process.
 import { Command, CommanderError } from 'commander';
-import { openDatabase } from '../db/connection.ts';
+import { databaseFileOf, openDatabase } from '../db/connection.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { addAccount } from './auth/accounts.ts';
 import { ROLES } from './auth/roles.ts';
-import { cliActor, cliIo, ExitCode, processStreams, readStdin, withDatabase, type CliIo, type CliStreams } from './cli-support.ts';
+import { cliActor, cliIo, ExitCode, processStreams, readStdin, SAYS_NOTHING, withDatabase, type CliIo, type CliStreams } from './cli-support.ts';
 import { createApiToken } from './auth/tokens.ts';
 import { ConfigError, parseConfig } from './config.ts';
 import { AppError } from './http/errors.ts';
+import { outageOf, type FailurePlaces } from './http/outage.ts';
 import { registerDemoCommands } from './demo/cli.ts';
 import { registerProgrammeCommands } from './programme/cli.ts';
 import { registerReportCommands } from './reports/cli.ts';
@@ -28,7 +29,7 @@ export function buildCli(io: CliIo): Command {
     .description('bring the database (DATABASE_URL) to the latest schema')
     .action(async () => {
       const config = parseConfig(io.env);
-      const db = openDatabase(config.databaseUrl);
+      const db = openDatabase(config.databaseUrl, { logger: SAYS_NOTHING });
       try {
         const applied = await migrateLatest(db);
         io.stdout.write(applied.length ? `Applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}\n`).join('')}` : 'The database is up to date.\n');
@@ -89,11 +90,22 @@ export async function runCli(argv: string[], streams: CliStreams = processStream
       io.stderr.write(`${err.message}\n`);
       return 2;
     }
-    if (err instanceof AppError) {
-      io.stderr.write(`${err.message}\n`);
+    const known = err instanceof AppError ? err : outageOf(err, placesOf(io.env));
+    if (known) {
+      io.stderr.write(`${known.message}\n`);
       return 1;
     }
     io.stderr.write(`backfill: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
+  }
+}
+
+/** DATA_DIR and the SQLite file, to name in a sentence about a full or broken disk. */
+function placesOf(env: NodeJS.ProcessEnv): FailurePlaces {
+  try {
+    const config = parseConfig(env);
+    return { dataDir: config.dataDir, databaseFile: databaseFileOf(config.databaseUrl) };
+  } catch {
+    return { dataDir: env.DATA_DIR ?? './data' };
   }
 }

@@ -35,7 +35,7 @@ export function registerSnapshotCommands(program: Command, io: CliIo): void {
         let result: IngestOutcome;
         try {
           result = await ingestSnapshot(
-            { knex: db.knex, dataDir: config.dataDir },
+            { knex: db.knex, dataDir: config.dataDir, databaseFile: db.file },
             {
               source: 'cli',
               fileName: path.basename(file),

@@ -12,6 +12,7 @@ import { openDatabase, type Database } from '../../db/connection.ts';
 import { createApiToken } from '../../server/auth/tokens.ts';
 import { importIdOfTemp } from '../../server/snapshots/archive.ts';
 import { addRoleAccounts, loggedInClients } from '../helpers/accounts.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import type { TestClient } from '../helpers/http-client.ts';
 import { privateMariadbSkip, startPrivateMariadb, type PrivateMariadb } from '../helpers/private-mariadb.ts';
 import { waitFor } from '../helpers/processes.ts';
@@ -186,6 +187,13 @@ describe('when the MySQL database fails', { skip: privateMariadbSkip }, () => {
       assert.equal(answer.retryAfter, '60');
       assert.ok(answer.ms < ANSWER_WITHIN_MS, `answered in ${answer.ms} ms`);
     }
+    // The command line says the same, and ends.
+    const started = Date.now();
+    const cli = await runCliInProcess(['progress', '--json'], { env: { DATABASE_URL: mariadb.url, DATA_DIR: server.dataDir } });
+    assert.equal(cli.code, 1);
+    assert.equal(cli.stderr.trim(), SENTENCE);
+    assert.ok(Date.now() - started < ANSWER_WITHIN_MS);
+
     // A form posted meanwhile changes nothing and says so.
     const form = await secas.postForm('/logout', { _csrf: 'any' });
     assert.ok([403, 503].includes(form.status), `a form while the database is down: ${form.status}`);

@@ -4,7 +4,7 @@
 // read; and once space is freed the same upload and change go through, with no restart.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +12,7 @@ import knexFactory, { type Knex } from 'knex';
 import { createApiToken } from '../../server/auth/tokens.ts';
 import { importIdOfTemp } from '../../server/snapshots/archive.ts';
 import { addRoleAccounts, loggedInClients } from '../helpers/accounts.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import type { TestClient } from '../helpers/http-client.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -104,6 +105,14 @@ for (const kind of databaseKinds) {
 
       const page = await secas.get('/');
       assert.equal(page.status, 200, 'pages still read while the disk is full');
+
+      // The command line names the disk too.
+      const file = path.join(tmpdir(), 'smi-2024-01-31.csv');
+      writeFileSync(file, SNAPSHOT);
+      const cli = await runCliInProcess(['snapshot', 'import', file], { env: { DATABASE_URL: server.db.url, DATA_DIR: dataDir } });
+      rmSync(file);
+      assert.equal(cli.code, 1, cli.stdout + cli.stderr);
+      assert.match(cli.stdout + cli.stderr, /The disk holding (the data folder, DATA_DIR|the database) \(.*\) is full, so nothing was stored\./);
 
       rmSync(filler);
       const snapshots = (await look('snapshots').count({ n: '*' }).first()) as { n: number | string };
