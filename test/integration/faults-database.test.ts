@@ -12,6 +12,7 @@ import { openDatabase, type Database } from '../../db/connection.ts';
 import { createApiToken } from '../../server/auth/tokens.ts';
 import { importIdOfTemp } from '../../server/snapshots/archive.ts';
 import { addRoleAccounts, loggedInClients } from '../helpers/accounts.ts';
+import { SAYS_NOTHING } from '../../server/cli-support.ts';
 import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import type { TestClient } from '../helpers/http-client.ts';
 import { privateMariadbSkip, startPrivateMariadb, type PrivateMariadb } from '../helpers/private-mariadb.ts';
@@ -95,7 +96,7 @@ describe('when the MySQL database fails', { skip: privateMariadbSkip }, () => {
     token = (await createApiToken(server.db.knex, { name: 'faults', role: 'dcc' }, { kind: 'system', name: 'test' })).token;
     secas = (await loggedInClients(server.url)).get('secas')!;
     // The test's own view of the database, apart from the app's pool.
-    look = openDatabase(mariadb.url);
+    look = openDatabase(mariadb.url, { logger: SAYS_NOTHING });
   });
 
   after(async () => {
