@@ -1,7 +1,7 @@
 // The daily compliance check (SPEC §7): every morning, each User's position as of today, with the
 // Users at RED and the compliance flags raised since the previous check, kept with the run.
-import { progressAsOf } from '../server/programme/progress-service.ts';
-import { londonToday } from '../server/progress/calendar.ts';
+import { progressAsOf } from '../server/progress/progress-service.ts';
+import { londonToday } from '../server/engine/calendar.ts';
 import { latestDetails } from '../db/queries/job-runs.ts';
 import type { JobContext } from './context.ts';
 import type { JobDefinition } from './runner.ts';

@@ -1,7 +1,7 @@
 // The drop-folder job: every 5 minutes (never 01:00–02:59), one instance imports what the DCC has
 // dropped into DATA_DIR/inbox. Each 5-minute slot is one run key, so instances never both take a slot.
 import type { JobContext } from './context.ts';
-import { processInbox } from './inbox.ts';
+import { processInbox } from '../server/snapshots/ingest/drop-folder.ts';
 import type { JobDefinition } from './runner.ts';
 
 const SLOT = new Intl.DateTimeFormat('sv-SE', {

@@ -3,10 +3,10 @@
 // showed every User complete. The runner's claim makes it happen once across instances.
 import { createViewRenderer } from '../server/http/views.ts';
 import { holidayDates } from '../server/programme/holidays.ts';
-import { loadProgrammeData, positionsAt } from '../server/programme/progress-service.ts';
+import { loadProgrammeData, positionsAt } from '../server/progress/progress-service.ts';
 import { loadSettings } from '../server/programme/settings.ts';
-import { addMonths, lastDayOfMonth, londonToday } from '../server/progress/calendar.ts';
-import { WorkingDays } from '../server/progress/working-days.ts';
+import { addMonths, lastDayOfMonth, londonToday } from '../server/engine/calendar.ts';
+import { WorkingDays } from '../server/engine/working-days.ts';
 import { generateReport } from '../server/reports/generate-report.ts';
 import { latestMonthDue, monthDueOn, type ReportCalendar } from '../server/reports/report-schedule.ts';
 import type { JobContext } from './context.ts';

@@ -14,8 +14,8 @@ import { jobDefinitions } from '../jobs/definitions.ts';
 import { JobRunner } from '../jobs/runner.ts';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.ts';
 import { BrowserManager } from './reports/browser.ts';
-import { importsSettled } from './snapshots/ingest-snapshot.ts';
-import { failStaleImports, removeAbandonedCompressions } from './snapshots/stale-imports.ts';
+import { importsSettled } from './snapshots/ingest/ingest-snapshot.ts';
+import { failStaleImports, removeAbandonedCompressions } from './snapshots/ingest/stale-imports.ts';
 
 export interface RunningServer {
   url: string;

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../db/connection.ts';
 import { migrateLatest } from '../../db/migrate.ts';
-import { archiveWorkDone } from '../../server/snapshots/archive.ts';
-import { ingestSnapshot } from '../../server/snapshots/ingest-snapshot.ts';
+import { archiveWorkDone } from '../../server/snapshots/ingest/archive.ts';
+import { ingestSnapshot } from '../../server/snapshots/ingest/ingest-snapshot.ts';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: run-import.ts FILE');

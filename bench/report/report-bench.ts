@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../db/connection.ts';
 import { migrateLatest } from '../../db/migrate.ts';
-import { findChrome } from '../../server/browser/chrome.ts';
+import { findChrome } from '../../server/reports/chrome.ts';
 import { createViewRenderer } from '../../server/http/views.ts';
 import { createLogger } from '../../server/logger.ts';
 import { BrowserManager } from '../../server/reports/browser.ts';

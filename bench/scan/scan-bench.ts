@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createScanner } from '../../server/snapshots/scanner.ts';
+import { createScanner } from '../../server/snapshots/format/scanner.ts';
 import { generateInventory } from './generate-inventory.ts';
 
 const CHUNK = 1 << 20;

@@ -1,7 +1,7 @@
 // A 60-User programme with 18 months of fortnightly snapshot counts, put straight into the tables:
 // what the report and web benchmarks measure against. Deterministic, so every run is comparable.
 import type { Knex } from 'knex';
-import { addDays } from '../../server/progress/calendar.ts';
+import { addDays } from '../../server/engine/calendar.ts';
 
 export const USERS = 60;
 export const SNAPSHOTS = 39; // fortnightly over 18 months

@@ -2,9 +2,9 @@
 // generated from date-holidays by shippedBankHolidays(). Idempotent: a day already in the table —
 // shipped earlier or added by SECAS — is left as it is; down removes only shipped days it would add.
 import type { Knex } from 'knex';
-import { shippedBankHolidays } from '../../server/progress/bank-holidays.ts';
+import { shippedBankHolidays } from '../../server/engine/bank-holidays.ts';
 
-// The generator is a pure function of the date-holidays data (pinned by test/unit/progress/
+// The generator is a pure function of the date-holidays data (pinned by test/unit/engine/
 // bank-holidays.test.ts), not an application model, so the migration cannot drift with app code.
 const SHIPPED = shippedBankHolidays(2017, 2035);
 

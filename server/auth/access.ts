@@ -1,7 +1,7 @@
 // Authorisation. Every route states who may call it when it is registered (Routes below); the app
 // refuses to start if any route reached Express without a rule, so none can be forgotten.
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import { ForbiddenError, UnauthenticatedError } from '../http/errors.ts';
+import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
 import type { Role } from './roles.ts';
 
 export type Access = { public: true } | { roles: readonly Role[] };

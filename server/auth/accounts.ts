@@ -6,7 +6,7 @@ import { findAccountByEmail, insertAccount, lockAccounts, updateAccount, type Ac
 import { deleteSessionsOfAccount } from '../../db/queries/sessions.ts';
 import { toDbInstant } from '../../db/instant.ts';
 import { recordAudit, type RequestOrigin } from '../audit/record.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../http/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { dummyHash, generatePassword, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { isRole, ROLE_LABELS, ROLES, type Actor, type Role } from './roles.ts';
 

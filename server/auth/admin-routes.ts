@@ -4,7 +4,7 @@
 // never in a URL, a flash message or anything cached — because only its hash is stored.
 import type { Request, Response } from 'express';
 import { listAccounts, listTokens, type AccountRow, type TokenRow } from '../../db/queries/accounts.ts';
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../http/errors.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../errors.ts';
 import { pageHrefs, pageOf, paged, paginationView, pageWindow, windowHolding } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { errorsView, formOf, PROGRAMME_STYLES, type ErrorsView } from '../programme/page-support.ts';

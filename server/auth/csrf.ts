@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import cookieParser from 'cookie-parser';
 import { doubleCsrf } from 'csrf-csrf';
 import type { Request, RequestHandler, Response } from 'express';
-import { CsrfError } from '../http/errors.ts';
+import { CsrfError } from '../errors.ts';
 import { isApiPath } from '../http/paths.ts';
 
 export interface Csrf {

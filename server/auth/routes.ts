@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { recordLogin } from '../../db/queries/accounts.ts';
 import { recordAudit, type RequestOrigin } from '../audit/record.ts';
-import { TooManyRequestsError } from '../http/errors.ts';
+import { TooManyRequestsError } from '../errors.ts';
 import type { PageRenderer } from '../http/render.ts';
 import { PUBLIC, allow, type Routes } from './access.ts';
 import { authenticate, normaliseEmail } from './accounts.ts';

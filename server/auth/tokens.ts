@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { findActiveTokenByHash, findTokenById, insertToken, revokeToken, touchToken, type TokenRow } from '../../db/queries/accounts.ts';
 import { fromDbInstant } from '../../db/instant.ts';
 import { recordAudit, type RequestOrigin } from '../audit/record.ts';
-import { NotFoundError, ValidationError } from '../http/errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import { isRole, ROLES, type Actor, type Principal } from './roles.ts';
 
 const PREFIX = 'bfm_';

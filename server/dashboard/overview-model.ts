@@ -1,8 +1,8 @@
 // The overview page's view model: the programme's position, the chart series and the User table,
 // filtered by RAG and flag and sorted as asked — the same rows the report prints. Pure.
-import { changeSince } from '../progress/change.ts';
-import { FLAG_LABELS } from '../progress/labels.ts';
-import { COMPLIANCE_FLAGS, type ComplianceFlag, type ProgressAvailable, type ProgressResult, type Rag } from '../progress/types.ts';
+import { changeSince } from '../engine/change.ts';
+import { FLAG_LABELS } from '../engine/labels.ts';
+import { COMPLIANCE_FLAGS, type ComplianceFlag, type ProgressAvailable, type ProgressResult, type Rag } from '../engine/types.ts';
 import { series, userRow, type ChartSeries, type ReportUserRow } from '../reports/report-model.ts';
 
 export const SORT_KEYS = ['user', 'name', 'esme', 'gsme', 'completion', 'change', 'actual', 'required', 'allowance', 'projected', 'rag'] as const;

@@ -1,10 +1,10 @@
 // A User's page: its position, chart series (history per fuel, the deadline trajectory and the
 // allowance line), the declarations and allowances recorded for it, its snapshots. Pure.
-import { allowanceLine } from '../progress/allowance-line.ts';
-import { changeSince, type Change } from '../progress/change.ts';
-import { FLAG_LABELS } from '../progress/labels.ts';
-import type { AllowanceInput, DeclarationInput, ProgressAvailable, ProgressResult, UserPosition } from '../progress/types.ts';
-import type { WorkingDays } from '../progress/working-days.ts';
+import { allowanceLine } from '../engine/allowance-line.ts';
+import { changeSince, type Change } from '../engine/change.ts';
+import { FLAG_LABELS } from '../engine/labels.ts';
+import type { AllowanceInput, DeclarationInput, ProgressAvailable, ProgressResult, UserPosition } from '../engine/types.ts';
+import type { WorkingDays } from '../engine/working-days.ts';
 import { series, type ChartSeries } from '../reports/report-model.ts';
 
 export interface UserPageModel {

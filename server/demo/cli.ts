@@ -8,7 +8,7 @@ import { openDatabase } from '../../db/connection.ts';
 import { migrateLatest } from '../../db/migrate.ts';
 import type { CliIo } from '../cli-support.ts';
 import { parseConfig, resolveSessionSecret } from '../config.ts';
-import { ConflictError, ValidationError } from '../http/errors.ts';
+import { ConflictError, ValidationError } from '../errors.ts';
 import { closeOnSignals } from '../lifecycle.ts';
 import { createLogger } from '../logger.ts';
 import type { RunningServer } from '../main.ts';

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../../db/connection.ts';
 import { migrateLatest, rollbackAll } from '../../db/migrate.ts';
 import type { Actor } from '../auth/roles.ts';
-import { ConflictError } from '../http/errors.ts';
+import { ConflictError } from '../errors.ts';
 
 /** Who the audit log says made the demo's data. */
 export const DEMO_ACTOR: Actor = { kind: 'system', name: 'backfill demo' };

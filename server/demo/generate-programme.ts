@@ -7,8 +7,8 @@
 // Each User's backfill follows a curve (the share of its meters with a valid MAP ID at each
 // snapshot) chosen by its pace; the planned counts are kept beside the devices so that what the
 // ingest reads from the files can be checked against what was meant.
-import { addDays, addMonths, lastDayOfMonth, monthOf } from '../progress/calendar.ts';
-import type { WorkingDays } from '../progress/working-days.ts';
+import { addDays, addMonths, lastDayOfMonth, monthOf } from '../engine/calendar.ts';
+import type { WorkingDays } from '../engine/working-days.ts';
 import { CAST, type Pace, type Trait } from './demo-cast.ts';
 import { seededRandom, weightedPicker, type Random } from './random.ts';
 

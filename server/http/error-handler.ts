@@ -3,8 +3,8 @@
 // request id, which the page shows so a user can quote it.
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
-import { AppError, BadRequestError, NotFoundError, PayloadTooLargeError, TooManyRequestsError } from './errors.ts';
-import { outageOf, type FailurePlaces } from './outage.ts';
+import { AppError, BadRequestError, NotFoundError, PayloadTooLargeError, TooManyRequestsError } from '../errors.ts';
+import { outageOf, type FailurePlaces } from '../outage.ts';
 import { isApiPath } from './paths.ts';
 import type { PageRenderer } from './render.ts';
 import { requestIdOf } from './request-id.ts';

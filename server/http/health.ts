@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import { PUBLIC, type Routes } from '../auth/access.ts';
 import { RETRY_AFTER_SECONDS } from './error-handler.ts';
-import { DatabaseUnavailableError } from './errors.ts';
+import { DatabaseUnavailableError } from '../errors.ts';
 
 const TIMEOUT_MS = 2000;
 

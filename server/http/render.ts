@@ -3,7 +3,7 @@
 import type { Request, Response } from 'express';
 import type { RouteInfo } from '../auth/access.ts';
 import { ROLE_LABELS } from '../auth/roles.ts';
-import { navigationFor } from '../frame/pages.ts';
+import { navigationFor } from './navigation.ts';
 import type { ViewRenderer } from './views.ts';
 import { requestIdOf } from './request-id.ts';
 

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../../db/connection.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import type { ProgressCache } from '../programme/progress-cache.ts';
+import type { ProgressCache } from '../progress/progress-cache.ts';
 import type { PageRenderer } from './render.ts';
 
 export interface RouteContext {

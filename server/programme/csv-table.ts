@@ -5,7 +5,7 @@
 // numbers are worked out here, from its byte offsets, because its own line count goes wrong on a
 // quoted field holding a CRLF.
 import { parse, type CsvError, type Info } from 'csv-parse/sync';
-import { ValidationError, type FieldError } from '../http/errors.ts';
+import { ValidationError, type FieldError } from '../errors.ts';
 
 export interface CsvLayout {
   required: readonly string[];

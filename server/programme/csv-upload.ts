@@ -3,7 +3,7 @@
 // bound: a larger upload is refused rather than buffered.
 import type { Request } from 'express';
 import busboy from 'busboy';
-import { PayloadTooLargeError, ValidationError } from '../http/errors.ts';
+import { PayloadTooLargeError, ValidationError } from '../errors.ts';
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 

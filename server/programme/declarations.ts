@@ -20,8 +20,8 @@ import {
 } from '../../db/queries/declarations.ts';
 import { recordAudit, type RequestOrigin } from '../audit/record.ts';
 import type { Actor } from '../auth/roles.ts';
-import type { FieldError } from '../http/errors.ts';
-import { safeCsv } from '../csv/safe-csv.ts';
+import type { FieldError } from '../errors.ts';
+import { safeCsv } from '../safe-csv.ts';
 import { dateRule, userIdRule, wholeNumberRule } from './field-rules.ts';
 import { readImportFile, refuse, refuseIfAny, SummaryCounter, type ChangeSource, type ImportKind, type ImportSummary } from './import-file.ts';
 import { recordImport } from './keyed-changes.ts';

@@ -1,7 +1,7 @@
 // The rules every reference-data value is checked by, the same for a CSV row and a web form field,
 // so a mistake gets the same sentence wherever it is made.
-import { normaliseEui64 } from '../snapshots/eui64.ts';
-import { isIsoDate, isoWeekday } from '../progress/calendar.ts';
+import { normaliseEui64 } from '../snapshots/format/eui64.ts';
+import { isIsoDate, isoWeekday } from '../engine/calendar.ts';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -49,7 +49,7 @@ export function wholeNumberRule(max: number): Rule<number> {
 }
 
 /**
- * Exports guard text a spreadsheet would run as a formula with a leading ' (server/csv/safe-csv.ts);
+ * Exports guard text a spreadsheet would run as a formula with a leading ' (server/safe-csv.ts);
  * reading it back drops that quote, so an exported file imports unchanged.
  */
 function unguarded(raw: string): string {

@@ -1,6 +1,6 @@
 // Imports of reference data are all-or-nothing (SPEC §3.3): every row of a file is checked first,
 // every problem is reported with its line and field, and only a file without any is applied.
-import { ValidationError, type FieldError } from '../http/errors.ts';
+import { ValidationError, type FieldError } from '../errors.ts';
 import { readCsvTable, type CsvLayout } from './csv-table.ts';
 import { readRecord, type Rules, type ValuesOf } from './record-reader.ts';
 

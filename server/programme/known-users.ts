@@ -4,8 +4,8 @@
 // name the User by its ID or by its name in the register.
 import type { Knex } from 'knex';
 import { listDccUsers } from '../../db/queries/dcc-users.ts';
-import type { FieldError } from '../http/errors.ts';
-import { normaliseEui64 } from '../snapshots/eui64.ts';
+import type { FieldError } from '../errors.ts';
+import { normaliseEui64 } from '../snapshots/format/eui64.ts';
 
 export async function unknownUserErrors(knex: Knex, rows: ReadonlyArray<{ line?: number; userId: string }>): Promise<FieldError[]> {
   const known = new Set((await listDccUsers(knex)).map((user) => user.userId));

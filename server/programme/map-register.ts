@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { deleteMapEntry, insertMapEntry, listMapRegister, updateMapEntry, type MapEntry } from '../../db/queries/map-register.ts';
 import type { RequestOrigin } from '../audit/record.ts';
 import type { Actor } from '../auth/roles.ts';
-import { safeCsv } from '../csv/safe-csv.ts';
+import { safeCsv } from '../safe-csv.ts';
 import { mapIdRule, textRule } from './field-rules.ts';
 import { readImportFile, refuse, refuseIfAny, type ImportKind, type ImportSummary } from './import-file.ts';
 import { recordImport, removeKeyed, saveKeyed, type KeyedTable } from './keyed-changes.ts';

@@ -1,7 +1,7 @@
 // What the programme pages share: the stylesheet, reading a submitted form, showing a refusal next
 // to its fields, POST-redirect-GET with a flash message, CSV downloads.
 import type { Request, Response } from 'express';
-import { PayloadTooLargeError, ValidationError, type AppError } from '../http/errors.ts';
+import { PayloadTooLargeError, ValidationError, type AppError } from '../errors.ts';
 
 export const PROGRAMME_STYLES = ['programme.css'];
 

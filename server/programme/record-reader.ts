@@ -1,6 +1,6 @@
 // Reads a record of raw fields (a CSV row or a submitted form) through one rule per field, and
 // collects every problem — field, sentence and, for a file, its line — instead of stopping at the first.
-import type { FieldError } from '../http/errors.ts';
+import type { FieldError } from '../errors.ts';
 import type { Rule } from './field-rules.ts';
 
 export type Rules = Record<string, Rule<unknown>>;

@@ -3,7 +3,7 @@
 import type { Routes } from '../auth/access.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { registerDeadlineRoutes } from './deadline-routes.ts';
-import { registerProgressApiRoutes } from './progress-api-routes.ts';
+import { registerProgressApiRoutes } from '../progress/progress-api-routes.ts';
 import { registerSettingsRoutes } from './settings-routes.ts';
 import { registerUsersRoutes } from './users-routes.ts';
 

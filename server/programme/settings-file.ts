@@ -4,8 +4,8 @@
 import type { Knex } from 'knex';
 import type { RequestOrigin } from '../audit/record.ts';
 import type { Actor } from '../auth/roles.ts';
-import type { FieldError } from '../http/errors.ts';
-import { safeCsv } from '../csv/safe-csv.ts';
+import type { FieldError } from '../errors.ts';
+import { safeCsv } from '../safe-csv.ts';
 import { invalid, shown, valid, type Rule } from './field-rules.ts';
 import { readImportFile, refuseIfAny, SummaryCounter, type ChangeSource, type ImportKind, type ImportSummary } from './import-file.ts';
 import { recordImport } from './keyed-changes.ts';

@@ -7,7 +7,7 @@ import { originOf } from '../auth/routes.ts';
 import { actorOf } from '../auth/roles.ts';
 import { paged } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
-import { londonToday } from '../progress/calendar.ts';
+import { londonToday } from '../engine/calendar.ts';
 import { csvImportRoute } from './csv-import-route.ts';
 import { addHoliday, holidaysByYear, holidaysCsv, importHolidays, removeHoliday } from './holidays.ts';
 import { importMapRegister, listMapRegister, mapRegisterCsv, removeMapEntry, saveMapEntry } from './map-register.ts';

@@ -4,8 +4,8 @@ import type { Knex } from 'knex';
 import { readStoredSettings, writeStoredSetting } from '../../db/queries/settings.ts';
 import { recordAudit, type RequestOrigin } from '../audit/record.ts';
 import type { Actor } from '../auth/roles.ts';
-import { ValidationError } from '../http/errors.ts';
-import { isIsoDate } from '../progress/calendar.ts';
+import { ValidationError } from '../errors.ts';
+import { isIsoDate } from '../engine/calendar.ts';
 
 export const CLASSIFICATIONS = ['RED', 'AMBER+STRICT', 'AMBER', 'GREEN', 'CLEAR'] as const;
 

@@ -3,7 +3,7 @@
 // blocked (a report page carries everything it needs inline). With no browser on the machine the
 // rest of the app runs on; only rendering fails, with a sentence saying why.
 import type { Browser, Page } from 'puppeteer-core';
-import { BrowserNotFoundError, findChrome, launchChrome } from '../browser/chrome.ts';
+import { BrowserNotFoundError, findChrome, launchChrome } from './chrome.ts';
 import type { Logger } from '../logger.ts';
 
 export class RenderError extends Error {

@@ -7,11 +7,11 @@ import { insertReportVersion, type ReportRow } from '../../db/queries/reports.ts
 import { findSnapshot, listRejections, readMapRegister } from '../../db/queries/snapshots.ts';
 import { recordAudit, type RequestOrigin } from '../audit/record.ts';
 import type { Actor } from '../auth/roles.ts';
-import { AppError, ValidationError } from '../http/errors.ts';
+import { AppError, ValidationError } from '../errors.ts';
 import type { ViewRenderer } from '../http/views.ts';
 import type { Logger } from '../logger.ts';
-import { loadProgrammeData, positionsAt } from '../programme/progress-service.ts';
-import { addMonths, isIsoMonth, lastDayOfMonth } from '../progress/calendar.ts';
+import { loadProgrammeData, positionsAt } from '../progress/progress-service.ts';
+import { addMonths, isIsoMonth, lastDayOfMonth } from '../engine/calendar.ts';
 import type { BrowserManager } from './browser.ts';
 import { reportCsv } from './report-csv.ts';
 import { pageTemplates, renderReportHtml } from './report-html.ts';

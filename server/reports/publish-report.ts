@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { findReport, publishReport, publishedVersionOf, type ReportRow } from '../../db/queries/reports.ts';
 import { recordAudit, type RequestOrigin } from '../audit/record.ts';
 import type { Actor } from '../auth/roles.ts';
-import { ConflictError, NotFoundError } from '../http/errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 
 export async function publish(knex: Knex, id: number, actor: Actor, origin: RequestOrigin = {}): Promise<ReportRow> {
   try {

@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import { findReport, listReports, type ReportRow } from '../../db/queries/reports.ts';
 import type { Principal } from '../auth/roles.ts';
-import { NotFoundError } from '../http/errors.ts';
+import { NotFoundError } from '../errors.ts';
 
 export function seesDrafts(principal: Principal): boolean {
   return principal.role === 'secas';

@@ -1,6 +1,6 @@
 // The report's User table as CSV, for people who work in spreadsheets: the same rows and figures
 // as the PDF's table (SPEC §5), unformatted so they can be summed.
-import { safeCsv } from '../csv/safe-csv.ts';
+import { safeCsv } from '../safe-csv.ts';
 import type { ReportModel } from './report-model.ts';
 
 const HEADER = [

@@ -1,7 +1,7 @@
 // The monthly report's view model (SPEC §5), built from the progress engine's results for the
 // month and the month before — the same figures the dashboard shows, arranged for print. Pure.
-import { changeSince, type Change } from '../progress/change.ts';
-import { FLAG_LABELS } from '../progress/labels.ts';
+import { changeSince, type Change } from '../engine/change.ts';
+import { FLAG_LABELS } from '../engine/labels.ts';
 import {
   COMPLIANCE_FLAGS,
   type ComplianceFlag,
@@ -11,7 +11,7 @@ import {
   type Rag,
   type TrajectoryPoint,
   type UserPosition,
-} from '../progress/types.ts';
+} from '../engine/types.ts';
 
 export interface ReportSnapshot {
   id: number;

@@ -1,8 +1,8 @@
 // When each month's report is due (SPEC §5): a draft at 06:00 Europe/London on the report day — the
 // n-th Working Day of the following month — for every month from the implementation date's month
 // on. Pure: the job and its tests ask these questions of a date and a time.
-import { addMonths, monthOf } from '../progress/calendar.ts';
-import type { WorkingDays } from '../progress/working-days.ts';
+import { addMonths, monthOf } from '../engine/calendar.ts';
+import type { WorkingDays } from '../engine/working-days.ts';
 
 export interface ReportCalendar {
   implementationDate: string;

@@ -4,14 +4,14 @@ import { reportCsv, reportPdf, type ReportRow } from '../../db/queries/reports.t
 import { originOf } from '../auth/routes.ts';
 import { allow, type Routes } from '../auth/access.ts';
 import { actorOf } from '../auth/roles.ts';
-import { NotFoundError, ValidationError } from '../http/errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import { paged } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { RenderError } from './browser.ts';
 import { generateReport, NoSnapshotForMonthError, type ReportServices } from './generate-report.ts';
 import { publish } from './publish-report.ts';
 import { reportFileName, reportFor, reportsFor, seesDrafts } from './report-access.ts';
-import { addMonths, londonToday, monthOf } from '../progress/calendar.ts';
+import { addMonths, londonToday, monthOf } from '../engine/calendar.ts';
 
 const MONTHS_PER_PAGE = 24;
 

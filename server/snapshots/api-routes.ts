@@ -4,11 +4,11 @@
 import { findSnapshot, listCounts, listRejections, listSnapshots } from '../../db/queries/snapshots.ts';
 import { allow, type Routes } from '../auth/access.ts';
 import { actorOf } from '../auth/roles.ts';
-import { NotFoundError, ValidationError } from '../http/errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import { requestIdOf } from '../http/request-id.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { assertContentLengthWithin, closeAfterResponse, UnsupportedMediaTypeError } from './http-upload.ts';
-import { describeError, ingestSnapshot, outcomeJson } from './ingest-snapshot.ts';
+import { describeError, ingestSnapshot, outcomeJson } from './ingest/ingest-snapshot.ts';
 import { countsByUser, summaryOf } from './snapshot-views.ts';
 
 /** Reasons listed in a 422 answer; the import record keeps more. */

@@ -6,8 +6,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { cliActor, ExitCode, withDatabase, type CliIo, type CliOutput } from '../cli-support.ts';
-import { archiveWorkDone } from './archive.ts';
-import { describeError, ingestSnapshot, outcomeJson, type IngestOutcome } from './ingest-snapshot.ts';
+import { archiveWorkDone } from './ingest/archive.ts';
+import { describeError, ingestSnapshot, outcomeJson, type IngestOutcome } from './ingest/ingest-snapshot.ts';
 import { formatProgressLine } from './progress-line.ts';
 
 const PROGRESS_EVERY_MS = 250;

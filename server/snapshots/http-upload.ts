@@ -2,8 +2,8 @@
 // checked on Content-Length before a byte is read (and by the ingest while it streams), and how a
 // refused request ends without leaving the client sending into a closed socket.
 import type { Request, Response } from 'express';
-import { AppError, PayloadTooLargeError } from '../http/errors.ts';
-import { formatBytes } from './read-snapshot.ts';
+import { AppError, PayloadTooLargeError } from '../errors.ts';
+import { formatBytes } from './reading/read-snapshot.ts';
 
 /** Multipart framing around the file: boundaries and the form's few small fields. */
 const MULTIPART_OVERHEAD = 64 * 1024;

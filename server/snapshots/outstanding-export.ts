@@ -6,8 +6,8 @@ import { stringify } from 'csv-stringify';
 import type { Knex } from 'knex';
 import { readMapRegister, rejectedLines, type SnapshotRow } from '../../db/queries/snapshots.ts';
 import { loadSettings } from '../programme/settings.ts';
-import { readArchivedText } from './archive.ts';
-import { createScanner, type OutstandingDevice } from './scanner.ts';
+import { readArchivedText } from './ingest/archive.ts';
+import { createScanner, type OutstandingDevice } from './format/scanner.ts';
 
 export const OUTSTANDING_COLUMNS = [
   'user_id',

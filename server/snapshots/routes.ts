@@ -18,16 +18,16 @@ import {
 } from '../../db/queries/snapshots.ts';
 import { allow, type Routes } from '../auth/access.ts';
 import { actorOf } from '../auth/roles.ts';
-import { BadRequestError, NotFoundError, ValidationError } from '../http/errors.ts';
+import { BadRequestError, NotFoundError, ValidationError } from '../errors.ts';
 import { pageHrefs, paged, paginationView, pageWindow } from '../http/pagination.ts';
 import { requestIdOf } from '../http/request-id.ts';
 import type { RouteContext } from '../http/route-context.ts';
-import { normaliseEui64 } from './eui64.ts';
+import { normaliseEui64 } from './format/eui64.ts';
 import { registerSnapshotApi } from './api-routes.ts';
 import { assertContentLengthWithin, closeAfterResponse, UnsupportedMediaTypeError } from './http-upload.ts';
-import { ingestSnapshot, outcomeJson, type IngestOutcome } from './ingest-snapshot.ts';
+import { ingestSnapshot, outcomeJson, type IngestOutcome } from './ingest/ingest-snapshot.ts';
 import { receiveFile } from './multipart-upload.ts';
-import { formatBytes } from './read-snapshot.ts';
+import { formatBytes } from './reading/read-snapshot.ts';
 import { writeOutstandingCsv } from './outstanding-export.ts';
 import { countsByUser, importViewOf, summaryOf } from './snapshot-views.ts';
 

@@ -1,8 +1,8 @@
 // Shapes stored snapshots for the pages and the API: one shape each, built from the same rows.
 import type { CountRow, ImportRow, SnapshotRow } from '../../db/queries/snapshots.ts';
 import { instantToIso } from '../../db/instant.ts';
-import { addFuelCounts, fuelCountsOf, totalOf, zeroFuelCounts } from '../progress/fuel-counts.ts';
-import type { FuelCounts } from '../progress/types.ts';
+import { addFuelCounts, fuelCountsOf, totalOf, zeroFuelCounts } from '../engine/fuel-counts.ts';
+import type { FuelCounts } from '../engine/types.ts';
 
 export interface SnapshotSummary {
   id: number;

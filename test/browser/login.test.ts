@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'puppeteer-core';
-import { launchChrome } from '../../server/browser/chrome.ts';
+import { launchChrome } from '../../server/reports/chrome.ts';
 import { addAccount } from '../../server/auth/accounts.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { ROOT } from '../helpers/processes.ts';

@@ -7,13 +7,13 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createViewRenderer } from '../../server/http/views.ts';
 import { createLogger } from '../../server/logger.ts';
-import { computeProgress } from '../../server/progress/compute-progress.ts';
-import type { ProgressAvailable } from '../../server/progress/types.ts';
+import { computeProgress } from '../../server/engine/compute-progress.ts';
+import type { ProgressAvailable } from '../../server/engine/types.ts';
 import { BrowserManager } from '../../server/reports/browser.ts';
 import { buildReportModel } from '../../server/reports/report-model.ts';
 import { pageTemplates, renderReportHtml } from '../../server/reports/report-html.ts';
 import { renderPdf } from '../../server/reports/render-pdf.ts';
-import { inputsAsOf } from '../unit/progress/scenario-inputs.ts';
+import { inputsAsOf } from '../unit/engine/scenario-inputs.ts';
 
 const ARTIFACTS = 'test/artifacts';
 

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'puppeteer-core';
 import { generateInventory } from '../../bench/scan/generate-inventory.ts';
 import { addAccount } from '../../server/auth/accounts.ts';
-import { launchChrome } from '../../server/browser/chrome.ts';
+import { launchChrome } from '../../server/reports/chrome.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { freePort, ROOT, spawnServer, waitFor } from '../helpers/processes.ts';
 import { readBars, throttleUploads } from '../helpers/upload-bars.ts';

@@ -4,7 +4,7 @@
 // rejected rows, reports, accounts, tokens, the MAP register) — put straight into the tables, in
 // batches, deterministically, so that tests and benchmarks see the same programme every run.
 import type { Knex } from 'knex';
-import { addDays } from '../../server/progress/calendar.ts';
+import { addDays } from '../../server/engine/calendar.ts';
 
 export interface ScaleOptions {
   /** Users named in the snapshots; every tenth is unregistered (met only in a snapshot). */

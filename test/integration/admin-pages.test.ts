@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addAccount, disableAccount } from '../../server/auth/accounts.ts';
 import type { Role } from '../../server/auth/roles.ts';
-import { ValidationError } from '../../server/http/errors.ts';
+import { ValidationError } from '../../server/errors.ts';
 import { addRoleAccounts, emailOf, loggedInClients } from '../helpers/accounts.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { TestClient, type Response } from '../helpers/http-client.ts';

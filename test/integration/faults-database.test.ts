@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase, type Database } from '../../db/connection.ts';
 import { createApiToken } from '../../server/auth/tokens.ts';
-import { importIdOfTemp } from '../../server/snapshots/archive.ts';
+import { importIdOfTemp } from '../../server/snapshots/ingest/archive.ts';
 import { addRoleAccounts, loggedInClients } from '../helpers/accounts.ts';
 import { SAYS_NOTHING } from '../../server/cli-support.ts';
 import { runCliInProcess } from '../helpers/cli-in-process.ts';

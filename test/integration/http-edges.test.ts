@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApiToken } from '../../server/auth/tokens.ts';
 import { isApiPath } from '../../server/http/paths.ts';
-import { removeAbandonedCompressions } from '../../server/snapshots/stale-imports.ts';
+import { removeAbandonedCompressions } from '../../server/snapshots/ingest/stale-imports.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Knex } from 'knex';
 import { up as shipBankHolidays } from '../../db/migrations/20261128G2-ship-bank-holidays.ts';
-import { ValidationError, type FieldError } from '../../server/http/errors.ts';
+import { ValidationError, type FieldError } from '../../server/errors.ts';
 import { allowancesCsv, importAllowances, listAllowances, recordAllowance, removeAllowance } from '../../server/programme/allowances.ts';
 import { deadlinesCsv, importDeadlines, listDeadlines, setDeadline } from '../../server/programme/deadline.ts';
 import { declarationsCsv, importDeclarations, listDeclarationVersions, recordDeclaration, removeDeclaration } from '../../server/programme/declarations.ts';

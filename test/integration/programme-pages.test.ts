@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Role } from '../../server/auth/roles.ts';
-import { planDeadline } from '../../server/programme/progress-service.ts';
+import { planDeadline } from '../../server/progress/progress-service.ts';
 import { addRoleAccounts, loggedInClients } from '../helpers/accounts.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import type { Response, TestClient } from '../helpers/http-client.ts';

@@ -12,10 +12,10 @@ import { recordAllowance } from '../../server/programme/allowances.ts';
 import { setDeadline } from '../../server/programme/deadline.ts';
 import { recordDeclaration } from '../../server/programme/declarations.ts';
 import { addHoliday, removeHoliday } from '../../server/programme/holidays.ts';
-import { planDeadline, progressAsOf } from '../../server/programme/progress-service.ts';
+import { planDeadline, progressAsOf } from '../../server/progress/progress-service.ts';
 import { changeSetting } from '../../server/programme/settings.ts';
 import { importUsers } from '../../server/programme/users-register.ts';
-import type { ProgressAvailable, UserPosition } from '../../server/progress/types.ts';
+import type { ProgressAvailable, UserPosition } from '../../server/engine/types.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { clearProgramme, insertSnapshot } from './programme-fixtures.ts';
 

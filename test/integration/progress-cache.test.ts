@@ -8,7 +8,7 @@ import { readDataVersion } from '../../db/queries/data-version.ts';
 import { recordAudit } from '../../server/audit/record.ts';
 import { addAccount } from '../../server/auth/accounts.ts';
 import { recordDeclaration } from '../../server/programme/declarations.ts';
-import { ProgressCache } from '../../server/programme/progress-cache.ts';
+import { ProgressCache } from '../../server/progress/progress-cache.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { seedSnapshot, seedUsers } from '../helpers/seed.ts';
 

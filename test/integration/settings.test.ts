@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ValidationError } from '../../server/http/errors.ts';
+import { ValidationError } from '../../server/errors.ts';
 import { DEFAULT_SETTINGS, changeSetting, loadSettings } from '../../server/programme/settings.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 

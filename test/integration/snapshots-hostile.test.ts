@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { addAccount } from '../../server/auth/accounts.ts';
 import { createApiToken } from '../../server/auth/tokens.ts';
 import { changeSetting } from '../../server/programme/settings.ts';
-import { archiveWorkDone } from '../../server/snapshots/archive.ts';
+import { archiveWorkDone } from '../../server/snapshots/ingest/archive.ts';
 import { CORPUS_MAX_USERS, hostileFiles, isRefusal, writeHostileCorpus, type HostileFile, type RefusalExpected } from '../fixtures/hostile-files.ts';
 import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';

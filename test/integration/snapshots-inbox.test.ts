@@ -6,8 +6,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFile
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { processInbox } from '../../jobs/inbox.ts';
-import { archiveWorkDone } from '../../server/snapshots/archive.ts';
+import { processInbox } from '../../server/snapshots/ingest/drop-folder.ts';
+import { archiveWorkDone } from '../../server/snapshots/ingest/archive.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { HEADER, row } from '../unit/snapshots/scan-helpers.ts';
 import { archiveFiles, tempDataDir } from '../unit/snapshots/ingest-helpers.ts';

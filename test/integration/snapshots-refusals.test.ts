@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { PayloadTooLargeError } from '../../server/http/errors.ts';
+import { PayloadTooLargeError } from '../../server/errors.ts';
 import { changeSetting } from '../../server/programme/settings.ts';
-import { addDays, londonToday } from '../../server/progress/calendar.ts';
-import { ingestSnapshot } from '../../server/snapshots/ingest-snapshot.ts';
+import { addDays, londonToday } from '../../server/engine/calendar.ts';
+import { ingestSnapshot } from '../../server/snapshots/ingest/ingest-snapshot.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { HEADER, row } from '../unit/snapshots/scan-helpers.ts';
 import { archiveFiles, ingestBytes, NOTHING_STORED, storedRows, TEST_ACTOR, tempDataDir } from '../unit/snapshots/ingest-helpers.ts';

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateInventory } from '../../bench/scan/generate-inventory.ts';
-import { ingestSnapshot } from '../../server/snapshots/ingest-snapshot.ts';
-import { readSnapshot } from '../../server/snapshots/read-snapshot.ts';
-import { createScanner, type ScanResult } from '../../server/snapshots/scanner.ts';
-import { FIRST_SHARE } from '../../server/snapshots/split-scan.ts';
+import { ingestSnapshot } from '../../server/snapshots/ingest/ingest-snapshot.ts';
+import { readSnapshot } from '../../server/snapshots/reading/read-snapshot.ts';
+import { createScanner, type ScanResult } from '../../server/snapshots/format/scanner.ts';
+import { FIRST_SHARE } from '../../server/snapshots/reading/split-scan.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { storedCounts, storedRejections, TEST_ACTOR } from '../unit/snapshots/ingest-helpers.ts';
 

@@ -3,7 +3,7 @@
 // downloads a User's outstanding devices; the Panel sees none of it. GET /snapshots is the
 // frame's row. Once access is granted, a form body sent to the page's upload is refused (415: the
 // upload is multipart), and the API's empty POST is refused as a file (422: no as-of date).
-import { ingestSnapshot } from '../../../server/snapshots/ingest-snapshot.ts';
+import { ingestSnapshot } from '../../../server/snapshots/ingest/ingest-snapshot.ts';
 import type { MatrixArea, Outcome, Who } from './types.ts';
 
 const PAGES: Record<Who, Outcome> = { anonymous: 'login', secas: 200, panel: 403, dcc: 200 };

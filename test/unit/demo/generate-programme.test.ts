@@ -8,8 +8,8 @@ import { describe, it } from 'node:test';
 import { CAST } from '../../../server/demo/demo-cast.ts';
 import { generateProgramme, validateMeters, type DemoProgramme, type SnapshotFilePlan } from '../../../server/demo/generate-programme.ts';
 import { SNAPSHOT_HEADER, snapshotChunks } from '../../../server/demo/snapshot-file.ts';
-import { shippedBankHolidays } from '../../../server/progress/bank-holidays.ts';
-import { WorkingDays } from '../../../server/progress/working-days.ts';
+import { shippedBankHolidays } from '../../../server/engine/bank-holidays.ts';
+import { WorkingDays } from '../../../server/engine/working-days.ts';
 import { referenceScan } from '../snapshots/reference-rules.ts';
 
 const HOLIDAYS = new Set(shippedBankHolidays().map((h) => h.date));

@@ -6,7 +6,7 @@ import express from 'express';
 import { markAsDatabaseError } from '../../../db/connection.ts';
 import { PUBLIC, Routes } from '../../../server/auth/access.ts';
 import { errorHandler, notFound } from '../../../server/http/error-handler.ts';
-import { ValidationError } from '../../../server/http/errors.ts';
+import { ValidationError } from '../../../server/errors.ts';
 import { requestId } from '../../../server/http/request-id.ts';
 import { createPageRenderer } from '../../../server/http/render.ts';
 import { createViewRenderer, VIEWS_DIR } from '../../../server/http/views.ts';

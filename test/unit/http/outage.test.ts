@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { markAsDatabaseError, openDatabase } from '../../../db/connection.ts';
-import { outageOf } from '../../../server/http/outage.ts';
+import { outageOf } from '../../../server/outage.ts';
 
 const places = { dataDir: '/srv/bfm/data', databaseFile: '/srv/bfm/backfill.sqlite' };
 const mysqlPlaces = { dataDir: '/srv/bfm/data' };

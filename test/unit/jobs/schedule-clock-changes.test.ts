@@ -8,7 +8,7 @@ import { monthlyReportJob } from '../../../jobs/monthly-report.ts';
 import { startScheduler } from '../../../jobs/scheduler.ts';
 import { createLogger } from '../../../server/logger.ts';
 import { reportDayFor } from '../../../server/reports/report-schedule.ts';
-import { WORKING_DAYS } from '../progress/build-inputs.ts';
+import { WORKING_DAYS } from '../engine/build-inputs.ts';
 
 const calendar = { implementationDate: '2018-06-28', reportDay: 5, workingDays: WORKING_DAYS };
 const ctx = { logger: createLogger('silent') } as unknown as JobContext;

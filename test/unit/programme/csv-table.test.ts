@@ -2,7 +2,7 @@
 // line each record starts on, which is what a person fixing the file looks for.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ValidationError } from '../../../server/http/errors.ts';
+import { ValidationError } from '../../../server/errors.ts';
 import { readCsvTable } from '../../../server/programme/csv-table.ts';
 
 const LAYOUT = { required: ['user_id', 'name'], optional: ['short_name'] };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { latestMonthDue, monthDueOn, reportDayFor } from '../../../server/reports/report-schedule.ts';
-import { WORKING_DAYS } from '../progress/build-inputs.ts';
+import { WORKING_DAYS } from '../engine/build-inputs.ts';
 
 const calendar = { implementationDate: '2018-06-28', reportDay: 5, workingDays: WORKING_DAYS };
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { londonToday } from '../../../server/progress/calendar.ts';
-import { dateInFileName, resolveAsOf } from '../../../server/snapshots/as-of-date.ts';
+import { londonToday } from '../../../server/engine/calendar.ts';
+import { dateInFileName, resolveAsOf } from '../../../server/snapshots/ingest/as-of-date.ts';
 
 describe('the as-of date of an upload', () => {
   const names: Array<[string, string | null]> = [

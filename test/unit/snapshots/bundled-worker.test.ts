@@ -8,9 +8,9 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
-import { startBundledWorker } from '../../../server/snapshots/bundled-worker.ts';
-import { readSnapshot } from '../../../server/snapshots/read-snapshot.ts';
-import { createScanner } from '../../../server/snapshots/scanner.ts';
+import { startBundledWorker } from '../../../server/snapshots/reading/bundled-worker.ts';
+import { readSnapshot } from '../../../server/snapshots/reading/read-snapshot.ts';
+import { createScanner } from '../../../server/snapshots/format/scanner.ts';
 import { file, row, scanBytes } from './scan-helpers.ts';
 
 describe('startBundledWorker', () => {
@@ -46,7 +46,7 @@ describe('startBundledWorker', () => {
     chmodSync(folderIn(root), 0o777);
     process.env.TMPDIR = root;
     await assert.rejects(
-      startBundledWorker(new URL('../../../server/snapshots/scan-worker.ts', import.meta.url)),
+      startBundledWorker(new URL('../../../server/snapshots/reading/scan-worker.ts', import.meta.url)),
       /is not a folder of this user's alone: cannot start a worker from it/,
     );
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatEui64, matchEui64At, normaliseEui64, parseEui64Bytes } from '../../../server/snapshots/eui64.ts';
+import { formatEui64, matchEui64At, normaliseEui64, parseEui64Bytes } from '../../../server/snapshots/format/eui64.ts';
 import {
   classifyDeviceStatus,
   classifyDeviceType,
@@ -17,7 +17,7 @@ import {
   MAP_ID_MALFORMED,
   matchDateAt,
   parseDate,
-} from '../../../server/snapshots/field-rules.ts';
+} from '../../../server/snapshots/format/field-rules.ts';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { fileTypeSentence, sniffFileType, SNIFF_BYTES } from '../../../server/snapshots/file-type.ts';
+import { fileTypeSentence, sniffFileType, SNIFF_BYTES } from '../../../server/snapshots/format/file-type.ts';
 import { file, random, row } from './scan-helpers.ts';
 
 const CSV = file(...Array.from({ length: 60 }, (_, i) => row(i + 1)));

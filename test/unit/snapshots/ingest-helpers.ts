@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { writeStoredSetting } from '../../../db/queries/settings.ts';
-import { archiveWorkDone } from '../../../server/snapshots/archive.ts';
-import { ingestSnapshot, type IngestOutcome, type IngestRequest } from '../../../server/snapshots/ingest-snapshot.ts';
+import { archiveWorkDone } from '../../../server/snapshots/ingest/archive.ts';
+import { ingestSnapshot, type IngestOutcome, type IngestRequest } from '../../../server/snapshots/ingest/ingest-snapshot.ts';
 
 export const TEST_ACTOR = { kind: 'system', name: 'test' } as const;
 

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
-import { PayloadTooLargeError } from '../../../server/http/errors.ts';
-import { readSnapshot } from '../../../server/snapshots/read-snapshot.ts';
-import { createScanner } from '../../../server/snapshots/scanner.ts';
+import { PayloadTooLargeError } from '../../../server/errors.ts';
+import { readSnapshot } from '../../../server/snapshots/reading/read-snapshot.ts';
+import { createScanner } from '../../../server/snapshots/format/scanner.ts';
 import { gzipRepeating } from '../../fixtures/hostile-files.ts';
 import { file, HEADER, row, scanBytes, USER_A, USER_B } from './scan-helpers.ts';
 

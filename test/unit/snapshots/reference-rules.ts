@@ -1,7 +1,7 @@
 // An independent, deliberately plain reading of SPEC §3.1–3.2 over records that another parser
 // produced: strings and regular expressions, no shared code with the scanner. The tests hold the
 // scanner to it on generated files.
-import type { UserCounts } from '../../../server/snapshots/user-counts.ts';
+import type { UserCounts } from '../../../server/snapshots/format/user-counts.ts';
 
 export interface ReferenceResult {
   rows: number;

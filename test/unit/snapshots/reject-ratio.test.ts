@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { withinRejectRatio } from '../../../server/snapshots/reject-ratio.ts';
+import { withinRejectRatio } from '../../../server/snapshots/format/reject-ratio.ts';
 
 describe('max_reject_ratio (rejected ≤ ratio × rows, exactly)', () => {
   const cases: Array<[number, number, number, boolean]> = [

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fitReason, MAX_REASON_CHARACTERS, RejectionStore } from '../../../server/snapshots/rejection-store.ts';
+import { fitReason, MAX_REASON_CHARACTERS, RejectionStore } from '../../../server/snapshots/reading/rejection-store.ts';
 import { random } from './scan-helpers.ts';
 
 describe('RejectionStore', () => {

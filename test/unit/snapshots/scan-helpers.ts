@@ -1,8 +1,8 @@
 // Helpers for the scanner tests: scan text or bytes in chosen chunk sizes, and build inventory rows
 // from a few named fields so each test states only what it is about.
-import { createScanner } from '../../../server/snapshots/scanner.ts';
-import type { ScannerOptions, ScanResult } from '../../../server/snapshots/scanner.ts';
-import type { FuelCounts, UserCounts } from '../../../server/snapshots/user-counts.ts';
+import { createScanner } from '../../../server/snapshots/format/scanner.ts';
+import type { ScannerOptions, ScanResult } from '../../../server/snapshots/format/scanner.ts';
+import type { FuelCounts, UserCounts } from '../../../server/snapshots/format/user-counts.ts';
 
 export const HEADER = 'device_id,device_type,device_status,responsible_user_id,map_id,prenotified_date';
 export const USER_A = '90-B3-D5-1F-30-01-00-0A';

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { SNIFF_BYTES } from '../../../server/snapshots/file-type.ts';
-import { createScanner } from '../../../server/snapshots/scanner.ts';
+import { SNIFF_BYTES } from '../../../server/snapshots/format/file-type.ts';
+import { createScanner } from '../../../server/snapshots/format/scanner.ts';
 import { deviceId, file, HEADER, row, scanBytes, scanText, user, USER_A } from './scan-helpers.ts';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`fixtures/${name}`, import.meta.url));

@@ -1,7 +1,7 @@
 // Whole-file refusals (SPEC §3.1): each with a message naming the line and the problem.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createScanner } from '../../../server/snapshots/scanner.ts';
+import { createScanner } from '../../../server/snapshots/format/scanner.ts';
 import { file, HEADER, row, scanBytes, scanText } from './scan-helpers.ts';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);

@@ -1,7 +1,7 @@
 // The row rules of SPEC §3.1 and the counts of §3.2, one case a rule, with hand-worked counts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { UserCounts } from '../../../server/snapshots/user-counts.ts';
+import type { UserCounts } from '../../../server/snapshots/format/user-counts.ts';
 import { deviceId, file, row, scanText, user, USER_A, USER_B } from './scan-helpers.ts';
 import type { RowFields } from './scan-helpers.ts';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DuplicateFinder } from '../../../server/snapshots/duplicate-finder.ts';
-import { matchHeader } from '../../../server/snapshots/header.ts';
-import { U64Table } from '../../../server/snapshots/u64-table.ts';
+import { DuplicateFinder } from '../../../server/snapshots/format/duplicate-finder.ts';
+import { matchHeader } from '../../../server/snapshots/format/header.ts';
+import { U64Table } from '../../../server/snapshots/format/u64-table.ts';
 import { random } from './scan-helpers.ts';
 
 describe('U64Table', () => {

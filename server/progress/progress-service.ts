@@ -1,0 +1,173 @@
+// The progress service: loads snapshot counts and reference data from the database and hands them
+// to the pure engine (computeProgress, SPEC §4). Every face — dashboard, API, CLI, PDF report —
+// renders what this returns, so the same question always gets the same numbers.
+import type { Knex } from 'knex';
+import { listAllowances } from '../../db/queries/allowances.ts';
+import { deadlineInForce, type DeadlineEntry } from '../../db/queries/deadlines.ts';
+import { listDccUsers } from '../../db/queries/dcc-users.ts';
+import { listCountsUpTo, listSnapshotDates, type StoredCount } from '../../db/queries/progress-snapshots.ts';
+import { ValidationError } from '../errors.ts';
+import { isIsoDate, londonToday } from '../engine/calendar.ts';
+import { computeProgress } from '../engine/compute-progress.ts';
+import { fuelCountsOf, zeroUserCounts } from '../engine/fuel-counts.ts';
+import { toProgressJson, type ProgressJson } from '../engine/progress-json.ts';
+import type {
+  AllowanceInput,
+  DeclarationInput,
+  ProgressInputs,
+  ProgressResult,
+  RegisterEntry,
+  SnapshotInput,
+  UserCounts,
+} from '../engine/types.ts';
+import { earliestFeasibleDeadline, whatIf, type EarliestFeasibleDeadline, type WhatIfResult } from '../engine/what-if.ts';
+import { WorkingDays } from '../engine/working-days.ts';
+import { declarationInputs } from '../programme/declarations.ts';
+import { weekdayName } from '../programme/field-rules.ts';
+import { holidayDates } from '../programme/holidays.ts';
+import { loadSettings, type ProgrammeSettings } from '../programme/settings.ts';
+
+/** Everything the engine needs but the date asked about, loaded once (one query a table). */
+export interface ProgrammeData {
+  /** Snapshot counts are loaded up to this date, so positions may be asked as of it or any earlier date. */
+  upTo: string;
+  settings: ProgrammeSettings;
+  workingDays: WorkingDays;
+  /** The deadline in force (the latest recorded), with who recorded it and why. */
+  deadline: DeadlineEntry | null;
+  register: RegisterEntry[];
+  snapshots: SnapshotInput[];
+  declarations: DeclarationInput[];
+  allowances: AllowanceInput[];
+}
+
+const FUEL_OF: Record<string, keyof UserCounts> = { ESME: 'esme', GSME: 'gsme' };
+
+
+function snapshotInputs(dates: ReadonlyArray<{ id: number; asOf: string }>, rows: readonly StoredCount[]): SnapshotInput[] {
+  const counts = new Map<number, Record<string, UserCounts>>(dates.map((snapshot) => [snapshot.id, {}]));
+  for (const row of rows) {
+    const fuel = FUEL_OF[row.fuel];
+    const users = counts.get(row.snapshotId);
+    // The import writes ESME and GSME only; anything else is damage this must not hide.
+    if (!fuel || !users) throw new Error(`snapshot_counts has a row the progress engine cannot read: snapshot ${row.snapshotId}, fuel ${row.fuel}`);
+    const user = (users[row.userId] ??= zeroUserCounts());
+    user[fuel] = fuelCountsOf(row);
+  }
+  return dates.map((snapshot) => ({ id: snapshot.id, asOf: snapshot.asOf, counts: counts.get(snapshot.id) ?? {} }));
+}
+
+/**
+ * The register as the engine should see it: the Users SECAS has named. An unregistered User is in
+ * the table only because the ingest met it in some snapshot; the engine lists (and flags) every
+ * User of the snapshots that count up to t by itself, so one met only in a superseded upload, or
+ * first met after t, is not listed as of t.
+ */
+function registerForEngine(users: ReadonlyArray<{ userId: string; name: string; registered: boolean }>): RegisterEntry[] {
+  return users.filter((user) => user.registered).map(({ userId, name, registered }) => ({ userId, name, registered }));
+}
+
+/**
+ * Loads the programme's data in one read transaction, so that the snapshot counts, the register,
+ * declarations, allowances, holidays and settings are all as they stood at one moment.
+ */
+export async function loadProgrammeData(knex: Knex, upTo: string): Promise<ProgrammeData> {
+  return knex.transaction(async (trx) => {
+      const settings = await loadSettings(trx);
+      const holidays = await holidayDates(trx);
+      const deadline = await deadlineInForce(trx);
+      const register = registerForEngine(await listDccUsers(trx));
+      const snapshots = snapshotInputs(await listSnapshotDates(trx), await listCountsUpTo(trx, upTo));
+      const declarations = await declarationInputs(trx);
+      const allowances = (await listAllowances(trx)).map(({ userId, perDay, effectiveFrom, confirmedOn }) => ({ userId, perDay, effectiveFrom, confirmedOn }));
+      return { upTo, settings, workingDays: new WorkingDays(holidays), deadline, register, snapshots, declarations, allowances };
+  });
+}
+
+/** The engine's inputs for positions as of `askedAsOf` (what-if passes them on with another deadline). */
+export function inputsAt(data: ProgrammeData, askedAsOf: string): ProgressInputs {
+  if (askedAsOf > data.upTo) throw new RangeError(`Positions as of ${askedAsOf} need data loaded up to it, not only up to ${data.upTo}`);
+  const { implementationDate, notificationWindow, confirmationWindow, rateWindow, baselineSnapshotId } = data.settings;
+  return {
+    askedAsOf,
+    settings: { implementationDate, notificationWindow, confirmationWindow, rateWindow, baselineSnapshotId },
+    holidays: data.workingDays,
+    deadline: data.deadline?.deadline ?? null,
+    register: data.register,
+    snapshots: data.snapshots,
+    declarations: data.declarations,
+    allowances: data.allowances,
+  };
+}
+
+/** Positions as of a date from data already loaded (e.g. a report's month and the month before). */
+export function positionsAt(data: ProgrammeData, askedAsOf: string): ProgressResult {
+  return computeProgress(inputsAt(data, askedAsOf));
+}
+
+/**
+ * The date positions are asked as of, from a query parameter or option: empty means today in
+ * Europe/London; anything but a real 'YYYY-MM-DD' date is refused, naming the field.
+ */
+export function parseAsOf(raw: unknown, field = 'asOf'): string {
+  if (raw === undefined || raw === null || raw === '') return londonToday();
+  if (typeof raw === 'string' && isIsoDate(raw.trim())) return raw.trim();
+  const message = `${field} must be a real date written YYYY-MM-DD (got ${JSON.stringify(raw)}).`;
+  throw new ValidationError(message, [{ field, message }]);
+}
+
+/** Every User's position and the programme totals as of a date (SPEC §4.2: from the newest snapshot on or before it). */
+export async function progressAsOf(knex: Knex, askedAsOf: string = londonToday()): Promise<ProgressResult> {
+  return positionsAt(await loadProgrammeData(knex, askedAsOf), askedAsOf);
+}
+
+/** The `progress --json` object of SPEC §6.3, which GET /api/v1/progress also returns. */
+export async function progressJsonAsOf(knex: Knex, askedAsOf: string = londonToday()): Promise<ProgressJson> {
+  return toProgressJson(await progressAsOf(knex, askedAsOf));
+}
+
+/** A date as the deadline page describes it: its weekday, and whether it is a Working Day. */
+export interface DayFacts {
+  date: string;
+  weekday: string;
+  workingDay: boolean;
+}
+
+/** What the deadline page shows (SPEC §4.5). */
+export interface DeadlinePlan {
+  askedAsOf: string;
+  deadline: DeadlineEntry | null;
+  /** A deadline on a weekend or bank holiday is allowed; the page says so, since its last Working Day is the day before. */
+  deadlineDay: DayFacts | null;
+  proposedDay: DayFacts | null;
+  /** Positions against the deadline in force. */
+  positions: ProgressResult;
+  /** Positions re-ranked against the proposed deadline, when one is given and a snapshot exists. */
+  proposal: WhatIfResult | null;
+  /** Null when there is no snapshot to plan from. */
+  earliestFeasible: EarliestFeasibleDeadline | null;
+}
+
+export async function planDeadline(knex: Knex, options: { askedAsOf?: string; proposed?: string | null } = {}): Promise<DeadlinePlan> {
+  const askedAsOf = options.askedAsOf ?? londonToday();
+  return planFrom(await loadProgrammeData(knex, askedAsOf), { askedAsOf, proposed: options.proposed ?? null });
+}
+
+/** The plan from data already loaded; `positions`, when given, are those as of `askedAsOf` from the same data. */
+export function planFrom(data: ProgrammeData, options: { askedAsOf: string; proposed: string | null; positions?: ProgressResult }): DeadlinePlan {
+  const { askedAsOf } = options;
+  const inputs = inputsAt(data, askedAsOf);
+  const positions = options.positions ?? computeProgress(inputs);
+  const proposed = options.proposed ? whatIf(inputs, options.proposed) : null;
+  const dayFacts = (date: string | null | undefined): DayFacts | null =>
+    date ? { date, weekday: weekdayName(date), workingDay: data.workingDays.isWorkingDay(date) } : null;
+  return {
+    askedAsOf,
+    deadline: data.deadline,
+    deadlineDay: dayFacts(data.deadline?.deadline),
+    proposedDay: dayFacts(options.proposed),
+    positions,
+    proposal: proposed?.status === 'ok' ? proposed : null,
+    earliestFeasible: positions.status === 'ok' ? earliestFeasibleDeadline(positions.users, positions.asOf, data.workingDays) : null,
+  };
+}
