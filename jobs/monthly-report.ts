@@ -1,7 +1,7 @@
 // The monthly report job: a draft of month M's report at 06:00 Europe/London on its report day,
 // caught up once if every instance was down then, and never for a month after one whose positions
 // showed every User complete. The runner's claim makes it happen once across instances.
-import { createViewRenderer } from '../server/http/views.ts';
+import { createViewRenderer } from '../server/templates/views.ts';
 import { holidayDates } from '../server/programme/holidays.ts';
 import { loadProgrammeData, positionsAt } from '../server/progress/progress-service.ts';
 import { loadSettings } from '../server/programme/settings.ts';

@@ -3,7 +3,7 @@ import { openDatabase } from '../db/connection.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { closeOnSignals, loadConfigOrExit, logSlipsInsteadOfExiting, runIfMain } from '../server/lifecycle.ts';
 import { createLogger } from '../server/logger.ts';
-import { failStoppedImports, startJobs } from '../server/main.ts';
+import { failStoppedImports, startJobs } from './start.ts';
 import { BrowserManager } from '../server/reports/browser.ts';
 
 async function main(): Promise<void> {

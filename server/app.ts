@@ -29,7 +29,7 @@ import { isApiPath } from './http/paths.ts';
 import { requestId } from './http/request-id.ts';
 import { requestLog } from './http/request-log.ts';
 import { createPageRenderer } from './http/render.ts';
-import { createViewRenderer } from './http/views.ts';
+import { createViewRenderer } from './templates/views.ts';
 import './http/types.ts';
 
 export interface AppDeps {

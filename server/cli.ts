@@ -70,7 +70,8 @@ export function buildCli(io: CliIo): Command {
   registerSnapshotCommands(program, io);
   registerProgrammeCommands(program, io);
   registerReportCommands(program, io);
-  registerDemoCommands(program, io);
+  // The server is loaded only when the demo starts it: every other command would pay for it.
+  registerDemoCommands(program, io, async (config, logger, options) => (await import('./main.ts')).startServer(config, logger, options));
   return program;
 }
 

@@ -9,13 +9,10 @@ import { createLogger, type Logger } from './logger.ts';
 import { openDatabase, type Database } from '../db/connection.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { countAccounts } from '../db/queries/accounts.ts';
-import type { JobContext } from '../jobs/context.ts';
-import { jobDefinitions } from '../jobs/definitions.ts';
-import { JobRunner } from '../jobs/runner.ts';
-import { startScheduler, type Scheduler } from '../jobs/scheduler.ts';
+import type { Scheduler } from '../jobs/scheduler.ts';
+import { failStoppedImports, startJobs } from '../jobs/start.ts';
 import { BrowserManager } from './reports/browser.ts';
 import { importsSettled } from './snapshots/ingest/ingest-snapshot.ts';
-import { failStaleImports, removeAbandonedCompressions } from './snapshots/ingest/stale-imports.ts';
 
 export interface RunningServer {
   url: string;
@@ -39,17 +36,6 @@ async function prepareDatabase(db: Database, dataDir: string, logger: Logger): P
   if ((await countAccounts(db.knex)) === 0) {
     logger.warn('No accounts exist yet. Create the first SECAS account with: npx backfill account add --email you@example.org --role secas');
   }
-}
-
-/**
- * An import whose process died (killed, crashed) still says "running": the next start says it
- * failed. An archive compression it was writing leaves a `.part` file: the next start removes it.
- */
-export async function failStoppedImports(db: Database, dataDir: string, logger: Logger): Promise<void> {
-  const failed = await failStaleImports(db.knex, { dataDir });
-  if (failed.length) logger.warn({ imports: failed }, `marked ${failed.length} import(s) failed: their process stopped before they finished`);
-  const parts = await removeAbandonedCompressions(dataDir);
-  if (parts.length) logger.warn({ files: parts }, `removed ${parts.length} unfinished archive compression(s) left by a stopped process`);
 }
 
 function listen(app: App['app'], host: string, port: number): Promise<Server> {
@@ -113,11 +99,6 @@ export async function startServer(config: Config & { sessionSecret: string }, lo
     await db.close();
     throw err;
   }
-}
-
-export function startJobs(ctx: JobContext, clock?: () => Date): Scheduler {
-  const definitions = jobDefinitions();
-  return startScheduler(new JobRunner(ctx, definitions, { clock }), definitions, ctx.logger, { now: clock });
 }
 
 /** `npm start --no-scheduler` reaches us as npm_config_scheduler=''; `npm start -- --no-scheduler` as an argument. */

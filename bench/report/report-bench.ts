@@ -8,7 +8,7 @@ import path from 'node:path';
 import { openDatabase } from '../../db/connection.ts';
 import { migrateLatest } from '../../db/migrate.ts';
 import { findChrome } from '../../server/reports/chrome.ts';
-import { createViewRenderer } from '../../server/http/views.ts';
+import { createViewRenderer } from '../../server/templates/views.ts';
 import { createLogger } from '../../server/logger.ts';
 import { BrowserManager } from '../../server/reports/browser.ts';
 import { generateReport } from '../../server/reports/generate-report.ts';

@@ -1,7 +1,10 @@
 // Queries over accounts and API tokens.
 import type { Knex } from 'knex';
-import type { Role } from '../../server/auth/roles.ts';
 import { toDbInstant } from '../instant.ts';
+
+/** The roles an account or token row may hold (SPEC §2); server/auth/roles.ts says what each may do. */
+export const ROLES = ['secas', 'panel', 'dcc'] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface AccountRow {
   id: number;

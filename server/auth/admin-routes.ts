@@ -2,6 +2,7 @@
 // systems. Routes parse, call the account and token services (which audit every change) and
 // render. A generated password or token is shown once, on the page that answers the POST itself —
 // never in a URL, a flash message or anything cached — because only its hash is stored.
+import { statusOf } from '../http/error-status.ts';
 import type { Request, Response } from 'express';
 import { listAccounts, listTokens, type AccountRow, type TokenRow } from '../../db/queries/accounts.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../errors.ts';
@@ -54,7 +55,7 @@ async function changeThenGo(
     res.redirect(303, done.then);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    await options.show(req, res, { errors: { [options.form]: errorsView(err, options.form) }, values: { [options.form]: formOf(req) } }, err.status);
+    await options.show(req, res, { errors: { [options.form]: errorsView(err, options.form) }, values: { [options.form]: formOf(req) } }, statusOf(err));
   }
 }
 
@@ -145,7 +146,7 @@ function registerAccountsPage(routes: Routes, ctx: RouteContext): void {
       // An e-mail already in use is a problem with the e-mail field like any other.
       const refusal = err instanceof ConflictError ? new ValidationError(err.message, [{ field: 'email', message: err.message }]) : err;
       if (!(refusal instanceof ValidationError)) throw err;
-      await show(req, res, { errors: { add: errorsView(refusal, 'add') }, values: { add: form } }, refusal.status);
+      await show(req, res, { errors: { add: errorsView(refusal, 'add') }, values: { add: form } }, statusOf(refusal));
     }
   });
 
@@ -246,7 +247,7 @@ function registerTokensPage(routes: Routes, ctx: RouteContext): void {
       });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      await show(req, res, { errors: { create: errorsView(err, 'create') }, values: { create: form } }, err.status);
+      await show(req, res, { errors: { create: errorsView(err, 'create') }, values: { create: form } }, statusOf(err));
     }
   });
 

@@ -1,7 +1,8 @@
 // The three roles of SPEC §2 and who a request is acting as.
 
-export const ROLES = ['secas', 'panel', 'dcc'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../../db/queries/accounts.ts';
+
+export { ROLES, type Role };
 
 export const ROLE_LABELS: Record<Role, string> = {
   secas: 'SECAS',

@@ -15,7 +15,7 @@ import type { Role } from '../auth/roles.ts';
 import { createApiToken } from '../auth/tokens.ts';
 import { safeCsv } from '../safe-csv.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
-import { createViewRenderer } from '../http/views.ts';
+import { createViewRenderer } from '../templates/views.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { importAllowances } from '../programme/allowances.ts';
 import { setDeadline } from '../programme/deadline.ts';

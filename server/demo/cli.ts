@@ -7,11 +7,10 @@ import type { Knex } from 'knex';
 import { openDatabase } from '../../db/connection.ts';
 import { migrateLatest } from '../../db/migrate.ts';
 import type { CliIo } from '../cli-support.ts';
-import { parseConfig, resolveSessionSecret } from '../config.ts';
+import { parseConfig, resolveSessionSecret, type Config } from '../config.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { closeOnSignals } from '../lifecycle.ts';
-import { createLogger } from '../logger.ts';
-import type { RunningServer } from '../main.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import type { BuiltDemo } from './build-demo.ts';
 import { builtByDemo, databaseHoldings, resetDemoDatabase } from './demo-database.ts';
 import { demoLocation, restartCommand, shortPath, type DemoLocation } from './demo-location.ts';
@@ -26,7 +25,10 @@ interface DemoOptions {
   serve?: boolean;
 }
 
-export function registerDemoCommands(program: Command, io: CliIo): void {
+/** Starts the server on the demo's database: server/main.ts's startServer, given by the CLI's entry point. */
+export type StartServer = (config: Config & { sessionSecret: string }, logger: Logger, options: { scheduler: boolean }) => Promise<{ url: string; close(): Promise<void> }>;
+
+export function registerDemoCommands(program: Command, io: CliIo, startServer: StartServer): void {
   program
     .command('demo')
     .description('fill a fresh database with a generated 18-month programme, start the server and print a login for each role')
@@ -35,7 +37,7 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
     .option('--implementation-date <date>', 'the implementation date the 18 months start from (default: the setting, 2018-06-28)')
     .option('--no-scheduler', 'start the web server without the scheduled jobs')
     .option('--no-serve', 'build the demo and stop, without starting the server')
-    .action((opts: DemoOptions) => runDemo(opts, io));
+    .action((opts: DemoOptions) => runDemo(opts, io, startServer));
 }
 
 /** `npm run demo --no-serve` (without `--`) reaches us as npm_config_serve='' rather than as an argument. */
@@ -53,9 +55,9 @@ function parseMeters(raw: string | undefined): number {
   return meters;
 }
 
-async function runDemo(opts: DemoOptions, io: CliIo): Promise<void> {
+async function runDemo(opts: DemoOptions, io: CliIo, startServer: StartServer): Promise<void> {
   // Loaded here, not at the top: every `backfill` command would otherwise load the whole server.
-  const [{ buildDemo, parseImplementationDate }, { startServer }] = await Promise.all([import('./build-demo.ts'), import('../main.ts')]);
+  const { buildDemo, parseImplementationDate } = await import('./build-demo.ts');
   const env = io.env;
   const meters = parseMeters(opts.meters);
   const implementationDate = opts.implementationDate === undefined ? undefined : parseImplementationDate(opts.implementationDate);
@@ -109,7 +111,7 @@ async function runDemo(opts: DemoOptions, io: CliIo): Promise<void> {
     out(loginBlock({ ...block, url: null }));
     return;
   }
-  let running: RunningServer;
+  let running: Awaited<ReturnType<StartServer>>;
   try {
     running = await startServer({ ...config, sessionSecret: resolveSessionSecret(config) }, logger, { scheduler });
   } catch (err) {

@@ -5,6 +5,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
 import { AppError, BadRequestError, NotFoundError, PayloadTooLargeError, TooManyRequestsError } from '../errors.ts';
 import { outageOf, type FailurePlaces } from '../outage.ts';
+import { statusOf } from './error-status.ts';
 import { isApiPath } from './paths.ts';
 import type { PageRenderer } from './render.ts';
 import { requestIdOf } from './request-id.ts';
@@ -60,7 +61,7 @@ export function errorHandler(logger: Logger, pages: PageRenderer, places: Failur
       return;
     }
     const known = toAppError(err, places);
-    const status = known?.status ?? 500;
+    const status = known ? statusOf(known) : 500;
     const requestId = requestIdOf(req);
     if (!known) logger.error({ err, req: requestFields(req) }, 'request failed');
     else if (status >= 500) logger.error({ err, req: requestFields(req), answered: status }, known.message);

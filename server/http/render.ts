@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { RouteInfo } from '../auth/access.ts';
 import { ROLE_LABELS } from '../auth/roles.ts';
 import { navigationFor } from './navigation.ts';
-import type { ViewRenderer } from './views.ts';
+import type { ViewRenderer } from '../templates/views.ts';
 import { requestIdOf } from './request-id.ts';
 
 export type CsrfTokenFor = (req: Request, res: Response) => string;

@@ -1,5 +1,6 @@
 // What the programme pages share: the stylesheet, reading a submitted form, showing a refusal next
 // to its fields, POST-redirect-GET with a flash message, CSV downloads.
+import { statusOf } from '../http/error-status.ts';
 import type { Request, Response } from 'express';
 import { PayloadTooLargeError, ValidationError, type AppError } from '../errors.ts';
 
@@ -50,7 +51,7 @@ export async function changeThen(
   } catch (err) {
     if (!(err instanceof ValidationError || err instanceof PayloadTooLargeError)) throw err;
     // Keyed by form, so a page with several forms shows the problems at the one that was sent.
-    await options.again({ errors: { [options.form]: errorsView(err, options.form) }, values: { [options.form]: formOf(req) } }, err.status);
+    await options.again({ errors: { [options.form]: errorsView(err, options.form) }, values: { [options.form]: formOf(req) } }, statusOf(err));
   }
 }
 

@@ -1,6 +1,6 @@
 // `backfill progress` and `backfill deadline what-if` without --json: the engine's result as
 // aligned tables a person can read in a terminal. Formatting only; every figure is the engine's.
-import { formatNumber } from '../http/view-helpers.ts';
+import { formatNumber } from '../templates/view-helpers.ts';
 import type { FuelCounts, PositionFigures, ProgressResult } from '../engine/types.ts';
 import type { EarliestFeasibleDeadline, WhatIfResult } from '../engine/what-if.ts';
 import { textTable, type TextColumn } from '../programme/text-table.ts';

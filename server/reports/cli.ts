@@ -18,7 +18,7 @@ export function registerReportCommands(program: Command, io: CliIo): void {
       const [{ BrowserManager }, { generateReport }, { createViewRenderer }] = await Promise.all([
         import('./browser.ts'),
         import('./generate-report.ts'),
-        import('../http/views.ts'),
+        import('../templates/views.ts'),
       ]);
       await withDatabase(io, async (db, config) => {
         const logger = createLogger(opts.json ? 'silent' : config.logLevel === 'info' ? 'warn' : config.logLevel);

@@ -8,7 +8,7 @@ import { findSnapshot, listRejections, readMapRegister } from '../../db/queries/
 import { recordAudit, type RequestOrigin } from '../audit/record.ts';
 import type { Actor } from '../auth/roles.ts';
 import { AppError, ValidationError } from '../errors.ts';
-import type { ViewRenderer } from '../http/views.ts';
+import type { ViewRenderer } from '../templates/views.ts';
 import type { Logger } from '../logger.ts';
 import { loadProgrammeData, positionsAt } from '../progress/progress-service.ts';
 import { addMonths, isIsoMonth, lastDayOfMonth } from '../engine/calendar.ts';
@@ -36,7 +36,7 @@ const REJECTIONS_SHOWN = 25;
 
 export class NoSnapshotForMonthError extends AppError {
   constructor(month: string) {
-    super(422, 'no_snapshot', `There is no snapshot with an as-of date on or before ${lastDayOfMonth(month)}, so there is nothing to report for ${month}. Import one first.`);
+    super('no_snapshot', `There is no snapshot with an as-of date on or before ${lastDayOfMonth(month)}, so there is nothing to report for ${month}. Import one first.`);
   }
 }
 

@@ -2,8 +2,8 @@
 // printed from about:blank with the network blocked), plus Chromium's header and footer templates.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chartJsUmdPath } from '../http/assets.ts';
-import { VIEWS_DIR, type ViewRenderer } from '../http/views.ts';
+import { chartJsUmdPath } from '../templates/chart-js.ts';
+import { VIEWS_DIR, type ViewRenderer } from '../templates/views.ts';
 import type { ReportModel } from './report-model.ts';
 
 let assets: { css: string; chartJs: string; progressChartJs: string; readyJs: string } | undefined;

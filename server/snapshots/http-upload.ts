@@ -19,7 +19,7 @@ export function assertContentLengthWithin(req: Request, maxBytes: number, multip
 
 export class UnsupportedMediaTypeError extends AppError {
   constructor(message: string) {
-    super(415, 'unsupported_media_type', message);
+    super('unsupported_media_type', message);
   }
 }
 

@@ -15,7 +15,7 @@ import { isAllowed } from '../../server/auth/access.ts';
 import { ROLES, type Role } from '../../server/auth/roles.ts';
 import { launchChrome } from '../../server/reports/chrome.ts';
 import { parseConfig } from '../../server/config.ts';
-import { createViewRenderer } from '../../server/http/views.ts';
+import { createViewRenderer } from '../../server/templates/views.ts';
 import { createLogger } from '../../server/logger.ts';
 import { BrowserManager } from '../../server/reports/browser.ts';
 import { generateReport } from '../../server/reports/generate-report.ts';

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chartJsUmdPath } from '../../server/http/assets.ts';
+import { chartJsUmdPath } from '../../server/templates/chart-js.ts';
 import { pino } from 'pino';
 import { createLogger } from '../../server/logger.ts';
 import { BrowserManager, RenderError } from '../../server/reports/browser.ts';

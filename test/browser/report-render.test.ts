@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createViewRenderer } from '../../server/http/views.ts';
+import { createViewRenderer } from '../../server/templates/views.ts';
 import { createLogger } from '../../server/logger.ts';
 import { computeProgress } from '../../server/engine/compute-progress.ts';
 import type { ProgressAvailable } from '../../server/engine/types.ts';

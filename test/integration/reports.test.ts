@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { addAccount } from '../../server/auth/accounts.ts';
-import { createViewRenderer } from '../../server/http/views.ts';
+import { createViewRenderer } from '../../server/templates/views.ts';
 import { createLogger } from '../../server/logger.ts';
 import { BrowserManager } from '../../server/reports/browser.ts';
 import { NoSnapshotForMonthError, generateReport, type ReportServices } from '../../server/reports/generate-report.ts';

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { shippedBankHolidays } from '../../../server/engine/bank-holidays.ts';
 import { isWeekend } from '../../../server/engine/calendar.ts';
+import { SHIPPED_HOLIDAYS } from '../../../db/migrations/20261128G2-ship-bank-holidays.ts';
 
 // gov.uk's published England and Wales bank holidays, 2017–2027.
 const GOV_UK: Record<number, string[]> = {
@@ -86,5 +87,15 @@ describe('shippedBankHolidays', () => {
       });
       assert.deepEqual(JSON.parse(output), dates, zone);
     }
+  });
+});
+
+describe('the holidays the migration ships', () => {
+  it('are the generator\'s 2017–2035, written out so the migration never changes with the code', () => {
+    assert.equal(SHIPPED_HOLIDAYS.length, 155);
+    assert.deepEqual(
+      SHIPPED_HOLIDAYS.map(([date, name]) => ({ date, name })),
+      shippedBankHolidays(2017, 2035).map(({ date, name }) => ({ date, name })),
+    );
   });
 });

@@ -9,7 +9,7 @@ import { errorHandler, notFound } from '../../../server/http/error-handler.ts';
 import { ValidationError } from '../../../server/errors.ts';
 import { requestId } from '../../../server/http/request-id.ts';
 import { createPageRenderer } from '../../../server/http/render.ts';
-import { createViewRenderer, VIEWS_DIR } from '../../../server/http/views.ts';
+import { createViewRenderer, VIEWS_DIR } from '../../../server/templates/views.ts';
 import { createLogger } from '../../../server/logger.ts';
 
 describe('error responses', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Request } from 'express';
 import { firstFew, pageHrefs, paged, paginationView, pageWindow, windowHolding } from '../../../server/http/pagination.ts';
-import { createViewRenderer } from '../../../server/http/views.ts';
+import { createViewRenderer } from '../../../server/templates/views.ts';
 
 function request(url: string, method = 'GET'): Request {
   const query = Object.fromEntries(new URL(url, 'http://x').searchParams);

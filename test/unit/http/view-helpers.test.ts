@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDate, formatInstant, formatNumber } from '../../../server/http/view-helpers.ts';
+import { formatDate, formatInstant, formatNumber } from '../../../server/templates/view-helpers.ts';
 
 describe('formatting for people', () => {
   it('writes numbers with thousands separators', () => {
