@@ -26,6 +26,18 @@ export default tseslint.config(
     },
   },
   {
+    // SQL lives in db/ (connection, dialect, query modules): the app calls functions, never builds queries.
+    files: ['server/**/*.ts', 'jobs/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.name=/^(knex|trx|db)$/][arguments.0.type='Literal']", message: 'Queries live in db/queries: call one from there.' },
+        { selector: "CallExpression[callee.property.name=/^(raw|schema)$/]", message: 'SQL lives in db/: call a query module from there.' },
+        { selector: "MemberExpression[property.name='schema'][object.name=/^(knex|trx)$/]", message: 'Schema work lives in db/ (migrations).' },
+      ],
+    },
+  },
+  {
     // Tests read rows straight from knex (typed any) to check what was stored.
     files: ['test/**/*.ts'],
     rules: {

@@ -5,13 +5,13 @@
 // connection as knex would (so it waits for any transaction in flight, exactly like a query) and
 // runs the kept prepared statement; on MySQL it is knex.raw, whose cost is the round trip anyway.
 import type { Knex } from 'knex';
+import { isSqlite } from './dialect/is-mysql.ts';
 
 interface SqliteConnection {
   prepare(sql: string): { get(...bindings: unknown[]): unknown };
 }
 
 interface PoolClient {
-  driverName: string;
   acquireConnection(): Promise<unknown>;
   releaseConnection(connection: unknown): Promise<unknown>;
 }
@@ -19,7 +19,7 @@ interface PoolClient {
 /** The first row `sql` selects with `?` placeholders bound in order, or undefined when none. */
 export async function readRow<Row>(knex: Knex, sql: string, bindings: readonly (string | number)[] = []): Promise<Row | undefined> {
   const client = knex.client as PoolClient;
-  if (client.driverName === 'better-sqlite3') {
+  if (isSqlite(knex)) {
     const connection = (await client.acquireConnection()) as SqliteConnection;
     try {
       return connection.prepare(sql).get(...bindings) as Row | undefined;

@@ -1,12 +1,7 @@
 // Column types whose spelling differs between SQLite and MySQL, one small implementation each,
 // so migrations never branch on the client themselves.
 import type { Knex } from 'knex';
-
-/** MySQL or MariaDB (mysql2); otherwise the embedded SQLite. */
-export function isMysql(knex: Knex): boolean {
-  const client = knex.client as { config?: { client?: unknown } };
-  return client.config?.client === 'mysql2' || client.config?.client === 'mysql';
-}
+import { isMysql } from './dialect/is-mysql.ts';
 
 /** A blob large enough for a PDF (MySQL's plain BLOB stops at 64 KiB). */
 export function longBinary(knex: Knex, table: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder {

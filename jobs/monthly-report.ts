@@ -5,7 +5,7 @@ import { createViewRenderer } from '../server/templates/views.ts';
 import { holidayDates } from '../server/programme/holidays.ts';
 import { loadProgrammeData, positionsAt } from '../server/progress/progress-service.ts';
 import { loadSettings } from '../server/programme/settings.ts';
-import { addMonths, lastDayOfMonth, londonToday } from '../server/engine/calendar.ts';
+import { addMonths, lastDayOfMonth, londonHour, londonToday } from '../server/engine/calendar.ts';
 import { WorkingDays } from '../server/engine/working-days.ts';
 import { generateReport } from '../server/reports/generate-report.ts';
 import { latestMonthDue, monthDueOn, type ReportCalendar } from '../server/reports/report-schedule.ts';
@@ -17,11 +17,6 @@ const PREFIX = 'report:';
 async function reportCalendar(ctx: JobContext): Promise<ReportCalendar> {
   const settings = await loadSettings(ctx.knex);
   return { implementationDate: settings.implementationDate, reportDay: settings.reportDay, workingDays: new WorkingDays(await holidayDates(ctx.knex)) };
-}
-
-/** Europe/London hour of an instant. */
-function londonHour(now: Date): number {
-  return Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' }).format(now));
 }
 
 /** Reports stop once a month's positions show every User complete (SPEC §5). */

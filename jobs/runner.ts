@@ -1,6 +1,7 @@
 // Runs jobs exactly once per run key across any number of instances: a run is claimed by
 // inserting its next attempt (job, run key, attempt is unique, so a second instance's claim fails),
 // kept alive by heartbeats, recorded with its outcome, and retried with backoff when it fails.
+import { lostToAnotherWriter } from '../db/dialect/unique-violation.ts';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Knex } from 'knex';
@@ -44,12 +45,6 @@ export const defaultBackoffMs = (attempt: number): number => Math.min(60_000 * 2
 /** Host, process and a random tag: two runners in one process (tests) are still told apart. */
 export function instanceName(): string {
   return `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
-}
-
-/** The database refused our claim because another instance's claim of the same attempt won. */
-function lostTheRace(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  return code === 'ER_DUP_ENTRY' || code === 'ER_LOCK_DEADLOCK' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_BUSY';
 }
 
 export class JobRunner<Ctx extends { knex: Knex; logger: Logger }> {
@@ -102,7 +97,7 @@ export class JobRunner<Ctx extends { knex: Knex; logger: Logger }> {
       });
     } catch (err) {
       // Another instance inserted the same attempt first: it owns the run.
-      if (lostTheRace(err)) return { state: 'busy' };
+      if (lostToAnotherWriter(err)) return { state: 'busy' };
       throw err;
     }
   }

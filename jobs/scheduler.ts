@@ -1,6 +1,7 @@
 // Triggers the jobs on their cron schedules in Europe/London, retries failed runs when their
 // backoff has passed, and catches up what was missed while no instance ran. Which run a trigger is
 // for, and whether it has happened, is the JobRunner's business (claims in the database).
+import { londonHour } from '../server/engine/calendar.ts';
 import { Cron } from 'croner';
 import type { Knex } from 'knex';
 import type { Logger } from '../server/logger.ts';
@@ -15,7 +16,7 @@ export const RETRY_SCHEDULE = '* 0,3-23 * * *';
 
 /** Where no scheduled work starts: 01:00–02:59 London time, the hours the clocks change in. */
 export function inQuietHours(at: Date): boolean {
-  const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: SCHEDULE_TIME_ZONE, hour: '2-digit', hourCycle: 'h23' }).format(at));
+  const hour = londonHour(at);
   return hour === 1 || hour === 2;
 }
 

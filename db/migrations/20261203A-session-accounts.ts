@@ -3,7 +3,7 @@
 // (db/instant.ts) on both databases: connect-session-knex wrote ISO strings with 'T' and 'Z' on
 // SQLite, which do not compare as text with the form the session store now writes.
 import type { Knex } from 'knex';
-import { isMysql } from '../schema-helpers.ts';
+import { isMysql } from '../dialect/is-mysql.ts';
 
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('sessions', (t) => {

@@ -1,5 +1,6 @@
 // Queries over accounts and API tokens.
 import type { Knex } from 'knex';
+import { forUpdate } from '../dialect/lock.ts';
 import { toDbInstant } from '../instant.ts';
 
 /** The roles an account or token row may hold (SPEC §2); server/auth/roles.ts says what each may do. */
@@ -97,7 +98,7 @@ export function listAccounts(knex: Knex): Promise<AccountRow[]> {
  * the other's SECAS role at the same moment and leave nobody able to manage accounts.
  */
 export function lockAccounts(trx: Knex.Transaction): Promise<AccountRow[]> {
-  return trx<AccountRow>('accounts').orderBy('id').forUpdate();
+  return forUpdate(trx, trx<AccountRow>('accounts').orderBy('id'));
 }
 
 export async function updateAccount(

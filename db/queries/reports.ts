@@ -106,3 +106,9 @@ export async function publishReport(knex: Knex, id: number, by: string, at: Date
 export function publishedVersionOf(knex: Knex, month: string): Promise<ReportRow | undefined> {
   return knex('reports').select(SUMMARY_COLUMNS).where({ published_month: month }).first() as Promise<ReportRow | undefined>;
 }
+
+/** The highest version stored for a month, 0 when there is none. */
+export async function latestVersionOf(knex: Knex, month: string): Promise<number> {
+  const row = (await knex('reports').where({ month }).max({ v: 'version' }).first()) as { v: number | null } | undefined;
+  return Number(row?.v ?? 0);
+}

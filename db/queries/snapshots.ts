@@ -2,7 +2,7 @@
 // Plain reads and writes; what goes together in one transaction is the ingest service's to say.
 import type { Knex } from 'knex';
 import { toDbInstant } from '../instant.ts';
-import { isMysql } from '../schema-helpers.ts';
+import { forUpdate } from '../dialect/lock.ts';
 
 export type ImportStatus = 'running' | 'imported' | 'duplicate' | 'failed';
 export type SnapshotSource = 'cli' | 'web' | 'api' | 'inbox';
@@ -45,16 +45,6 @@ export interface ImportRow {
   rows: number | null;
   bytes_read: number | null;
   errors: string | null;
-}
-
-export interface CountRow {
-  snapshot_id: number;
-  user_id: string;
-  fuel: Fuel;
-  in_scope: number;
-  completed: number;
-  invalid: number;
-  new_missing: number;
 }
 
 export interface RejectionRow {
@@ -233,7 +223,7 @@ export async function insertSnapshot(
  */
 export async function supersedeSnapshots(knex: Knex, asOf: string, by: number): Promise<number[]> {
   const query = knex('snapshots').select('id').where({ as_of: asOf }).whereNull('superseded_by').andWhereNot({ id: by });
-  const rows = (await (isMysql(knex) ? query.forUpdate() : query)) as Array<{ id: number | string }>;
+  const rows = (await forUpdate(knex, query)) as Array<{ id: number | string }>;
   const ids = rows.map((r) => Number(r.id));
   if (ids.length > 0) await knex('snapshots').whereIn('id', ids).update({ superseded_by: by });
   return ids;
@@ -241,33 +231,10 @@ export async function supersedeSnapshots(knex: Knex, asOf: string, by: number): 
 
 const BATCH = 500;
 
-export async function insertCounts(knex: Knex, rows: CountRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) await knex('snapshot_counts').insert(rows.slice(i, i + BATCH));
-}
-
 export async function insertRejections(knex: Knex, snapshotId: number, rows: RejectionRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += BATCH) {
     await knex('snapshot_rejections').insert(rows.slice(i, i + BATCH).map((r) => ({ snapshot_id: snapshotId, line: r.line, reason: r.reason })));
   }
-}
-
-export async function listCounts(knex: Knex, snapshotId: number): Promise<Array<CountRow & { name: string; registered: boolean }>> {
-  const rows = (await knex('snapshot_counts as c')
-    .join('dcc_users as u', 'u.user_id', 'c.user_id')
-    .where('c.snapshot_id', snapshotId)
-    .select('c.*', 'u.name', 'u.registered')
-    .orderBy([{ column: 'c.user_id' }, { column: 'c.fuel' }])) as Array<Record<string, unknown>>;
-  return rows.map((r) => ({
-    snapshot_id: Number(r.snapshot_id),
-    user_id: String(r.user_id),
-    fuel: r.fuel as Fuel,
-    in_scope: Number(r.in_scope),
-    completed: Number(r.completed),
-    invalid: Number(r.invalid),
-    new_missing: Number(r.new_missing),
-    name: String(r.name),
-    registered: Boolean(r.registered),
-  }));
 }
 
 export async function listRejections(knex: Knex, snapshotId: number, page: { offset: number; limit: number }): Promise<RejectionRow[]> {
@@ -302,4 +269,23 @@ export async function addUnregisteredUsers(knex: Knex, userIds: string[]): Promi
 export async function readMapRegister(knex: Knex): Promise<string[]> {
   const rows: Array<{ map_id: string }> = await knex('map_register').select('map_id');
   return rows.map((r) => r.map_id);
+}
+
+export interface SnapshotDate {
+  id: number;
+  asOf: string;
+}
+
+/**
+ * Every snapshot, superseded ones included: the engine keeps the newest of each date, and a pinned
+ * baseline may name any of them.
+ */
+export async function listSnapshotDates(knex: Knex): Promise<SnapshotDate[]> {
+  const rows = await knex<{ id: number; as_of: string }>('snapshots').select('id', 'as_of').orderBy('id');
+  return rows.map((row) => ({ id: row.id, asOf: row.as_of }));
+}
+
+/** The snapshots a later upload for the same as-of date superseded with this one. */
+export function listSupersededBy(knex: Knex, snapshotId: number): Promise<Array<{ id: number; file_name: string }>> {
+  return knex('snapshots').where({ superseded_by: snapshotId }).select('id', 'file_name');
 }

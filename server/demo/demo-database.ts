@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Database } from '../../db/connection.ts';
 import { migrateLatest, rollbackAll } from '../../db/migrate.ts';
+import { countRowsIn, firstAuditActor } from '../../db/queries/holdings.ts';
 import type { Actor } from '../auth/roles.ts';
 import { ConflictError } from '../errors.ts';
 
@@ -27,21 +28,17 @@ const HOLDINGS: ReadonlyArray<readonly [table: string, one: string, many: string
 
 /** What the database holds that the demo would add to, e.g. ["40 snapshots", "3 accounts"]; empty when it is fresh. */
 export async function databaseHoldings(knex: Knex): Promise<string[]> {
-  const held: string[] = [];
-  for (const [table, one, many] of HOLDINGS) {
-    if (!(await knex.schema.hasTable(table))) continue;
-    const row = (await knex(table).count({ n: '*' }).first()) as { n: number | string } | undefined;
-    const n = Number(row?.n ?? 0);
-    if (n > 0) held.push(`${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`);
-  }
-  return held;
+  const counts = await countRowsIn(knex, HOLDINGS.map(([table]) => table));
+  return HOLDINGS.flatMap(([table, one, many]) => {
+    const n = counts.get(table) ?? 0;
+    return n > 0 ? [`${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`] : [];
+  });
 }
 
 /** True when the first thing the audit log records was done by the demo. */
 export async function builtByDemo(knex: Knex): Promise<boolean> {
-  if (!(await knex.schema.hasTable('audit_log'))) return false;
-  const first = await knex<{ id: number; actor_kind: string; actor: string }>('audit_log').orderBy('id', 'asc').first('actor_kind', 'actor');
-  return first !== undefined && first.actor_kind === DEMO_ACTOR.kind && first.actor === DEMO_ACTOR.name;
+  const first = await firstAuditActor(knex);
+  return first !== undefined && first.kind === DEMO_ACTOR.kind && first.name === DEMO_ACTOR.name;
 }
 
 /**

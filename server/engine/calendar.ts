@@ -130,3 +130,10 @@ export function londonToday(now: Date = new Date()): string {
   lastToday = `${part('year')}-${part('month')}-${part('day')}`;
   return lastToday;
 }
+
+const LONDON_HOUR = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' });
+
+/** The hour (0–23) in Europe/London at instant `at`: when scheduled work may run, and which report is due. */
+export function londonHour(at: Date): number {
+  return Number(LONDON_HOUR.format(at));
+}

@@ -2,19 +2,9 @@
 // for tests that wait for the server.
 import type { Knex } from 'knex';
 import { PUBLIC, type Routes } from '../auth/access.ts';
+import { databaseAnswers } from '../../db/health.ts';
 import { RETRY_AFTER_SECONDS } from './error-handler.ts';
 import { DatabaseUnavailableError } from '../errors.ts';
-
-const TIMEOUT_MS = 2000;
-
-export async function databaseAnswers(knex: Knex): Promise<boolean> {
-  try {
-    await knex.raw('select 1').timeout(TIMEOUT_MS, { cancel: false });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function registerHealthRoute(routes: Routes, knex: Knex): void {
   routes.get('/healthz', PUBLIC, async (_req, res) => {

@@ -5,11 +5,12 @@ import type { Knex } from 'knex';
 import { listAllowances } from '../../db/queries/allowances.ts';
 import { deadlineInForce, type DeadlineEntry } from '../../db/queries/deadlines.ts';
 import { listDccUsers } from '../../db/queries/dcc-users.ts';
-import { listCountsUpTo, listSnapshotDates, type StoredCount } from '../../db/queries/progress-snapshots.ts';
+import { readCountsUpTo, type StoredSnapshotCounts } from '../../db/queries/snapshot-counts.ts';
+import { listSnapshotDates } from '../../db/queries/snapshots.ts';
 import { ValidationError } from '../errors.ts';
 import { isIsoDate, londonToday } from '../engine/calendar.ts';
 import { computeProgress } from '../engine/compute-progress.ts';
-import { fuelCountsOf, zeroUserCounts } from '../engine/fuel-counts.ts';
+import { fuelCountsOf } from '../engine/fuel-counts.ts';
 import { toProgressJson, type ProgressJson } from '../engine/progress-json.ts';
 import type {
   AllowanceInput,
@@ -41,20 +42,12 @@ export interface ProgrammeData {
   allowances: AllowanceInput[];
 }
 
-const FUEL_OF: Record<string, keyof UserCounts> = { ESME: 'esme', GSME: 'gsme' };
-
-
-function snapshotInputs(dates: ReadonlyArray<{ id: number; asOf: string }>, rows: readonly StoredCount[]): SnapshotInput[] {
-  const counts = new Map<number, Record<string, UserCounts>>(dates.map((snapshot) => [snapshot.id, {}]));
-  for (const row of rows) {
-    const fuel = FUEL_OF[row.fuel];
-    const users = counts.get(row.snapshotId);
-    // The import writes ESME and GSME only; anything else is damage this must not hide.
-    if (!fuel || !users) throw new Error(`snapshot_counts has a row the progress engine cannot read: snapshot ${row.snapshotId}, fuel ${row.fuel}`);
-    const user = (users[row.userId] ??= zeroUserCounts());
-    user[fuel] = fuelCountsOf(row);
-  }
-  return dates.map((snapshot) => ({ id: snapshot.id, asOf: snapshot.asOf, counts: counts.get(snapshot.id) ?? {} }));
+function snapshotInputs(dates: ReadonlyArray<{ id: number; asOf: string }>, stored: ReadonlyMap<number, StoredSnapshotCounts>): SnapshotInput[] {
+  return dates.map((snapshot) => {
+    const counts: Record<string, UserCounts> = {};
+    for (const [userId, user] of Object.entries(stored.get(snapshot.id) ?? {})) counts[userId] = { esme: fuelCountsOf(user.esme), gsme: fuelCountsOf(user.gsme) };
+    return { id: snapshot.id, asOf: snapshot.asOf, counts };
+  });
 }
 
 /**
@@ -77,7 +70,7 @@ export async function loadProgrammeData(knex: Knex, upTo: string): Promise<Progr
       const holidays = await holidayDates(trx);
       const deadline = await deadlineInForce(trx);
       const register = registerForEngine(await listDccUsers(trx));
-      const snapshots = snapshotInputs(await listSnapshotDates(trx), await listCountsUpTo(trx, upTo));
+      const snapshots = snapshotInputs(await listSnapshotDates(trx), await readCountsUpTo(trx, upTo));
       const declarations = await declarationInputs(trx);
       const allowances = (await listAllowances(trx)).map(({ userId, perDay, effectiveFrom, confirmedOn }) => ({ userId, perDay, effectiveFrom, confirmedOn }));
       return { upTo, settings, workingDays: new WorkingDays(holidays), deadline, register, snapshots, declarations, allowances };

@@ -1,9 +1,10 @@
 // Generates one version of a month's report (SPEC §5): positions at the end of the month and of the
 // month before from the progress service, the view model, HTML, PDF — and only when all of that
 // worked, the stored version with its hashes and CSV, audited. A failure stores nothing.
+import { isUniqueViolation } from '../../db/dialect/unique-violation.ts';
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { insertReportVersion, type ReportRow } from '../../db/queries/reports.ts';
+import { insertReportVersion, latestVersionOf, type ReportRow } from '../../db/queries/reports.ts';
 import { findSnapshot, listRejections, readMapRegister } from '../../db/queries/snapshots.ts';
 import { recordAudit, type RequestOrigin } from '../audit/record.ts';
 import type { Actor } from '../auth/roles.ts';
@@ -50,10 +51,8 @@ function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-function uniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
+/** The version number the report was rendered with was taken meanwhile (by another instance). */
+class VersionTaken extends Error {}
 
 /** The report's view model for a month, from the database as it is now. */
 async function modelFor(knex: Knex, month: string, version: number, generatedAt: Date): Promise<ReportModel> {
@@ -98,8 +97,7 @@ export async function generateReport(
   for (let tries = 0; ; tries += 1) {
     const generatedAt = new Date();
     const started = performance.now();
-    const latest = (await knex('reports').where({ month }).max({ v: 'version' }).first()) as { v: number | null } | undefined;
-    const model = await modelFor(knex, month, Number(latest?.v ?? 0) + 1, generatedAt);
+    const model = await modelFor(knex, month, (await latestVersionOf(knex, month)) + 1, generatedAt);
     const loaded = performance.now();
     const html = renderReportHtml(services.views, model);
     const written = performance.now();
@@ -120,7 +118,7 @@ export async function generateReport(
           generatedAt,
           timings,
         });
-        if (row.version !== model.version) throw Object.assign(new Error('version moved'), { code: 'ER_DUP_ENTRY' });
+        if (row.version !== model.version) throw new VersionTaken(`version ${model.version} of ${month} was stored meanwhile`);
         await recordAudit(trx, actor, {
           action: 'report.generate',
           entity: 'report',
@@ -133,7 +131,7 @@ export async function generateReport(
       return { report, pdf: rendered.pdf, model };
     } catch (err) {
       // Another instance stored a version of this month meanwhile: render again with the next number.
-      if (uniqueViolation(err) && tries < 3) continue;
+      if ((err instanceof VersionTaken || isUniqueViolation(err)) && tries < 3) continue;
       throw err;
     }
   }

@@ -1,6 +1,7 @@
 // Publishing one version of a month's report: after this it is immutable and the Panel can see it.
 import type { Knex } from 'knex';
 import { findReport, publishReport, publishedVersionOf, type ReportRow } from '../../db/queries/reports.ts';
+import { isUniqueViolation } from '../../db/dialect/unique-violation.ts';
 import { recordAudit, type RequestOrigin } from '../audit/record.ts';
 import type { Actor } from '../auth/roles.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
@@ -19,8 +20,7 @@ export async function publish(knex: Knex, id: number, actor: Actor, origin: Requ
     });
   } catch (err) {
     // Two people publishing two versions of one month at once: the unique index keeps one.
-    const code = (err as { code?: string }).code;
-    if (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ConflictError('Another version of this month was published at the same time; reload to see which.');
+    if (isUniqueViolation(err)) throw new ConflictError('Another version of this month was published at the same time; reload to see which.');
     throw err;
   }
 }

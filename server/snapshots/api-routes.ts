@@ -1,7 +1,8 @@
 // Snapshots on the HTTP API (SPEC §6.2), for the DCC's systems: POST the file as the request body
 // (streamed through the same ingest as every other way in), list snapshots, read one with its
 // counts and rejected rows.
-import { findSnapshot, listCounts, listRejections, listSnapshots } from '../../db/queries/snapshots.ts';
+import { readCounts } from '../../db/queries/snapshot-counts.ts';
+import { findSnapshot, listRejections, listSnapshots } from '../../db/queries/snapshots.ts';
 import { allow, type Routes } from '../auth/access.ts';
 import { actorOf } from '../auth/roles.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
@@ -61,7 +62,7 @@ export function registerSnapshotApi(routes: Routes, ctx: RouteContext): void {
     const snapshot = Number.isSafeInteger(id) && id > 0 ? await findSnapshot(knex, id) : undefined;
     if (!snapshot) throw new NotFoundError(`There is no snapshot ${JSON.stringify(req.params.id)}; GET /api/v1/snapshots lists them.`);
     const [counts, rejections] = await Promise.all([
-      listCounts(knex, snapshot.id),
+      readCounts(knex, snapshot.id),
       listRejections(knex, snapshot.id, { offset: 0, limit: snapshot.rejected }),
     ]);
     const { users, total } = countsByUser(counts);

@@ -1,6 +1,7 @@
 // Snapshot pages (SPEC §6.1): the list with the upload form, the streamed upload itself, the
 // import's progress for the page's script, each snapshot's result with its rejected rows, and the
 // outstanding devices of one User as CSV. The API is in api-routes.ts.
+import { readCounts } from '../../db/queries/snapshot-counts.ts';
 import type { Request, Response } from 'express';
 import {
   countSnapshots,
@@ -8,11 +9,11 @@ import {
   findLatestImportOf,
   findSnapshot,
   lastImportId,
-  listCounts,
   listRecentFailedImports,
   listRejections,
   listRunningImports,
   listSnapshots,
+  listSupersededBy,
   type ImportRow,
   type SnapshotRow,
 } from '../../db/queries/snapshots.ts';
@@ -148,9 +149,9 @@ export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void 
     // The import's notice belongs to the page the upload lands on, not to the pages after it.
     const rejectedWindow = pageWindow(req.query.page, snapshot.rejected);
     const [counts, rejections, supersedes, importRow] = await Promise.all([
-      listCounts(knex, snapshot.id),
+      readCounts(knex, snapshot.id),
       listRejections(knex, snapshot.id, { offset: rejectedWindow.offset, limit: rejectedWindow.size }),
-      knex('snapshots').where({ superseded_by: snapshot.id }).select('id', 'file_name') as Promise<Array<{ id: number; file_name: string }>>,
+      listSupersededBy(knex, snapshot.id),
       importParam(req),
     ]);
     const { users, total } = countsByUser(counts);
@@ -179,7 +180,7 @@ export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void 
       const message = `"${raw}" is not a User ID (an EUI-64: 16 hex digits, bare or as 8 pairs joined by "-" or ":").`;
       throw new ValidationError(message, [{ field: 'user', message }]);
     }
-    const counted = (await listCounts(knex, snapshot.id)).some((c) => c.user_id === userId);
+    const counted = (await readCounts(knex, snapshot.id)).some((c) => c.userId === userId);
     if (!counted) throw new NotFoundError(`User ${userId} has no devices in snapshot ${snapshot.id} (as of ${snapshot.as_of}).`);
     res.type('text/csv; charset=utf-8');
     res.attachment(`outstanding-${userId}-${snapshot.as_of}-snapshot-${snapshot.id}.csv`);

@@ -1,5 +1,6 @@
 // Shapes stored snapshots for the pages and the API: one shape each, built from the same rows.
-import type { CountRow, ImportRow, SnapshotRow } from '../../db/queries/snapshots.ts';
+import type { StoredUserCounts } from '../../db/queries/snapshot-counts.ts';
+import type { ImportRow, SnapshotRow } from '../../db/queries/snapshots.ts';
 import { instantToIso } from '../../db/instant.ts';
 import { addFuelCounts, fuelCountsOf, totalOf, zeroFuelCounts } from '../engine/fuel-counts.ts';
 import type { FuelCounts } from '../engine/types.ts';
@@ -47,19 +48,12 @@ export interface UserCountsView {
   total: FuelCounts;
 }
 
-function fuelOf(row: CountRow | undefined): FuelCounts {
-  if (!row) return zeroFuelCounts();
-  return fuelCountsOf({ inScope: row.in_scope, completed: row.completed, invalid: row.invalid, newMissing: row.new_missing });
-}
-
 /** Per User, both fuels and their total, in User ID order; and the sum over Users. */
-export function countsByUser(rows: Array<CountRow & { name: string; registered: boolean }>): { users: UserCountsView[]; total: UserCountsView } {
-  const byUser = new Map<string, Array<CountRow & { name: string; registered: boolean }>>();
-  for (const row of rows) byUser.set(row.user_id, [...(byUser.get(row.user_id) ?? []), row]);
-  const users = [...byUser.entries()].map(([userId, list]) => {
-    const esme = fuelOf(list.find((r) => r.fuel === 'ESME'));
-    const gsme = fuelOf(list.find((r) => r.fuel === 'GSME'));
-    return { userId, name: list[0]!.name, registered: list[0]!.registered, esme, gsme, total: totalOf({ esme, gsme }) };
+export function countsByUser(rows: ReadonlyArray<{ userId: string; name: string; registered: boolean; counts: StoredUserCounts }>): { users: UserCountsView[]; total: UserCountsView } {
+  const users = rows.map(({ userId, name, registered, counts }) => {
+    const esme = fuelCountsOf(counts.esme);
+    const gsme = fuelCountsOf(counts.gsme);
+    return { userId, name, registered, esme, gsme, total: totalOf({ esme, gsme }) };
   });
   const total = users.reduce(
     (sum, u) => ({ ...sum, esme: addFuelCounts(sum.esme, u.esme), gsme: addFuelCounts(sum.gsme, u.gsme), total: addFuelCounts(sum.total, u.total) }),

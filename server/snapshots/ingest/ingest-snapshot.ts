@@ -2,6 +2,7 @@
 // stream the bytes once (read-snapshot.ts), decide, and write the snapshot, its counts, its
 // rejected rows and any new Users in one transaction at the end — all of it or, for a refused
 // file, none of it (SPEC §3.1–3.2).
+import { insertCounts } from '../../../db/queries/snapshot-counts.ts';
 import { link, mkdir, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -9,7 +10,6 @@ import {
   addUnregisteredUsers,
   finishImport,
   findSnapshotBySha256,
-  insertCounts,
   insertImport,
   insertRejections,
   insertSnapshot,
@@ -17,7 +17,6 @@ import {
   readMapRegister,
   recordImportProgress,
   supersedeSnapshots,
-  type CountRow,
   type SnapshotRow,
   type SnapshotSource,
 } from '../../../db/queries/snapshots.ts';
@@ -252,7 +251,7 @@ async function ingest(deps: IngestDeps, request: IngestRequest): Promise<IngestO
         const replaced = await supersedeSnapshots(trx, asOf.asOf, id);
         const users = Object.keys(scan.counts);
         await addUnregisteredUsers(trx, users);
-        await insertCounts(trx, countRows(id, scan.counts));
+        await insertCounts(trx, id, scan.counts);
         for await (const batch of rejections.batches(500)) await insertRejections(trx, id, batch);
         await finishImport(trx, importId, {
           status: 'imported',
@@ -344,25 +343,6 @@ export function outcomeJson(outcome: IngestOutcome): Omit<IngestOutcome, 'import
     rejected: outcome.rejected,
     errors: outcome.errors,
   };
-}
-
-function countRows(snapshotId: number, counts: ReturnType<ReturnType<typeof createScanner>['end']>['counts']): CountRow[] {
-  return Object.entries(counts).flatMap(([userId, c]) =>
-    (
-      [
-        ['ESME', c.esme],
-        ['GSME', c.gsme],
-      ] as const
-    ).map(([fuel, f]) => ({
-      snapshot_id: snapshotId,
-      user_id: userId,
-      fuel,
-      in_scope: f.inScope,
-      completed: f.completed,
-      invalid: f.invalid,
-      new_missing: f.newMissing,
-    })),
-  );
 }
 
 async function duplicateOf(deps: IngestDeps, request: IngestRequest, importId: number, existing: SnapshotRow, bytes: number): Promise<IngestOutcome> {
