@@ -19,6 +19,7 @@ import { registerJobRunRoutes } from './audit/job-runs-routes.ts';
 import { BrowserManager } from './reports/browser.ts';
 import { registerReportRoutes } from './reports/routes.ts';
 import { ProgressCache } from './progress/progress-cache.ts';
+import { registerProgressApiRoutes } from './progress/progress-api-routes.ts';
 import { registerProgrammeRoutes } from './programme/routes.ts';
 import { registerSnapshotRoutes } from './snapshots/routes.ts';
 import type { RouteContext } from './http/route-context.ts';
@@ -101,6 +102,7 @@ export function buildApp(deps: AppDeps): App {
   registerReportRoutes(routes, ctx, { knex: db.knex, views, browser, logger });
   registerSnapshotRoutes(routes, ctx);
   registerProgrammeRoutes(routes, ctx);
+  registerProgressApiRoutes(routes, ctx);
   registerDashboardRoutes(routes, ctx);
 
   app.use(notFound);

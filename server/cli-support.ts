@@ -6,6 +6,7 @@ import { openDatabase, type Database, type DriverLogger } from '../db/connection
 import { migrateLatest } from '../db/migrate.ts';
 import type { Actor } from './auth/roles.ts';
 import { parseConfig, type Config } from './config.ts';
+import { ValidationError } from './errors.ts';
 
 /** Somewhere a command writes text: process.stdout, or a test's collector. */
 export interface CliOutput {
@@ -82,5 +83,19 @@ export async function readStdin(io: Pick<CliIo, 'stdin'>): Promise<string> {
 export class ExitCode extends Error {
   constructor(readonly code: number) {
     super(`exit ${code}`);
+  }
+}
+
+/** A refusal as the operator needs it: the sentence, then every problem on its own line. */
+export async function refusalsReported<T>(io: CliIo, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const lines = err.fields
+      .filter((field) => field.message !== err.message)
+      .map((field) => `  ${field.line === undefined ? '' : `line ${field.line}, `}${field.field}: ${field.message}\n`);
+    io.stderr.write(`${err.message}\n${lines.join('')}`);
+    throw new ExitCode(1);
   }
 }

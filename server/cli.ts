@@ -13,6 +13,7 @@ import { AppError } from './errors.ts';
 import { outageOf, type FailurePlaces } from './outage.ts';
 import { registerDemoCommands } from './demo/cli.ts';
 import { registerProgrammeCommands } from './programme/cli.ts';
+import { registerProgressCommands } from './progress/cli.ts';
 import { registerReportCommands } from './reports/cli.ts';
 import { registerSnapshotCommands } from './snapshots/cli.ts';
 
@@ -69,6 +70,7 @@ export function buildCli(io: CliIo): Command {
 
   registerSnapshotCommands(program, io);
   registerProgrammeCommands(program, io);
+  registerProgressCommands(program, io);
   registerReportCommands(program, io);
   // The server is loaded only when the demo starts it: every other command would pay for it.
   registerDemoCommands(program, io, async (config, logger, options) => (await import('./main.ts')).startServer(config, logger, options));

@@ -1,5 +1,6 @@
-// The HTTP API for systems (/api/v1, bearer tokens, JSON). Later issues add snapshots, progress
-// and reports here; /api/v1/me lets a system check its token without side effects.
+// /api/v1/me: lets a system check its bearer token (and see the role it carries) without side
+// effects. The rest of /api/v1 lives beside what it serves (snapshots/api-routes.ts,
+// progress/progress-api-routes.ts, reports/routes.ts).
 import { allow, type Routes } from '../auth/access.ts';
 import { ROLES } from '../auth/roles.ts';
 

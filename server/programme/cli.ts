@@ -1,22 +1,21 @@
-// `backfill settings|deadline|users|map-register|declarations|allowances|holidays|progress …`
+// `backfill settings|deadline|users|map-register|declarations|allowances|holidays …`
 // (SPEC §6.3): thin faces over the same services the pages use, audited as the OS user.
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Knex } from 'knex';
 import type { Actor } from '../auth/roles.ts';
-import { ExitCode, cliActor, printLine, withDatabase, type CliIo } from '../cli-support.ts';
+import { cliActor, printLine, refusalsReported, withDatabase, type CliIo } from '../cli-support.ts';
 import { ValidationError } from '../errors.ts';
+import { parseAsOf, planDeadline } from '../progress/progress-service.ts';
+import { whatIfText } from '../progress/progress-text.ts';
 import { londonToday } from '../engine/calendar.ts';
-import { toProgressJson } from '../engine/progress-json.ts';
 import { allowancesCsv, importAllowances } from './allowances.ts';
 import { declarationsCsv, importDeclarations } from './declarations.ts';
 import { deadlinesCsv, importDeadlines, listDeadlines, setDeadline } from './deadline.ts';
 import { addHoliday, holidaysCsv, importHolidays, removeHoliday } from './holidays.ts';
 import { summarySentence, type ImportSummary } from './import-file.ts';
 import { importMapRegister, mapRegisterCsv } from './map-register.ts';
-import { parseAsOf, planDeadline, progressAsOf } from '../progress/progress-service.ts';
-import { earliestFeasibleText, progressText, whatIfText } from '../progress/progress-text.ts';
 import { changeSetting, loadSettings, SETTING_DEFINITIONS } from './settings.ts';
 import { importSettings, settingsCsv } from './settings-file.ts';
 import { textTable } from './text-table.ts';
@@ -24,20 +23,6 @@ import { importUsers, usersCsv } from './users-register.ts';
 
 /** Reference files are small; a bigger one is surely not the file meant. */
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
-
-/** A refusal as the operator needs it: the sentence, then every problem on its own line. */
-async function refusalsReported<T>(io: CliIo, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    const lines = err.fields
-      .filter((field) => field.message !== err.message)
-      .map((field) => `  ${field.line === undefined ? '' : `line ${field.line}, `}${field.field}: ${field.message}\n`);
-    io.stderr.write(`${err.message}\n${lines.join('')}`);
-    throw new ExitCode(1);
-  }
-}
 
 async function readImportFile(file: string): Promise<Buffer> {
   const info = await stat(file).catch(() => null);
@@ -182,28 +167,6 @@ function holidayCommands(program: Command, io: CliIo): void {
   fileCommands(io, holidays, 'date,name', importHolidays, holidaysCsv);
 }
 
-function progressCommand(program: Command, io: CliIo): void {
-  const print = (text: string): void => printLine(io.stdout, text);
-  program
-    .command('progress')
-    .description('every User’s position as of a date (SPEC §4), from the newest snapshot on or before it')
-    .option('--as-of <date>', 'YYYY-MM-DD (default: today)')
-    .option('--json', 'print the JSON of SPEC §6.3')
-    .action(async (opts: { asOf?: string; json?: boolean }) => {
-      await refusalsReported(io, async () => {
-        const askedAsOf = parseAsOf(opts.asOf, '--as-of');
-        if (opts.json) {
-          const result = await withDatabase(io, (db) => progressAsOf(db.knex, askedAsOf));
-          return print(JSON.stringify(toProgressJson(result), null, 2));
-        }
-        // The plan holds the same positions, and the earliest feasible deadline besides.
-        const plan = await withDatabase(io, (db) => planDeadline(db.knex, { askedAsOf }));
-        print(progressText(plan.positions));
-        if (plan.earliestFeasible) print(`\n${earliestFeasibleText(plan.earliestFeasible)}`);
-      });
-    });
-}
-
 export function registerProgrammeCommands(program: Command, io: CliIo): void {
   settingsCommands(program, io);
   deadlineCommands(program, io);
@@ -212,5 +175,4 @@ export function registerProgrammeCommands(program: Command, io: CliIo): void {
   fileCommands(io, program.command('declarations').description('declarations received by the DCC (SPEC §3.3)'), 'user_id,count,received_on', importDeclarations, declarationsCsv);
   fileCommands(io, program.command('allowances').description('allowances confirmed by the DCC (SPEC §3.3)'), 'user_id,per_day,effective_from,confirmed_on', importAllowances, allowancesCsv);
   holidayCommands(program, io);
-  progressCommand(program, io);
 }

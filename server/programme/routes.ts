@@ -1,9 +1,8 @@
-// Programme reference-data pages, the deadline page and the progress API (issue 4). Registering
-// GET /settings, /deadline and /users replaces the frame's placeholders for those sections.
+// The programme's reference-data pages: settings (deadline, MAP register, holidays, declarations,
+// allowances), the deadline page and the Users register.
 import type { Routes } from '../auth/access.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { registerDeadlineRoutes } from './deadline-routes.ts';
-import { registerProgressApiRoutes } from '../progress/progress-api-routes.ts';
 import { registerSettingsRoutes } from './settings-routes.ts';
 import { registerUsersRoutes } from './users-routes.ts';
 
@@ -11,5 +10,4 @@ export function registerProgrammeRoutes(routes: Routes, ctx: RouteContext): void
   registerSettingsRoutes(routes, ctx);
   registerDeadlineRoutes(routes, ctx);
   registerUsersRoutes(routes, ctx);
-  registerProgressApiRoutes(routes, ctx);
 }

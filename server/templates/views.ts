@@ -1,5 +1,5 @@
-// Handlebars rendering shared by the web pages and (later) the PDF report: one set of partials and
-// helpers, so a table or a RAG badge looks the same on the dashboard and on paper.
+// Handlebars rendering shared by the web pages and the PDF report: one set of partials and helpers,
+// so a table or a RAG badge looks the same on the dashboard and on paper.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,0 +1,30 @@
+// `backfill progress [--as-of DATE] [--json]` (SPEC §6.3): every User's position from the same
+// service as the dashboard, the API and the report.
+import type { Command } from 'commander';
+import { printLine, refusalsReported, withDatabase, type CliIo } from '../cli-support.ts';
+import { toProgressJson } from '../engine/progress-json.ts';
+import { parseAsOf, planDeadline, progressAsOf } from './progress-service.ts';
+import { earliestFeasibleText, progressText } from './progress-text.ts';
+
+export function registerProgressCommands(program: Command, io: CliIo): void {
+  const print = (text: string): void => printLine(io.stdout, text);
+  program
+    .command('progress')
+    .description('every User’s position as of a date (SPEC §4), from the newest snapshot on or before it')
+    .option('--as-of <date>', 'YYYY-MM-DD (default: today)')
+    .option('--json', 'print the JSON of SPEC §6.3')
+    .action(async (opts: { asOf?: string; json?: boolean }) => {
+      await refusalsReported(io, async () => {
+        const askedAsOf = parseAsOf(opts.asOf, '--as-of');
+        if (opts.json) {
+          const result = await withDatabase(io, (db) => progressAsOf(db.knex, askedAsOf));
+          return print(JSON.stringify(toProgressJson(result), null, 2));
+        }
+        // The plan holds the same positions, and the earliest feasible deadline besides.
+        const plan = await withDatabase(io, (db) => planDeadline(db.knex, { askedAsOf }));
+        print(progressText(plan.positions));
+        if (plan.earliestFeasible) print(`\n${earliestFeasibleText(plan.earliestFeasible)}`);
+      });
+    });
+}
+
