@@ -30,9 +30,11 @@ import { BrowserManager, RenderError } from '../reports/browser.ts';
 import { generateReport } from '../reports/generate-report.ts';
 import { publish } from '../reports/publish-report.ts';
 import { archiveWorkDone } from '../snapshots/ingest/archive.ts';
-import { describeError, ingestSnapshot, type IngestOutcome } from '../snapshots/ingest/ingest-snapshot.ts';
+import { describeError, ingestSnapshot } from '../snapshots/ingest/ingest-snapshot.ts';
+import type { IngestOutcome } from '../snapshots/ingest/ingest-types.ts';
 import { DEMO_ACTOR, DEMO_FILES_DIR, databaseHoldings } from './demo-database.ts';
-import { DEFAULT_METERS, DEFAULT_SEED, generateProgramme, type DeadlineDecision, type DemoProgramme, type SnapshotFilePlan } from './generate-programme.ts';
+import type { DeadlineDecision, DemoProgramme, SnapshotFilePlan } from './demo-programme.ts';
+import { DEFAULT_METERS, DEFAULT_SEED, generateProgramme } from './generate-programme.ts';
 import { snapshotChunks } from './snapshot-file.ts';
 
 export const DEMO_LOGINS: ReadonlyArray<{ role: Role; email: string }> = [

@@ -1,7 +1,8 @@
 // The text of one demo snapshot file, as the DCC would export it: a header, then one row a device
 // in the inventory on that date with the MAP ID it carries by then, and the planned junk rows
 // among them. Pure: it yields the CSV in chunks, and the caller writes them wherever it likes.
-import { MANUFACTURERS_FOR_JUNK, deviceBytes, spellEui64, type DemoProgramme, type JunkRow, type SnapshotFilePlan } from './generate-programme.ts';
+import type { DemoProgramme, JunkRow, SnapshotFilePlan } from './demo-programme.ts';
+import { MANUFACTURERS_FOR_JUNK, deviceBytes, spellEui64 } from './plan-devices.ts';
 
 export const SNAPSHOT_HEADER = 'device_id,device_type,device_status,responsible_user_id,map_id,prenotified_date';
 

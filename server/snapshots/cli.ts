@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { cliActor, ExitCode, withDatabase, type CliIo, type CliOutput } from '../cli-support.ts';
 import { archiveWorkDone } from './ingest/archive.ts';
-import { describeError, ingestSnapshot, outcomeJson, type IngestOutcome } from './ingest/ingest-snapshot.ts';
+import { describeError, ingestSnapshot, outcomeJson } from './ingest/ingest-snapshot.ts';
+import type { IngestOutcome } from './ingest/ingest-types.ts';
 import { formatProgressLine } from './progress-line.ts';
 
 const PROGRESS_EVERY_MS = 250;

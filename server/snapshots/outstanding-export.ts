@@ -7,7 +7,8 @@ import type { Knex } from 'knex';
 import { readMapRegister, rejectedLines, type SnapshotRow } from '../../db/queries/snapshots.ts';
 import { loadSettings } from '../programme/settings.ts';
 import { readArchivedText } from './ingest/archive.ts';
-import { createScanner, type OutstandingDevice } from './format/scanner.ts';
+import { createScanner } from './format/scanner.ts';
+import type { OutstandingDevice } from './format/scan-types.ts';
 
 export const OUTSTANDING_COLUMNS = [
   'user_id',

@@ -13,7 +13,8 @@ import { listRunningImports } from '../../../db/queries/snapshots.ts';
 import type { Actor } from '../../auth/roles.ts';
 import type { Logger } from '../../logger.ts';
 import { compressPendingArchives } from './archive.ts';
-import { describeError, ingestSnapshot, type IngestOutcome } from './ingest-snapshot.ts';
+import { describeError, ingestSnapshot } from './ingest-snapshot.ts';
+import type { IngestOutcome } from './ingest-types.ts';
 import { failStaleImports } from './stale-imports.ts';
 
 export interface InboxOptions {

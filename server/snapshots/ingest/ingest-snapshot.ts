@@ -2,28 +2,14 @@
 // stream the bytes once (read-snapshot.ts), decide, and write the snapshot, its counts, its
 // rejected rows and any new Users in one transaction at the end — all of it or, for a refused
 // file, none of it (SPEC §3.1–3.2).
-import { insertCounts } from '../../../db/queries/snapshot-counts.ts';
-import { link, mkdir, open, unlink } from 'node:fs/promises';
+//
+// This file sequences the steps; each step is a module of its own: reading the upload
+// (upload-source.ts, with import-heartbeat.ts reporting progress), storing an accepted snapshot
+// (store-snapshot.ts), and ending an attempt that stores none (end-import.ts).
+import { mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { Knex } from 'knex';
-import {
-  addUnregisteredUsers,
-  finishImport,
-  findSnapshotBySha256,
-  insertImport,
-  insertRejections,
-  insertSnapshot,
-  listRejections,
-  readMapRegister,
-  recordImportProgress,
-  supersedeSnapshots,
-  type SnapshotRow,
-  type SnapshotSource,
-} from '../../../db/queries/snapshots.ts';
-import { recordAudit, type RequestOrigin } from '../../audit/record.ts';
-import type { Actor } from '../../auth/roles.ts';
-import { outageOf, type FailurePlaces } from '../../outage.ts';
-import type { Logger } from '../../logger.ts';
+import { findSnapshotBySha256, insertImport, listRejections, readMapRegister } from '../../../db/queries/snapshots.ts';
+import { outageOf } from '../../outage.ts';
 import { loadSettings } from '../../programme/settings.ts';
 import {
   archiveRelativePath,
@@ -35,76 +21,17 @@ import {
   tempDir,
 } from './archive.ts';
 import { resolveAsOf } from './as-of-date.ts';
-import { readSnapshot, type ByteSource, type ReadResult } from '../reading/read-snapshot.ts';
+import { readSnapshot, type ReadResult } from '../reading/read-snapshot.ts';
 import { withinRejectRatio } from '../format/reject-ratio.ts';
 import { RejectionStore } from '../reading/rejection-store.ts';
 import { createScanner } from '../format/scanner.ts';
 import { failStaleImports } from './stale-imports.ts';
+import { duplicateOf, finishFailed, refuse, REFUSAL_EXAMPLES } from './end-import.ts';
+import { startHeartbeat } from './import-heartbeat.ts';
+import { placesOf, type ImportError, type IngestDeps, type IngestOutcome, type IngestProgress, type IngestRequest } from './ingest-types.ts';
+import { storeSnapshot } from './store-snapshot.ts';
+import { drain, linkPlainFile } from './upload-source.ts';
 
-export type IngestStatus = 'imported' | 'duplicate' | 'failed';
-
-export interface ImportError {
-  /** The file line the problem is on; null for a problem with the whole upload. */
-  line: number | null;
-  reason: string;
-}
-
-/** What became of one upload: SPEC §6.3's summary, with the id of the attempt. */
-export interface IngestOutcome {
-  importId: number;
-  snapshotId: number | null;
-  asOf: string | null;
-  sha256: string | null;
-  status: IngestStatus;
-  /** The snapshot this one replaced for its as-of date, or null. */
-  supersedes: number | null;
-  rows: number;
-  accepted: number;
-  rejected: number;
-  /** Rejected rows (imported, duplicate) or why the file was refused (failed). */
-  errors: ImportError[];
-}
-
-export interface IngestProgress {
-  /** Bytes read as sent (compressed, for gzip). */
-  bytes: number;
-  rows: number;
-}
-
-export interface IngestRequest {
-  source: SnapshotSource;
-  /** The name the file was sent under; a date in it is the as-of date when none is given. */
-  fileName: string;
-  /** As given with the upload; empty or undefined when not given. */
-  asOf?: string | undefined;
-  actor: Actor;
-  origin?: RequestOrigin | undefined;
-  bytes: ByteSource;
-  /** Refuse (PayloadTooLargeError) past this many bytes as sent. */
-  maxBytes?: number | undefined;
-  /** A file of ours (the drop folder's) to move into the archive once accepted, instead of copying its bytes. */
-  adoptFile?: string | undefined;
-  /** Read to the end even once refused (HTTP: the client gets its answer, not a reset). */
-  drainOnRefusal?: boolean | undefined;
-  onStart?: ((importId: number) => void) | undefined;
-  onProgress?: ((progress: IngestProgress) => void) | undefined;
-}
-
-export interface IngestDeps {
-  knex: Knex;
-  dataDir: string;
-  logger?: Logger | undefined;
-  /** The SQLite file, to name in a refusal when its disk is full. */
-  databaseFile?: string | undefined;
-}
-
-function placesOf(deps: IngestDeps): FailurePlaces {
-  return { dataDir: deps.dataDir, databaseFile: deps.databaseFile };
-}
-
-const HEARTBEAT_MS = 500;
-/** Rejected rows listed after the reason when a file is refused for too many of them. */
-const REFUSAL_EXAMPLES = 1000;
 /** Rejected rows kept in memory; beyond this they go to a spill file (rejection-store.ts). */
 const REJECTIONS_IN_MEMORY = 10_000;
 
@@ -232,62 +159,16 @@ async function ingest(deps: IngestDeps, request: IngestRequest): Promise<IngestO
     let snapshotId: number;
     let superseded: number[];
     try {
-      ({ snapshotId, superseded } = await knex.transaction(async (trx) => {
-        const id = await insertSnapshot(trx, {
-          as_of: asOf.asOf,
-          sha256,
-          file_name: request.fileName.slice(0, 255),
-          byte_size: read.bytes,
-          gzip: read.gzip,
-          archive_path: archivePath,
-          rows: scan.rows,
-          accepted: scan.accepted,
-          rejected: scan.rejected,
-          source: request.source,
-          uploaded_by: request.actor.name,
-          rules_implementation_date: settings.implementationDate,
-          rules_map_register: register.length > 0 ? JSON.stringify(register) : null,
-        });
-        const replaced = await supersedeSnapshots(trx, asOf.asOf, id);
-        const users = Object.keys(scan.counts);
-        await addUnregisteredUsers(trx, users);
-        await insertCounts(trx, id, scan.counts);
-        for await (const batch of rejections.batches(500)) await insertRejections(trx, id, batch);
-        await finishImport(trx, importId, {
-          status: 'imported',
-          asOf: asOf.asOf,
-          sha256,
-          snapshotId: id,
-          rows: scan.rows,
-          bytes: read.bytes,
-          errors: [],
-        });
-        await recordAudit(
-          trx,
-          request.actor,
-          {
-            action: 'snapshot.import',
-            entity: 'snapshot',
-            entityId: id,
-            after: {
-              asOf: asOf.asOf,
-              asOfFrom: asOf.from,
-              fileName: request.fileName,
-              sha256,
-              source: request.source,
-              rows: scan.rows,
-              accepted: scan.accepted,
-              rejected: scan.rejected,
-              users: users.length,
-              supersedes: replaced.length > 0 ? replaced : null,
-              // What the counts were computed with, for tracing them later.
-              implementationDate: settings.implementationDate,
-              mapRegister: register.length > 0 ? `${register.length} MAP IDs` : 'none (any 4 letters or digits is valid)',
-            },
-          },
-          request.origin,
-        );
-        return { snapshotId: id, superseded: replaced };
+      ({ snapshotId, superseded } = await storeSnapshot(knex, request, {
+        importId,
+        asOf,
+        sha256,
+        read,
+        scan,
+        settings,
+        register,
+        archivePath,
+        rejections,
       }));
     } catch (err) {
       // Another import of the same bytes may have committed first (two uploads at once).
@@ -345,180 +226,8 @@ export function outcomeJson(outcome: IngestOutcome): Omit<IngestOutcome, 'import
   };
 }
 
-async function duplicateOf(deps: IngestDeps, request: IngestRequest, importId: number, existing: SnapshotRow, bytes: number): Promise<IngestOutcome> {
-  await finishImport(deps.knex, importId, {
-    status: 'duplicate',
-    asOf: existing.as_of,
-    sha256: existing.sha256,
-    snapshotId: existing.id,
-    rows: existing.rows,
-    bytes,
-    errors: [],
-  });
-  await recordAudit(
-    deps.knex,
-    request.actor,
-    { action: 'snapshot.import-duplicate', entity: 'snapshot', entityId: existing.id, after: { fileName: request.fileName, sha256: existing.sha256, source: request.source } },
-    request.origin,
-  );
-  const errors = await listRejections(deps.knex, existing.id, { offset: 0, limit: existing.rejected });
-  return {
-    importId,
-    snapshotId: existing.id,
-    asOf: existing.as_of,
-    sha256: existing.sha256,
-    status: 'duplicate',
-    supersedes: null,
-    rows: existing.rows,
-    accepted: existing.accepted,
-    rejected: existing.rejected,
-    errors,
-  };
-}
-
-/** Records a refusal (attempt and audit) and returns it. */
-async function refuse(deps: IngestDeps, request: IngestRequest, outcome: IngestOutcome, bytes: number): Promise<IngestOutcome> {
-  await finishFailed(deps, outcome.importId, outcome, bytes, outcome.errors);
-  await recordAudit(
-    deps.knex,
-    request.actor,
-    {
-      action: 'snapshot.import-refused',
-      entity: 'snapshot-import',
-      entityId: outcome.importId,
-      after: { fileName: request.fileName, source: request.source, sha256: outcome.sha256, reason: outcome.errors[0]?.reason ?? null },
-    },
-    request.origin,
-  ).catch((err: unknown) => deps.logger?.error({ err }, 'could not audit a refused import'));
-  return outcome;
-}
-
-async function finishFailed(
-  deps: IngestDeps,
-  importId: number,
-  outcome: Pick<IngestOutcome, 'asOf' | 'sha256' | 'rows'>,
-  bytes: number,
-  errors: ImportError[],
-): Promise<void> {
-  const record = (): Promise<void> =>
-    finishImport(deps.knex, importId, {
-      status: 'failed',
-      asOf: outcome.asOf,
-      sha256: outcome.sha256,
-      snapshotId: null,
-      rows: outcome.rows,
-      bytes,
-      errors: errors.slice(0, REFUSAL_EXAMPLES + 1),
-    });
-  try {
-    await record();
-  } catch (err) {
-    // The database is what failed: the attempt is marked the moment it answers again, not left
-    // "running" until a heartbeat is found stale or the service restarts.
-    deps.logger?.error({ err, importId }, 'could not record a failed import; trying again until the database answers');
-    retryUntilRecorded(record, importId, deps.logger);
-  }
-}
-
-const RECORD_RETRY_MS = 2000;
-/** After this, stale-import recovery (stale-imports.ts) is left to mark it. */
-const RECORD_RETRY_FOR_MS = 15 * 60 * 1000;
-
-function retryUntilRecorded(record: () => Promise<void>, importId: number, logger: Logger | undefined): void {
-  const giveUp = Date.now() + RECORD_RETRY_FOR_MS;
-  const attempt = (): void => {
-    record().then(
-      () => logger?.info({ importId }, 'recorded the failed import now that the database answers'),
-      (err: unknown) => {
-        if (Date.now() < giveUp) setTimeout(attempt, RECORD_RETRY_MS).unref();
-        else logger?.error({ err, importId }, 'gave up recording a failed import; stale-import recovery will');
-      },
-    );
-  };
-  setTimeout(attempt, RECORD_RETRY_MS).unref();
-}
-
-/**
- * The raw archive copy of a plain file on disk (a CLI import) costs no bulk write: the file gets
- * a second name (a hard link) in the archive's temp folder, and is read through it, so renaming or
- * deleting the original cannot touch what is imported. The link lasts until the copy is compressed,
- * which writes a new file (and checks the SHA-256 again) — moments after the import; the CLI waits
- * for it. Gzip files are copied as they are read (they stay archived as sent, so must not share the
- * user's file for good), and so is anything that cannot be linked (another file system).
- */
-async function linkPlainFile(request: IngestRequest, linkPath: string): Promise<{ bytes: ByteSource; adoptFile: string | undefined }> {
-  const original = { bytes: request.bytes, adoptFile: request.adoptFile };
-  if (request.bytes.kind !== 'file' || request.adoptFile !== undefined) return original;
-  try {
-    const handle = await open(request.bytes.path, 'r');
-    let magic: Buffer;
-    try {
-      magic = Buffer.alloc(2);
-      await handle.read(magic, 0, 2, 0);
-    } finally {
-      await handle.close();
-    }
-    if (magic[0] === 0x1f && magic[1] === 0x8b) return original;
-    await link(request.bytes.path, linkPath);
-    return { bytes: { kind: 'file', path: linkPath }, adoptFile: linkPath };
-  } catch {
-    return original;
-  }
-}
-
-/** Reads a refused upload to its end (or its limit) without looking at it; returns the bytes read. */
-async function drain(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes: number | undefined): Promise<number> {
-  let bytes = 0;
-  for await (const chunk of chunks) {
-    bytes += chunk.byteLength;
-    if (maxBytes !== undefined && bytes > maxBytes) break;
-  }
-  return bytes;
-}
-
 async function removeArchived(dataDir: string, relativePath: string): Promise<void> {
   await unlink(path.join(dataDir, relativePath)).catch(() => undefined);
-}
-
-/**
- * Writes rows and bytes so far to the attempt every HEARTBEAT_MS: its progress and its sign of
- * life. The first write comes with the first bytes, so a watcher sees the import under way at once.
- * A write that fails because the database is unreachable (or full) is kept as `failure`, which
- * stops the import at its next chunk.
- */
-function startHeartbeat(
-  deps: IngestDeps,
-  importId: number,
-  progress: IngestProgress,
-): { first(): void; stop(): Promise<void>; readonly failure: Error | null } {
-  const { knex, logger } = deps;
-  let inFlight: Promise<void> | null = null;
-  let beaten = false;
-  let failure: Error | null = null;
-  const beat = (): void => {
-    beaten = true;
-    if (inFlight) return;
-    inFlight = recordImportProgress(knex, importId, progress)
-      .catch((err: unknown) => {
-        logger?.warn({ err, importId }, 'could not record import progress');
-        const outage = outageOf(err, placesOf(deps));
-        if (outage) failure ??= outage;
-      })
-      .finally(() => (inFlight = null));
-  };
-  const timer = setInterval(beat, HEARTBEAT_MS);
-  return {
-    first() {
-      if (!beaten) beat();
-    },
-    async stop() {
-      clearInterval(timer);
-      await inFlight;
-    },
-    get failure() {
-      return failure;
-    },
-  };
 }
 
 function percent(part: number, whole: number): string {

@@ -4,7 +4,7 @@
 // with zlib on libuv's pool, where it could only move on each time this thread went back to its
 // event loop, and about 2.6 s like this.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import type { ScanFatal, Scanner } from '../format/scanner.ts';
+import type { ScanFatal, Scanner } from '../format/scan-types.ts';
 
 /** Compressed bytes handed to the worker and not yet inflated before write() waits. */
 const COMPRESSED_AHEAD = 4 * 1024 * 1024;

@@ -9,7 +9,7 @@ import { PayloadTooLargeError } from '../../errors.ts';
 import { ArchiveWriter, SLOT_BYTES, type Slot } from './archive-writer.ts';
 import { fileTypeSentence } from '../format/file-type.ts';
 import { Inflater, textChannel } from './inflater.ts';
-import type { ScanFatal, ScanResult, Scanner } from '../format/scanner.ts';
+import type { ScanFatal, ScanResult, Scanner } from '../format/scan-types.ts';
 import { scanInTwo, type SplitScanOptions } from './split-scan.ts';
 import { WorkerScan } from './worker-scan.ts';
 

@@ -4,7 +4,7 @@
 // no safe bound on how many that is.
 import { appendFileSync, createReadStream, unlinkSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Rejection } from '../format/scanner.ts';
+import type { Rejection } from '../format/scan-types.ts';
 
 /** snapshot_rejections.reason is VARCHAR(500). */
 export const MAX_REASON_CHARACTERS = 500;

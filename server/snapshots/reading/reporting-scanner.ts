@@ -2,7 +2,8 @@
 // they are found (one message per row would cost more than finding them), and the flush that sends
 // the rest.
 import type { MessagePort } from 'node:worker_threads';
-import { createScanner, type Scanner } from '../format/scanner.ts';
+import { createScanner } from '../format/scanner.ts';
+import type { Scanner } from '../format/scan-types.ts';
 
 export interface ScanSettings {
   implementationDate: string;

@@ -5,7 +5,7 @@
 import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createReportingScanner, type RejectionsMessage, type ScanSettings } from './reporting-scanner.ts';
-import type { ScanPart } from '../format/scanner.ts';
+import type { ScanPart } from '../format/scan-types.ts';
 
 export interface ScanPartJob extends ScanSettings {
   fd: number;

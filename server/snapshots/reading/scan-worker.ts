@@ -11,7 +11,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { brokenGzip, type TextMessage } from './inflater.ts';
 import { createReportingScanner, type RejectionsMessage, type ScanSettings } from './reporting-scanner.ts';
-import type { ScanFatal, ScanResult } from '../format/scanner.ts';
+import type { ScanFatal, ScanResult } from '../format/scan-types.ts';
 
 export interface ScanWorkerJob extends ScanSettings {
   /** The text port's other end is the inflating worker's. */

@@ -13,7 +13,7 @@ import { startBundledWorker } from './bundled-worker.ts';
 import { RejectionStore } from './rejection-store.ts';
 import type { ScanSettings } from './reporting-scanner.ts';
 import type { ScanPartJob, ScanPartMessage } from './scan-part-worker.ts';
-import type { ScanPart, Scanner } from '../format/scanner.ts';
+import type { ScanPart, Scanner } from '../format/scan-types.ts';
 
 const readAt = promisify(read);
 const CHUNK = 1024 * 1024;

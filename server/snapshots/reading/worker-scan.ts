@@ -12,7 +12,7 @@ import { startBundledWorker } from './bundled-worker.ts';
 import type { TextEnd } from './inflater.ts';
 import type { ScanSettings } from './reporting-scanner.ts';
 import type { ScanWorkerJob, ScanWorkerMessage } from './scan-worker.ts';
-import type { ScanFatal, ScanResult } from '../format/scanner.ts';
+import type { ScanFatal, ScanResult } from '../format/scan-types.ts';
 
 export interface WorkerScanOptions {
   settings: ScanSettings;

@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { writeStoredSetting } from '../../../db/queries/settings.ts';
 import { archiveWorkDone } from '../../../server/snapshots/ingest/archive.ts';
-import { ingestSnapshot, type IngestOutcome, type IngestRequest } from '../../../server/snapshots/ingest/ingest-snapshot.ts';
+import { ingestSnapshot } from '../../../server/snapshots/ingest/ingest-snapshot.ts';
+import type { IngestOutcome, IngestRequest } from '../../../server/snapshots/ingest/ingest-types.ts';
 
 export const TEST_ACTOR = { kind: 'system', name: 'test' } as const;
 

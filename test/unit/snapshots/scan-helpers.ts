@@ -1,7 +1,7 @@
 // Helpers for the scanner tests: scan text or bytes in chosen chunk sizes, and build inventory rows
 // from a few named fields so each test states only what it is about.
 import { createScanner } from '../../../server/snapshots/format/scanner.ts';
-import type { ScannerOptions, ScanResult } from '../../../server/snapshots/format/scanner.ts';
+import type { ScannerOptions, ScanResult } from '../../../server/snapshots/format/scan-types.ts';
 import type { FuelCounts, UserCounts } from '../../../server/snapshots/format/user-counts.ts';
 
 export const HEADER = 'device_id,device_type,device_status,responsible_user_id,map_id,prenotified_date';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import type { ScanResult } from '../../../server/snapshots/format/scanner.ts';
+import type { ScanResult } from '../../../server/snapshots/format/scan-types.ts';
 import { messyInventory } from './messy-inventory.ts';
 import { referenceScan } from './reference-rules.ts';
 import { file, random, row, scanBytes } from './scan-helpers.ts';

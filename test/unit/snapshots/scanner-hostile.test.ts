@@ -4,7 +4,9 @@
 // file at once — the same verdict however the bytes are cut into chunks.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createScanner, MAX_COLUMNS, MAX_ROW_BYTES, type ScanResult } from '../../../server/snapshots/format/scanner.ts';
+import { MAX_COLUMNS, MAX_ROW_BYTES } from '../../../server/snapshots/format/csv-framing.ts';
+import type { ScanResult } from '../../../server/snapshots/format/scan-types.ts';
+import { createScanner } from '../../../server/snapshots/format/scanner.ts';
 import { file, HEADER, row, scanBytes, user, USER_A } from './scan-helpers.ts';
 
 const CHUNKINGS = [Infinity, 1, 7, 4096, 65_536];

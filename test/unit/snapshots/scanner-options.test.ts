@@ -2,7 +2,8 @@
 // out as they are found, and one User's outstanding devices reported as the file is read.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createScanner, type OutstandingDevice } from '../../../server/snapshots/format/scanner.ts';
+import { createScanner } from '../../../server/snapshots/format/scanner.ts';
+import type { OutstandingDevice } from '../../../server/snapshots/format/scan-types.ts';
 import { deviceId, file, row, scanText, USER_A, USER_B } from './scan-helpers.ts';
 
 describe('onRejection', () => {

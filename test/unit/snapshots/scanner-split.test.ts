@@ -4,7 +4,8 @@
 // back to one scanner.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createScanner, type ScanResult } from '../../../server/snapshots/format/scanner.ts';
+import { createScanner } from '../../../server/snapshots/format/scanner.ts';
+import type { ScanResult } from '../../../server/snapshots/format/scan-types.ts';
 import { messyInventory } from './messy-inventory.ts';
 import { file, row } from './scan-helpers.ts';
 
