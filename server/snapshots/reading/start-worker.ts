@@ -2,11 +2,13 @@
 // (`new URL('./scan-worker.ts', import.meta.url)`), wherever the code runs from:
 //
 // - built (dist/, what `npm start`, `npm run worker` and the `backfill` bin run): on the compiled
-//   module beside this one, plain JavaScript, as fast as a worker starts (about 60 ms here);
+//   module beside this one, plain JavaScript (measured: 50–70 ms until a worker holding the
+//   scanner was ready);
 // - from the sources (the tests and `npm run dev`, through tsx): a worker does not inherit the
-//   main thread's tsx loader, so it registers tsx before it imports the module. That costs about
-//   half a second per worker (measured: 420–500 ms until a worker holding the scanner was ready)
-//   and some speed in the scanner's byte loops, only where the sources run: production never does.
+//   main thread's tsx loader, so it registers tsx before it imports the module. That costs
+//   200–350 ms more per worker on an idle machine here (up to half a second on a busy one), and
+//   perhaps some speed in the scanner's byte loops, only where the sources run: production never
+//   does. Nothing is bundled or written at run time.
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
