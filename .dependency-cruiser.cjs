@@ -1,6 +1,6 @@
 // The layers of backfill-monitor, enforced by `npm run lint` (depcruise): imports point down only.
 //
-//   entry points   server/main.ts, app.ts, cli.ts, bin.mjs; jobs/worker.ts, jobs/start.ts
+//   entry points   server/main.ts, app.ts, cli.ts; jobs/worker.ts, jobs/start.ts (bin/backfill.js runs cli.ts's build)
 //   jobs           jobs/ (scheduler, runner, the scheduled jobs)
 //   faces          route modules, CLI modules, server/http/, server/dashboard/, HTTP middleware
 //   services       server/{auth,audit,programme,progress,reports,snapshots,demo}/ (what is not a face)
@@ -8,7 +8,7 @@
 //   base           server/{errors,outage,logger,config,safe-csv}.ts
 //   database       db/ (connection, dialect, migrations, queries)
 const FACE = '(^server/(http|dashboard)/|(^|/)(routes|[a-z-]+-routes|[a-z-]+-route|cli|cli-support|page-support|csv-upload|http-upload|multipart-upload)\\.ts$|^server/auth/(session|session-store|csrf|identify|access)\\.ts$)';
-const ENTRY = '^(server/(main|app|cli)\\.ts|server/bin\\.mjs|jobs/(worker|start)\\.ts)$';
+const ENTRY = '^(server/(main|app|cli)\\.ts|jobs/(worker|start)\\.ts)$';
 const BASE = '^server/(errors|outage|logger|config|safe-csv)\\.ts$';
 
 module.exports = {

@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'scratch/', 'test/artifacts/', 'bench/out/', 'views/public/vendor/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'scratch/', 'test/artifacts/', 'bench/out/', 'views/public/vendor/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

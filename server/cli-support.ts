@@ -2,10 +2,9 @@
 // environment, or a test's), the configured database, the actor the audit log names, standard
 // input, and errors that end the command with a sentence and an exit code.
 import { userInfo } from 'node:os';
-import { openDatabase, type Database, type DriverLogger } from '../db/connection.ts';
-import { migrateLatest } from '../db/migrate.ts';
+import type { Database, DriverLogger } from '../db/connection.ts';
 import type { Actor } from './auth/roles.ts';
-import { parseConfig, type Config } from './config.ts';
+import type { Config } from './config.ts';
 import { ValidationError } from './errors.ts';
 
 /** Somewhere a command writes text: process.stdout, or a test's collector. */
@@ -55,14 +54,16 @@ export function cliActor(): Actor {
   return { kind: 'cli', name: `cli:${name}` };
 }
 
-/** Opens the configured database (the io's DATABASE_URL), migrated, for one command; always closes it. */
 /**
  * knex's own warnings while a database cannot be reached ("Acquire connection error…"), one per
  * retry: a command ends with one sentence saying what failed (runCli), so they are not printed.
  */
 export const SAYS_NOTHING: DriverLogger = { warn: () => undefined, error: () => undefined };
 
+/** Opens the configured database (the io's DATABASE_URL), migrated, for one command; always closes it. */
 export async function withDatabase<T>(io: Pick<CliIo, 'env'>, work: (db: Database, config: Config) => Promise<T>): Promise<T> {
+  // Loaded by the commands that use them, not by every start of the bin (`backfill --help`).
+  const [{ parseConfig }, { openDatabase }, { migrateLatest }] = await Promise.all([import('./config.ts'), import('../db/connection.ts'), import('../db/migrate.ts')]);
   const config = parseConfig(io.env);
   const db = openDatabase(config.databaseUrl, { logger: SAYS_NOTHING });
   try {

@@ -1,16 +1,15 @@
 // The `backfill` command (SPEC §6.3). Each subcommand is a thin face over the same services the
 // web app uses; changes are audited with the operating-system user as the actor. It reads and
 // writes only through the io it is given, so tests can run it in-process.
+//
+// Defining the commands loads little (commander, and modules without packages of their own); each
+// command loads the services, the database driver and the configuration when it runs, so that
+// `backfill --help` answers at once.
 import { Command, CommanderError } from 'commander';
-import { databaseFileOf, openDatabase } from '../db/connection.ts';
-import { migrateLatest } from '../db/migrate.ts';
-import { addAccount } from './auth/accounts.ts';
 import { ROLES } from './auth/roles.ts';
 import { cliActor, cliIo, ExitCode, processStreams, readStdin, SAYS_NOTHING, withDatabase, type CliIo, type CliStreams } from './cli-support.ts';
-import { createApiToken } from './auth/tokens.ts';
-import { ConfigError, parseConfig } from './config.ts';
 import { AppError } from './errors.ts';
-import { outageOf, type FailurePlaces } from './outage.ts';
+import type { FailurePlaces } from './outage.ts';
 import { registerDemoCommands } from './demo/cli.ts';
 import { registerProgrammeCommands } from './programme/cli.ts';
 import { registerProgressCommands } from './progress/cli.ts';
@@ -29,6 +28,7 @@ export function buildCli(io: CliIo): Command {
     .command('migrate')
     .description('bring the database (DATABASE_URL) to the latest schema')
     .action(async () => {
+      const [{ parseConfig }, { openDatabase }, { migrateLatest }] = await Promise.all([import('./config.ts'), import('../db/connection.ts'), import('../db/migrate.ts')]);
       const config = parseConfig(io.env);
       const db = openDatabase(config.databaseUrl, { logger: SAYS_NOTHING });
       try {
@@ -48,6 +48,7 @@ export function buildCli(io: CliIo): Command {
     .option('--password-stdin', 'read the password from standard input')
     .action(async (opts: { email: string; role: string; passwordStdin?: boolean }) => {
       const password = opts.passwordStdin ? await readStdin(io) : undefined;
+      const { addAccount } = await import('./auth/accounts.ts');
       await withDatabase(io, async (db) => {
         const { account: row, generatedPassword } = await addAccount(db.knex, { email: opts.email, role: opts.role, password }, cliActor());
         io.stdout.write(`Created ${row.role} account ${row.email}.\n`);
@@ -62,6 +63,7 @@ export function buildCli(io: CliIo): Command {
     .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
     .requiredOption('--name <name>', 'which system uses it')
     .action(async (opts: { role: string; name: string }) => {
+      const { createApiToken } = await import('./auth/tokens.ts');
       await withDatabase(io, async (db) => {
         const created = await createApiToken(db.knex, { name: opts.name, role: opts.role }, cliActor());
         io.stdout.write(`Created ${created.row.role} token "${created.row.name}". It is shown once; store it now:\n${created.token}\n`);
@@ -89,26 +91,26 @@ export async function runCli(argv: string[], streams: CliStreams = processStream
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof ExitCode) return err.code;
+    // The command that failed has loaded these already, if it got as far as using them.
+    const [{ ConfigError, parseConfig }, { databaseFileOf }, { outageOf }] = await Promise.all([import('./config.ts'), import('../db/connection.ts'), import('./outage.ts')]);
     if (err instanceof ConfigError) {
       io.stderr.write(`${err.message}\n`);
       return 2;
     }
-    const known = err instanceof AppError ? err : outageOf(err, placesOf(io.env));
+    const places = (): FailurePlaces => {
+      try {
+        const config = parseConfig(io.env);
+        return { dataDir: config.dataDir, databaseFile: databaseFileOf(config.databaseUrl) };
+      } catch {
+        return { dataDir: io.env.DATA_DIR ?? './data' };
+      }
+    };
+    const known = err instanceof AppError ? err : outageOf(err, places());
     if (known) {
       io.stderr.write(`${known.message}\n`);
       return 1;
     }
     io.stderr.write(`backfill: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
-  }
-}
-
-/** DATA_DIR and the SQLite file, to name in a sentence about a full or broken disk. */
-function placesOf(env: NodeJS.ProcessEnv): FailurePlaces {
-  try {
-    const config = parseConfig(env);
-    return { dataDir: config.dataDir, databaseFile: databaseFileOf(config.databaseUrl) };
-  } catch {
-    return { dataDir: env.DATA_DIR ?? './data' };
   }
 }

@@ -55,8 +55,10 @@ interface ImportRun {
   compressSeconds: number;
 }
 
+/** Runs a script of the bench (TypeScript, through tsx; a plain .mjs, such as the import on the build, without). */
 function node(args: string[]): string {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const loader = args[0]!.endsWith('.mjs') ? [] : ['--import', 'tsx'];
+  const child = spawnSync(process.execPath, [...loader, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (child.status !== 0) throw new Error(`${args.join(' ')} failed:\n${child.stderr}`);
   return child.stdout.trim().split('\n').pop()!;
 }
@@ -117,7 +119,7 @@ for (const rows of rowCounts) {
     const imports: ImportRun[] = [];
     const duck: Measured['duck'] = { simple: Infinity, sameFigures: Infinity };
     for (let run = 0; run < runs; run++) {
-      imports.push(JSON.parse(node(['bench/ingest/run-import.ts', file])) as ImportRun);
+      imports.push(JSON.parse(node(['bench/ingest/run-import.mjs', file])) as ImportRun);
       // Two runs of each query in DuckDB's process, the best kept: its second is the warm one.
       const turn = JSON.parse(node(['bench/ingest/duckdb-group-by.ts', file, '2'])) as Measured['duck'];
       duck.simple = Math.min(duck.simple, turn.simple);

@@ -30,7 +30,7 @@ async function waitForHealth(base: string): Promise<void> {
 /** The server (no scheduler) over `databaseUrl`, in its own process, once it answers. */
 export async function startBenchServer(databaseUrl: string, dataDir: string, logLevel = 'warn'): Promise<{ base: string; process: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts'), '--no-scheduler'], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server/main.js'), '--no-scheduler'], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: logLevel, SESSION_SECRET: 'b'.repeat(40), LOGIN_RATE_LIMIT: '1000', LOGIN_ACCOUNT_LIMIT: '1000' },
     stdio: 'inherit',

@@ -4,15 +4,11 @@
 // build it again.
 import type { Command } from 'commander';
 import type { Knex } from 'knex';
-import { openDatabase } from '../../db/connection.ts';
-import { migrateLatest } from '../../db/migrate.ts';
 import type { CliIo } from '../cli-support.ts';
-import { parseConfig, resolveSessionSecret, type Config } from '../config.ts';
+import type { Config } from '../config.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
-import { closeOnSignals } from '../lifecycle.ts';
-import { createLogger, type Logger } from '../logger.ts';
+import type { Logger } from '../logger.ts';
 import type { BuiltDemo } from './build-demo.ts';
-import { builtByDemo, databaseHoldings, resetDemoDatabase } from './demo-database.ts';
 import { demoLocation, restartCommand, shortPath, type DemoLocation } from './demo-location.ts';
 import { loginBlock } from './demo-text.ts';
 import { DEFAULT_METERS, validateMeters } from './generate-programme.ts';
@@ -57,7 +53,16 @@ function parseMeters(raw: string | undefined): number {
 
 async function runDemo(opts: DemoOptions, io: CliIo, startServer: StartServer): Promise<void> {
   // Loaded here, not at the top: every `backfill` command would otherwise load the whole server.
-  const { buildDemo, parseImplementationDate } = await import('./build-demo.ts');
+  const [{ buildDemo, parseImplementationDate }, { parseConfig, resolveSessionSecret }, { createLogger }, { closeOnSignals }, { openDatabase }, { migrateLatest }, { resetDemoDatabase }] =
+    await Promise.all([
+      import('./build-demo.ts'),
+      import('../config.ts'),
+      import('../logger.ts'),
+      import('../lifecycle.ts'),
+      import('../../db/connection.ts'),
+      import('../../db/migrate.ts'),
+      import('./demo-database.ts'),
+    ]);
   const env = io.env;
   const meters = parseMeters(opts.meters);
   const implementationDate = opts.implementationDate === undefined ? undefined : parseImplementationDate(opts.implementationDate);
@@ -124,6 +129,7 @@ async function runDemo(opts: DemoOptions, io: CliIo, startServer: StartServer): 
 }
 
 async function refuseIfHeld(knex: Knex, location: DemoLocation, cwd: string): Promise<void> {
+  const { builtByDemo, databaseHoldings } = await import('./demo-database.ts');
   const held = await databaseHoldings(knex);
   if (held.length === 0) return;
   const where = describeDatabase(location, cwd);

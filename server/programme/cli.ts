@@ -1,5 +1,6 @@
 // `backfill settings|deadline|users|map-register|declarations|allowances|holidays …`
-// (SPEC §6.3): thin faces over the same services the pages use, audited as the OS user.
+// (SPEC §6.3): thin faces over the same services the pages use, audited as the OS user. Each
+// command loads its services when it runs (`backfill --help` needs none of them).
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -7,19 +8,10 @@ import type { Knex } from 'knex';
 import type { Actor } from '../auth/roles.ts';
 import { cliActor, printLine, refusalsReported, withDatabase, type CliIo } from '../cli-support.ts';
 import { ValidationError } from '../errors.ts';
-import { parseAsOf, planDeadline } from '../progress/progress-service.ts';
-import { whatIfText } from '../progress/progress-text.ts';
 import { londonToday } from '../engine/calendar.ts';
-import { allowancesCsv, importAllowances } from './allowances.ts';
-import { declarationsCsv, importDeclarations } from './declarations.ts';
-import { deadlinesCsv, importDeadlines, listDeadlines, setDeadline } from './deadline.ts';
-import { addHoliday, holidaysCsv, importHolidays, removeHoliday } from './holidays.ts';
-import { summarySentence, type ImportSummary } from './import-file.ts';
-import { importMapRegister, mapRegisterCsv } from './map-register.ts';
+import type { ImportSummary } from './import-file.ts';
 import { changeSetting, loadSettings, SETTING_DEFINITIONS } from './settings.ts';
-import { importSettings, settingsCsv } from './settings-file.ts';
 import { textTable } from './text-table.ts';
-import { importUsers, usersCsv } from './users-register.ts';
 
 /** Reference files are small; a bigger one is surely not the file meant. */
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -33,16 +25,50 @@ async function readImportFile(file: string): Promise<Buffer> {
   return readFile(file);
 }
 
-type Importer = (knex: Knex, content: Buffer, fileName: string, actor: Actor) => Promise<ImportSummary>;
+/** The import and export of one kind of reference data, loaded when one of its commands runs. */
+type FileKind = () => Promise<{
+  importer: (knex: Knex, content: Buffer, fileName: string, actor: Actor) => Promise<ImportSummary>;
+  exporter: (knex: Knex) => Promise<string>;
+}>;
+
+const SETTINGS_FILE: FileKind = async () => {
+  const { importSettings, settingsCsv } = await import('./settings-file.ts');
+  return { importer: importSettings, exporter: settingsCsv };
+};
+const DEADLINES_FILE: FileKind = async () => {
+  const { importDeadlines, deadlinesCsv } = await import('./deadline.ts');
+  return { importer: importDeadlines, exporter: deadlinesCsv };
+};
+const HOLIDAYS_FILE: FileKind = async () => {
+  const { importHolidays, holidaysCsv } = await import('./holidays.ts');
+  return { importer: importHolidays, exporter: holidaysCsv };
+};
+const USERS_FILE: FileKind = async () => {
+  const { importUsers, usersCsv } = await import('./users-register.ts');
+  return { importer: importUsers, exporter: usersCsv };
+};
+const MAP_REGISTER_FILE: FileKind = async () => {
+  const { importMapRegister, mapRegisterCsv } = await import('./map-register.ts');
+  return { importer: importMapRegister, exporter: mapRegisterCsv };
+};
+const DECLARATIONS_FILE: FileKind = async () => {
+  const { importDeclarations, declarationsCsv } = await import('./declarations.ts');
+  return { importer: importDeclarations, exporter: declarationsCsv };
+};
+const ALLOWANCES_FILE: FileKind = async () => {
+  const { importAllowances, allowancesCsv } = await import('./allowances.ts');
+  return { importer: importAllowances, exporter: allowancesCsv };
+};
 
 /** `<name> import FILE` and `<name> export [--out FILE]` for one kind of reference data. */
-function fileCommands(io: CliIo, parent: Command, columns: string, importer: Importer, exporter: (knex: Knex) => Promise<string>): void {
+function fileCommands(io: CliIo, parent: Command, columns: string, kind: FileKind): void {
   parent
     .command('import')
     .description(`add or change records from a CSV file (${columns}); all rows or none`)
     .argument('<file>', 'the CSV file')
     .action(async (file: string) => {
       await refusalsReported(io, async () => {
+        const [{ importer }, { summarySentence }] = await Promise.all([kind(), import('./import-file.ts')]);
         const content = await readImportFile(file);
         const summary = await withDatabase(io, (db) => importer(db.knex, content, path.basename(file), cliActor()));
         printLine(io.stdout, summarySentence(path.basename(file), summary));
@@ -53,6 +79,7 @@ function fileCommands(io: CliIo, parent: Command, columns: string, importer: Imp
     .description('write the records as CSV, in the columns import reads')
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (opts: { out?: string }) => {
+      const { exporter } = await kind();
       const csv = await withDatabase(io, (db) => exporter(db.knex));
       if (opts.out) await writeFile(opts.out, csv);
       else io.stdout.write(csv);
@@ -87,7 +114,7 @@ function settingsCommands(program: Command, io: CliIo): void {
         print(`${name}: ${String(change.before ?? '(default)')} → ${String(change.after ?? '(default)')}`);
       });
     });
-  fileCommands(io, settings, 'key,value', importSettings, settingsCsv);
+  fileCommands(io, settings, 'key,value', SETTINGS_FILE);
 }
 
 function deadlineCommands(program: Command, io: CliIo): void {
@@ -101,6 +128,7 @@ function deadlineCommands(program: Command, io: CliIo): void {
     .option('--decided-on <date>', 'when the Panel decided (default: today)')
     .action(async (date: string, opts: { reason: string; decidedOn?: string }) => {
       await refusalsReported(io, async () => {
+        const { setDeadline } = await import('./deadline.ts');
         const form = { deadline: date, reason: opts.reason, decided_on: opts.decidedOn ?? londonToday() };
         const { decision, summary } = await withDatabase(io, (db) => setDeadline(db.knex, form, cliActor()));
         print(
@@ -115,6 +143,7 @@ function deadlineCommands(program: Command, io: CliIo): void {
     .description('the deadline in force and its history')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
+      const { listDeadlines } = await import('./deadline.ts');
       const history = await withDatabase(io, (db) => listDeadlines(db.knex));
       if (opts.json) return print(JSON.stringify({ deadline: history[0]?.deadline ?? null, history }, null, 2));
       if (history.length === 0) return print('No deadline has been set.');
@@ -129,6 +158,7 @@ function deadlineCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (date: string, opts: { asOf?: string; json?: boolean }) => {
       await refusalsReported(io, async () => {
+        const [{ parseAsOf, planDeadline }, { whatIfText }] = await Promise.all([import('../progress/progress-service.ts'), import('../progress/progress-text.ts')]);
         const proposed = parseAsOf(date, 'date');
         const askedAsOf = parseAsOf(opts.asOf, '--as-of');
         const plan = await withDatabase(io, (db) => planDeadline(db.knex, { askedAsOf, proposed }));
@@ -137,7 +167,7 @@ function deadlineCommands(program: Command, io: CliIo): void {
         print(whatIfText(plan.proposal));
       });
     });
-  fileCommands(io, deadline, 'deadline,decided_on,reason', importDeadlines, deadlinesCsv);
+  fileCommands(io, deadline, 'deadline,decided_on,reason', DEADLINES_FILE);
 }
 
 function holidayCommands(program: Command, io: CliIo): void {
@@ -150,6 +180,7 @@ function holidayCommands(program: Command, io: CliIo): void {
     .argument('<name...>', 'what the day is')
     .action(async (date: string, name: string[]) => {
       await refusalsReported(io, async () => {
+        const { addHoliday } = await import('./holidays.ts');
         const { holiday, summary } = await withDatabase(io, (db) => addHoliday(db.knex, { date, name: name.join(' ') }, cliActor()));
         print(summary.unchanged ? `${holiday.date} is already listed as ${holiday.name}.` : `${holiday.date} (${holiday.name}) is now a holiday, not a Working Day.`);
       });
@@ -160,19 +191,20 @@ function holidayCommands(program: Command, io: CliIo): void {
     .argument('<date>', 'YYYY-MM-DD')
     .action(async (date: string) => {
       await refusalsReported(io, async () => {
+        const { removeHoliday } = await import('./holidays.ts');
         const removed = await withDatabase(io, (db) => removeHoliday(db.knex, { date }, cliActor()));
         print(`${removed.date} (${removed.name}) is a Working Day again.`);
       });
     });
-  fileCommands(io, holidays, 'date,name', importHolidays, holidaysCsv);
+  fileCommands(io, holidays, 'date,name', HOLIDAYS_FILE);
 }
 
 export function registerProgrammeCommands(program: Command, io: CliIo): void {
   settingsCommands(program, io);
   deadlineCommands(program, io);
-  fileCommands(io, program.command('users').description('the Users register (SPEC §3.3)'), 'user_id,name[,short_name]', importUsers, usersCsv);
-  fileCommands(io, program.command('map-register').description('the MAP register (SPEC §3.3)'), 'map_id,name', importMapRegister, mapRegisterCsv);
-  fileCommands(io, program.command('declarations').description('declarations received by the DCC (SPEC §3.3)'), 'user_id,count,received_on', importDeclarations, declarationsCsv);
-  fileCommands(io, program.command('allowances').description('allowances confirmed by the DCC (SPEC §3.3)'), 'user_id,per_day,effective_from,confirmed_on', importAllowances, allowancesCsv);
+  fileCommands(io, program.command('users').description('the Users register (SPEC §3.3)'), 'user_id,name[,short_name]', USERS_FILE);
+  fileCommands(io, program.command('map-register').description('the MAP register (SPEC §3.3)'), 'map_id,name', MAP_REGISTER_FILE);
+  fileCommands(io, program.command('declarations').description('declarations received by the DCC (SPEC §3.3)'), 'user_id,count,received_on', DECLARATIONS_FILE);
+  fileCommands(io, program.command('allowances').description('allowances confirmed by the DCC (SPEC §3.3)'), 'user_id,per_day,effective_from,confirmed_on', ALLOWANCES_FILE);
   holidayCommands(program, io);
 }

@@ -1,10 +1,8 @@
 // `backfill progress [--as-of DATE] [--json]` (SPEC §6.3): every User's position from the same
-// service as the dashboard, the API and the report.
+// service as the dashboard, the API and the report. The service loads when the command runs
+// (`backfill --help` needs none of it).
 import type { Command } from 'commander';
 import { printLine, refusalsReported, withDatabase, type CliIo } from '../cli-support.ts';
-import { toProgressJson } from '../engine/progress-json.ts';
-import { parseAsOf, planDeadline, progressAsOf } from './progress-service.ts';
-import { earliestFeasibleText, progressText } from './progress-text.ts';
 
 export function registerProgressCommands(program: Command, io: CliIo): void {
   const print = (text: string): void => printLine(io.stdout, text);
@@ -15,6 +13,11 @@ export function registerProgressCommands(program: Command, io: CliIo): void {
     .option('--json', 'print the JSON of SPEC §6.3')
     .action(async (opts: { asOf?: string; json?: boolean }) => {
       await refusalsReported(io, async () => {
+        const [{ parseAsOf, planDeadline, progressAsOf }, { earliestFeasibleText, progressText }, { toProgressJson }] = await Promise.all([
+          import('./progress-service.ts'),
+          import('./progress-text.ts'),
+          import('../engine/progress-json.ts'),
+        ]);
         const askedAsOf = parseAsOf(opts.asOf, '--as-of');
         if (opts.json) {
           const result = await withDatabase(io, (db) => progressAsOf(db.knex, askedAsOf));
@@ -27,4 +30,3 @@ export function registerProgressCommands(program: Command, io: CliIo): void {
       });
     });
 }
-

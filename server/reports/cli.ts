@@ -3,7 +3,6 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, cliActor, withDatabase, type CliIo } from '../cli-support.ts';
-import { createLogger } from '../logger.ts';
 
 export function registerReportCommands(program: Command, io: CliIo): void {
   const report = program.command('report').description('monthly reports to the Panel');
@@ -14,11 +13,12 @@ export function registerReportCommands(program: Command, io: CliIo): void {
     .option('--out <file.pdf>', 'also write the PDF to this file')
     .option('--json', 'print a JSON object on stdout')
     .action(async (opts: { month: string; out?: string; json?: boolean }) => {
-      // Chromium's driver and the report's views are loaded only by the command that needs them.
-      const [{ BrowserManager }, { generateReport }, { createViewRenderer }] = await Promise.all([
+      // Chromium's driver, the report's views and the logger are loaded only by the command that needs them.
+      const [{ BrowserManager }, { generateReport }, { createViewRenderer }, { createLogger }] = await Promise.all([
         import('./browser.ts'),
         import('./generate-report.ts'),
         import('../templates/views.ts'),
+        import('../logger.ts'),
       ]);
       await withDatabase(io, async (db, config) => {
         const logger = createLogger(opts.json ? 'silent' : config.logLevel === 'info' ? 'warn' : config.logLevel);

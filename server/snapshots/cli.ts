@@ -6,8 +6,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { cliActor, ExitCode, withDatabase, type CliIo, type CliOutput } from '../cli-support.ts';
-import { archiveWorkDone } from './ingest/archive.ts';
-import { describeError, ingestSnapshot, outcomeJson } from './ingest/ingest-snapshot.ts';
+import type * as Ingest from './ingest/ingest-snapshot.ts';
 import type { IngestOutcome } from './ingest/ingest-types.ts';
 import { formatProgressLine } from './progress-line.ts';
 
@@ -25,9 +24,12 @@ export function registerSnapshotCommands(program: Command, io: CliIo): void {
     .option('--json', 'print the result as one JSON object')
     .action(async (file: string, opts: { asOf?: string; json?: boolean }) => {
       const json = opts.json === true;
+      // The ingest is loaded when an import runs: `backfill --help` does without it.
+      const [ingest, { archiveWorkDone }] = await Promise.all([import('./ingest/ingest-snapshot.ts'), import('./ingest/archive.ts')]);
+      const { ingestSnapshot } = ingest;
       const found = await stat(file).catch(() => null);
       if (found === null || !found.isFile()) {
-        report(io, json, unreadable(file, found === null ? `there is no file ${JSON.stringify(file)}` : `${JSON.stringify(file)} is not a file`));
+        report(io, ingest, json, unreadable(file, found === null ? `there is no file ${JSON.stringify(file)}` : `${JSON.stringify(file)} is not a file`));
         throw new ExitCode(1);
       }
       const size = found.size;
@@ -49,11 +51,11 @@ export function registerSnapshotCommands(program: Command, io: CliIo): void {
         } catch (err) {
           // Recorded as failed by the ingest; said here in the command's own terms.
           progress?.clear();
-          report(io, json, unreadable(file, err instanceof Error ? err.message : String(err)));
+          report(io, ingest, json, unreadable(file, err instanceof Error ? err.message : String(err)));
           return null;
         }
         progress?.clear();
-        report(io, json, result);
+        report(io, ingest, json, result);
         // Compressing a plain file's archive copy comes after the import; it finishes before the
         // command exits (an interrupted one is finished by the server's next drop-folder run).
         if (progress !== null && result.status === 'imported') io.stdout.write('Compressing the archive copy…');
@@ -80,7 +82,7 @@ function unreadable(file: string, reason: string): IngestOutcome {
   };
 }
 
-function report(io: CliIo, json: boolean, outcome: IngestOutcome): void {
+function report(io: CliIo, { describeError, outcomeJson }: typeof Ingest, json: boolean, outcome: IngestOutcome): void {
   if (json) {
     io.stdout.write(`${JSON.stringify(outcomeJson(outcome))}\n`);
     return;

@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { registerFormatHelpers } from './view-helpers.ts';
 
-export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views');
+/**
+ * views/ stays at the package's root, beside the sources and the build alike: this module is
+ * server/templates/views.ts in the sources and dist/server/templates/views.js in the build.
+ */
+export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), import.meta.url.endsWith('.ts') ? '../../views' : '../../../views');
 
 export interface ViewRenderer {
   /** Renders views/<template>.hbs, inside views/layouts/<layout>.hbs unless layout is null. */

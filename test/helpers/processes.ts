@@ -1,10 +1,13 @@
-// Runs the real `backfill` bin and server entry point as child processes.
+// Runs the real `backfill` bin and server entry point as child processes: the build in dist/, as
+// production runs them (the test scripts build first: `npm run build`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The `backfill` bin (package.json), which runs dist/server/cli.js. */
+export const BIN = path.join(ROOT, 'bin/backfill.js');
 
 export interface Finished {
   code: number | null;
@@ -14,7 +17,7 @@ export interface Finished {
 
 export function runBackfill(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'server/bin.mjs'), ...args], {
+    const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'silent', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -29,9 +32,9 @@ export function runBackfill(args: string[], options: { env?: Record<string, stri
   });
 }
 
-/** Starts `node --import tsx server/main.ts` (what `npm start` runs). */
+/** Starts `node dist/server/main.js` (what `npm start` runs). */
 export function spawnServer(env: Record<string, string>): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server/main.js')], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -26,6 +26,16 @@ for (const kind of databaseKinds) {
       assert.equal(second.stdout, 'The database is up to date.\n');
     });
 
+    it('finds a database the sources migrated (tests, npm run dev) up to date: the build records the same migration names', async () => {
+      const migrated = await kind.create();
+      try {
+        const res = await runBackfill(['migrate'], { env: { DATABASE_URL: migrated.url } });
+        assert.equal(res.stdout, 'The database is up to date.\n', res.stderr);
+      } finally {
+        await migrated.drop();
+      }
+    });
+
     it('adds an account with a generated password that then logs in', async () => {
       const res = await runBackfill(['account', 'add', '--email', 'First.Admin@Example.org', '--role', 'secas'], { env });
       assert.equal(res.code, 0, res.stderr);

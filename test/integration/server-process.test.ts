@@ -190,7 +190,7 @@ describe('choosing where the scheduler runs', () => {
 
   it('runs the jobs alone in `npm run worker`, which stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bfm-worker-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'jobs/worker.ts')], {
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/jobs/worker.js')], {
       cwd: ROOT,
       env: { ...process.env, DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,9 +5,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
-import { ROOT, runBackfill } from '../helpers/processes.ts';
+import { BIN, ROOT, runBackfill } from '../helpers/processes.ts';
 import { HEADER, row, USER_A } from '../unit/snapshots/scan-helpers.ts';
 import { archiveFiles } from '../unit/snapshots/ingest-helpers.ts';
 
@@ -78,6 +79,20 @@ for (const kind of databaseKinds) {
       assert.deepEqual(JSON.parse(again.stdout), { ...out, status: 'duplicate' });
     });
 
+    it('imports a gzip file, its text scanned on a worker thread started from the build', async () => {
+      // The scanning worker is dist/…/scan-worker.js: were it missing or not plain JavaScript, the
+      // worker would fail and the import with it.
+      const file = path.join(dir, 'smi-20240315.csv.gz');
+      writeFileSync(file, gzipSync([HEADER, row(11), row(12, { map_id: 'UFLM' }), row(13, { prenotified_date: '2024-13-01' }), ''].join('\n')));
+      const res = await runBackfill(['snapshot', 'import', file, '--json'], { env });
+      assert.equal(res.code, 0, res.stderr);
+      const out = JSON.parse(res.stdout);
+      assert.deepEqual(
+        { status: out.status, asOf: out.asOf, rows: out.rows, accepted: out.accepted, errors: out.errors },
+        { status: 'imported', asOf: '2024-03-15', rows: 3, accepted: 2, errors: [{ line: 4, reason: 'prenotified_date "2024-13-01" is not a real date in the form YYYY-MM-DD' }] },
+      );
+    });
+
     it('names the snapshot it supersedes', async () => {
       const first = await t.db.knex('snapshots').first();
       const file = fileAt('smi-2024-01-31-v2.csv', [HEADER, row(1, { map_id: 'UFLM' }), ''].join('\n'));
@@ -124,7 +139,7 @@ for (const kind of databaseKinds) {
 
     it('shows a progress line (rows, MB, rate) on a terminal, and clears it', { skip: hasScript() ? false : 'needs script(1) for a terminal' }, () => {
       const file = fileAt('tty.csv', [HEADER, ...Array.from({ length: 5000 }, (_, i) => row(100_000 + i)), ''].join('\n'));
-      const command = `'${process.execPath}' '${path.join(ROOT, 'server/bin.mjs')}' snapshot import '${file}' --as-of 2024-04-01`;
+      const command = `'${process.execPath}' '${BIN}' snapshot import '${file}' --as-of 2024-04-01`;
       const res = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, encoding: 'utf8' });
       assert.equal(res.status, 0, res.stdout + res.stderr);
       const clearToEnd = `${String.fromCharCode(27)}[K`;

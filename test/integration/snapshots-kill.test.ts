@@ -14,7 +14,7 @@ import { parseConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { startServer } from '../../server/main.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
-import { ROOT, runBackfill, waitFor } from '../helpers/processes.ts';
+import { BIN, ROOT, runBackfill, waitFor } from '../helpers/processes.ts';
 import { archiveFiles, NOTHING_STORED, storedRows } from '../unit/snapshots/ingest-helpers.ts';
 
 const ROWS = 4_000_000;
@@ -46,7 +46,7 @@ describe('an import killed mid-way', () => {
 
       it('leaves nothing visible, and recovery marks the attempt failed', async () => {
         const size = statSync(file).size;
-        const child = spawn(process.execPath, [path.join(ROOT, 'server/bin.mjs'), 'snapshot', 'import', file, '--json'], {
+        const child = spawn(process.execPath, [BIN, 'snapshot', 'import', file, '--json'], {
           cwd: ROOT,
           env: { ...process.env, DATABASE_URL: t.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,8 @@
 // into the archive's temporary file, so neither costs the thread that scans the file. The bytes
 // are read in place from shared slots, which the worker hands back as soon as it is done with them
 // — or, for a file split between two scanning threads, read from the file itself.
-// Plain JavaScript because a worker does not inherit the tsx loader the `backfill` bin registers.
+// Plain JavaScript, started the same way from the sources and from the build: a worker does not
+// inherit the tsx loader the tests and `npm run dev` run the sources with (see start-worker.ts).
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';

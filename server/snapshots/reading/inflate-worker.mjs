@@ -3,7 +3,8 @@
 // scanning thread to come back to its event loop between pieces (on the scanning thread, zlib only
 // moves on when that thread is idle). The slots keep the memory in flight fixed: pieces handed
 // over one by one would each be a new buffer for the scanning thread's garbage collector.
-// Plain JavaScript because a worker does not inherit the tsx loader the `backfill` bin registers.
+// Plain JavaScript, started the same way from the sources and from the build: a worker does not
+// inherit the tsx loader the tests and `npm run dev` run the sources with (see start-worker.ts).
 //
 // The text goes to whoever scans it: the main thread, or (given a `text` port) a scanning worker
 // of its own (scan-worker.ts), in which case the main thread is only told when inflating is over.

@@ -115,25 +115,26 @@ export async function readSnapshot(source: ByteSource, options: ReadOptions): Pr
           gzip = data[0] === GZIP_ID1 && data[1] === GZIP_ID2;
           if (gzip && options.workers !== undefined) {
             const text = textChannel();
-            elsewhere = await WorkerScan.start({
-              settings: options.workers.settings,
-              text: text.scanning,
-              onRejection: options.workers.onRejection,
-              // Either way zlib may be waiting for text slots the worker will never give back, and
-              // this thread for zlib to take more: the inflater lets go of both.
-              onRefusal: (fatal) => {
-                refuse(fatal);
-                inflater?.destroy();
-              },
-              onCrash: (err) => {
-                crash.error = err;
-                inflater?.destroy();
-              },
-            }).catch(() => {
+            try {
+              elsewhere = WorkerScan.start({
+                settings: options.workers.settings,
+                text: text.scanning,
+                onRejection: options.workers.onRejection,
+                // Either way zlib may be waiting for text slots the worker will never give back, and
+                // this thread for zlib to take more: the inflater lets go of both.
+                onRefusal: (fatal) => {
+                  refuse(fatal);
+                  inflater?.destroy();
+                },
+                onCrash: (err) => {
+                  crash.error = err;
+                  inflater?.destroy();
+                },
+              });
+            } catch {
               // A worker that cannot start costs time, not the import: the text is scanned here.
               text.inflating.port.close();
-              return null;
-            });
+            }
             if (elsewhere !== null) inflater = new Inflater({ text: text.inflating }, refuse);
           }
           if (gzip && inflater === null) inflater = new Inflater({ scanner }, refuse);

@@ -9,7 +9,8 @@
 // about 0.7 s each; SHA-256 and the raw archive copy run on a third thread meanwhile.
 import { read } from 'node:fs';
 import { promisify } from 'node:util';
-import { startBundledWorker } from './bundled-worker.ts';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from './start-worker.ts';
 import { RejectionStore } from './rejection-store.ts';
 import type { ScanSettings } from './reporting-scanner.ts';
 import type { ScanPartJob, ScanPartMessage } from './scan-part-worker.ts';
@@ -20,7 +21,7 @@ const CHUNK = 1024 * 1024;
 const LF = 10;
 /**
  * Where the cut goes, as a share of the file: this thread also finds the duplicates across the
- * whole file at the end, and the worker starts a little later (bundled-worker.ts), so this
+ * whole file at the end, and the worker starts a little later (start-worker.ts), so this
  * thread's part is a little smaller.
  */
 export const FIRST_SHARE = 0.47;
@@ -58,7 +59,7 @@ export async function scanInTwo(options: SplitScanOptions): Promise<1 | 2> {
     ...options.settings,
   };
   // A worker that fails costs time, not correctness: this thread scans its part instead.
-  const worker = await startBundledWorker(new URL('./scan-part-worker.ts', import.meta.url), { workerData: job }).catch(() => null);
+  const worker = startedOrNull(() => startWorker(new URL('./scan-part-worker.ts', import.meta.url), { workerData: job }));
   if (worker === null) {
     await scanRange(options, 0, size, () => ({ bytes: 0, rows: 0 }));
     return 1;
@@ -91,6 +92,14 @@ export async function scanInTwo(options: SplitScanOptions): Promise<1 | 2> {
   } finally {
     await worker.terminate();
     waiting.dispose();
+  }
+}
+
+function startedOrNull(start: () => Worker): Worker | null {
+  try {
+    return start();
+  } catch {
+    return null;
   }
 }
 

@@ -2,13 +2,13 @@
 // directly, so that neither the text nor the scanning touches this thread. Besides keeping this
 // thread free, the scanner runs faster there: its byte loops lose about 12 % in a V8 isolate where
 // an ArrayBuffer has ever been detached, as happens in this one whenever a CommonJS package is
-// loaded through tsx (bundled-worker.ts).
+// loaded through tsx (as the tests and `npm run dev` do).
 //
 // Measured (10 M rows, 160 MB gzip, 2 cores, five imports each, taking turns on a machine whose
 // speed varied by half from run to run): 5.8–6.5 s with the text scanned on the main thread,
 // 4.1–5.4 s like this.
 import type { Worker } from 'node:worker_threads';
-import { startBundledWorker } from './bundled-worker.ts';
+import { startWorker } from './start-worker.ts';
 import type { TextEnd } from './inflater.ts';
 import type { ScanSettings } from './reporting-scanner.ts';
 import type { ScanWorkerJob, ScanWorkerMessage } from './scan-worker.ts';
@@ -62,13 +62,13 @@ export class WorkerScan {
     this.outcome.catch(() => undefined);
   }
 
-  static async start(options: WorkerScanOptions): Promise<WorkerScan> {
+  static start(options: WorkerScanOptions): WorkerScan {
     const job: ScanWorkerJob = {
       ...options.settings,
       text: options.text.port,
       slots: options.text.slots,
     };
-    const worker = await startBundledWorker(new URL('./scan-worker.ts', import.meta.url), { workerData: job, transferList: [options.text.port] });
+    const worker = startWorker(new URL('./scan-worker.ts', import.meta.url), { workerData: job, transferList: [options.text.port] });
     return new WorkerScan(worker, options);
   }
 

@@ -1,17 +1,18 @@
 // One timed import for bench-ingest.ts, in a process of its own so that its peak RSS is its own:
 // a fresh SQLite database, the real ingest (hash, validate, dedupe, count, commit) on the file,
 // then the archive compression that follows an import, timed apart. Prints one JSON line.
-// Usage: node --import tsx bench/ingest/run-import.ts FILE
+// Plain JavaScript on the build (dist/, `npm run build`), without tsx: what production runs.
+// Usage: node bench/ingest/run-import.mjs FILE
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../db/connection.ts';
-import { migrateLatest } from '../../db/migrate.ts';
-import { archiveWorkDone } from '../../server/snapshots/ingest/archive.ts';
-import { ingestSnapshot } from '../../server/snapshots/ingest/ingest-snapshot.ts';
+import { openDatabase } from '../../dist/db/connection.js';
+import { migrateLatest } from '../../dist/db/migrate.js';
+import { archiveWorkDone } from '../../dist/server/snapshots/ingest/archive.js';
+import { ingestSnapshot } from '../../dist/server/snapshots/ingest/ingest-snapshot.js';
 
 const file = process.argv[2];
-if (!file) throw new Error('usage: run-import.ts FILE');
+if (!file) throw new Error('usage: run-import.mjs FILE');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-ingest-'));
 const db = openDatabase(`sqlite:${path.join(dataDir, 'backfill.sqlite')}`);
 try {
