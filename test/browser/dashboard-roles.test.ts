@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { buildApp } from '../../server/app.ts';
 import { isAllowed } from '../../server/auth/access.ts';
 import { ROLES, type Role } from '../../server/auth/roles.ts';
@@ -22,7 +22,7 @@ import { generateReport } from '../../server/reports/generate-report.ts';
 import { generateInventory } from '../../bench/scan/generate-inventory.ts';
 import { addDays } from '../../server/engine/calendar.ts';
 import { addRoleAccounts, emailOf, ROLE_PASSWORD } from '../helpers/accounts.ts';
-import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
+import { databasesFor, type TestDatabase } from '../helpers/databases.ts';
 import { ROOT } from '../helpers/processes.ts';
 import { seedDeadline, seedSnapshot, seedUsers } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -60,7 +60,9 @@ async function axeViolations(page: Page): Promise<string[]> {
   return result.violations.filter((v) => v.impact !== 'minor').map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-for (const kind of databaseKinds) {
+// The browser's side, on SQLite: what the pages read and the forms store runs on MySQL in the
+// integration tests (pages, admin-pages, programme-pages, reports, snapshots-web, role-matrix).
+for (const kind of databasesFor('not-sql')) {
   describe(`every role in the browser on ${kind.name}`, { skip: kind.skip }, () => {
     let t: TestDatabase;
     let server: TestServer;
@@ -91,16 +93,26 @@ for (const kind of databaseKinds) {
       await t?.drop();
     });
 
-    async function loggedIn(role: Role): Promise<Page> {
-      // A context of its own per person: no cookies shared with another role's session.
-      const page = await (await browser.createBrowserContext()).newPage();
-      await page.setBypassCSP(true); // lets axe-core be injected; the app's own pages carry no inline script
+    // A browser context per role (no cookies shared with another role's session), logged in through
+    // the form once, at the role's first test; its later tests open pages in the same session.
+    const contexts = new Map<Role, Promise<BrowserContext>>();
+    async function logIn(role: Role): Promise<BrowserContext> {
+      const context = await browser.createBrowserContext();
+      const page = await context.newPage();
       await page.setViewport({ width: 1366, height: 768 });
       await page.goto(`${server.url}/login`);
       await page.type('#email', emailOf(role));
       await page.type('#password', ROLE_PASSWORD);
       await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
       assert.equal(new URL(page.url()).pathname, '/');
+      await page.close();
+      return context;
+    }
+    async function loggedIn(role: Role): Promise<Page> {
+      if (!contexts.has(role)) contexts.set(role, logIn(role));
+      const page = await (await contexts.get(role)!).newPage();
+      await page.setBypassCSP(true); // lets axe-core be injected; the app's own pages carry no inline script
+      await page.setViewport({ width: 1366, height: 768 });
       return page;
     }
 

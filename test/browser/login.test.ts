@@ -6,13 +6,15 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'puppeteer-core';
 import { launchChrome } from '../../server/reports/chrome.ts';
 import { addAccount } from '../../server/auth/accounts.ts';
-import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
+import { databasesFor, type TestDatabase } from '../helpers/databases.ts';
 import { ROOT } from '../helpers/processes.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 
-for (const kind of databaseKinds) {
+// The browser's side, on SQLite: logging in's SQL runs on MySQL in the integration tests (auth,
+// login-throttle, anonymous-visitors).
+for (const kind of databasesFor('not-sql')) {
   describe(`logging in with a browser on ${kind.name}`, { skip: kind.skip }, () => {
     let t: TestDatabase;
     let server: TestServer;

@@ -2,7 +2,7 @@
 // and its environment given: for tests that run many commands (a process each would take seconds).
 import { Readable } from 'node:stream';
 import { runCli } from '../../server/cli.ts';
-import type { Finished } from './processes.ts';
+import { runBackfill, type Finished } from './processes.ts';
 
 export async function runCliInProcess(args: string[], options: { env?: Record<string, string>; input?: string; tty?: boolean } = {}): Promise<Finished> {
   let stdout = '';
@@ -14,4 +14,13 @@ export async function runCliInProcess(args: string[], options: { env?: Record<st
     env: { ...process.env, LOG_LEVEL: 'silent', ...options.env },
   });
   return { code, stdout, stderr };
+}
+
+/**
+ * For a check of what only a real process shows (its exit code, reading a piped standard input,
+ * finishing its work before it exits): the real bin on SQLite, once, and the command in-process on
+ * the other databases, where what differs is the SQL, not the process.
+ */
+export function realBinOnSqlite(kind: { name: string }): typeof runCliInProcess {
+  return kind.name === 'sqlite' ? runBackfill : runCliInProcess;
 }

@@ -70,3 +70,13 @@ export const databaseKinds: DatabaseKind[] = [
     create: createMysql,
   },
 ];
+
+/**
+ * The databases a test runs on, by what it checks. 'sql': what is stored, read, counted or locked,
+ * so on each database (MySQL when TEST_MYSQL_URL is set), whose SQL differs. 'not-sql': what a
+ * database only sits under — a browser's pages, keyboard and layout, a process's memory — so on
+ * SQLite alone: on MySQL it would run no SQL that the 'sql' tests do not already run there.
+ */
+export function databasesFor(checks: 'sql' | 'not-sql'): DatabaseKind[] {
+  return checks === 'sql' ? databaseKinds : databaseKinds.filter((kind) => kind.name === 'sqlite');
+}

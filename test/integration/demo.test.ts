@@ -18,7 +18,8 @@ import { databaseHoldings, resetDemoDatabase } from '../../server/demo/demo-data
 import { progressAsOf } from '../../server/progress/progress-service.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { TestClient } from '../helpers/http-client.ts';
-import { ROOT, runBackfill, waitFor } from '../helpers/processes.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
+import { ROOT, waitFor } from '../helpers/processes.ts';
 
 const METERS = 3000;
 const chrome = findChrome(process.env.CHROME_PATH);
@@ -176,13 +177,13 @@ describe('npm run demo', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bfm-demo-bad-'));
     try {
       const env = { DATABASE_URL: '', DATA_DIR: dir };
-      const meters = await runBackfill(['demo', '--meters', 'lots'], { env });
+      const meters = await runCliInProcess(['demo', '--meters', 'lots'], { env });
       assert.equal(meters.code, 1);
       assert.equal(meters.stderr, 'The demo’s size must be a whole number of meters from 2,000 to 2,000,000 (got "lots").\n');
-      const date = await runBackfill(['demo', '--implementation-date', '2019-02-30'], { env });
+      const date = await runCliInProcess(['demo', '--implementation-date', '2019-02-30'], { env });
       assert.equal(date.code, 1);
       assert.equal(date.stderr, 'The implementation date must be a real date written YYYY-MM-DD (got "2019-02-30").\n');
-      const port = await runBackfill(['demo'], { env: { ...env, PORT: 'eighty' } });
+      const port = await runCliInProcess(['demo'], { env: { ...env, PORT: 'eighty' } });
       assert.equal(port.code, 2);
       assert.match(port.stderr, /Configuration error: PORT must be a whole number/);
       assert.equal(existsSync(path.join(dir, 'backfill.sqlite')), false, 'no database was made');
@@ -223,7 +224,7 @@ describe('npm run demo', () => {
       assert.equal(progress.status, 200);
       assert.equal(((await progress.json()) as { users: unknown[] }).users.length, 40);
 
-      const again = await runBackfill(['demo', '--meters', String(METERS)], { env: { DATABASE_URL: '', DATA_DIR: dir, PORT: '0' } });
+      const again = await runCliInProcess(['demo', '--meters', String(METERS)], { env: { DATABASE_URL: '', DATA_DIR: dir, PORT: '0' } });
       assert.equal(again.code, 1);
       assert.match(again.stderr, /The demo is already built in .* so it was left as it is\. Start it as it is with `DATABASE_URL=sqlite:.* npm start`.*npm run demo -- --reset/);
     } catch (err) {

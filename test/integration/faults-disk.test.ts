@@ -107,10 +107,12 @@ for (const kind of databaseKinds) {
       assert.equal(page.status, 200, 'pages still read while the disk is full');
 
       // The command line names the disk too.
-      const file = path.join(tmpdir(), 'smi-2024-01-31.csv');
+      // The file is read from a folder of its own off the full disk (tests run side by side).
+      const elsewhere = mkdtempSync(path.join(tmpdir(), 'bfm-disk-cli-'));
+      const file = path.join(elsewhere, 'smi-2024-01-31.csv');
       writeFileSync(file, SNAPSHOT);
       const cli = await runCliInProcess(['snapshot', 'import', file], { env: { DATABASE_URL: server.db.url, DATA_DIR: dataDir } });
-      rmSync(file);
+      rmSync(elsewhere, { recursive: true, force: true });
       assert.equal(cli.code, 1, cli.stdout + cli.stderr);
       assert.match(cli.stdout + cli.stderr, /The disk holding (the data folder, DATA_DIR|the database) \(.*\) is full, so nothing was stored\./);
 

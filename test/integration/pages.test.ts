@@ -1,5 +1,8 @@
 // The app frame as each role sees it: navigation, placeholders, friendly error pages, the first-start hint.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
@@ -101,16 +104,18 @@ for (const kind of databaseKinds) {
 
     it('says in the log how to create the first account when there is none', async () => {
       const empty = await kind.create();
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'bfm-first-account-'));
       const lines: string[] = [];
       const sink = new Writable({ write: (chunk: Buffer, _enc, done) => { lines.push(chunk.toString()); done(); } });
       try {
-        const config = parseConfig({ DATABASE_URL: empty.url, PORT: '0', LOG_LEVEL: 'info' });
+        const config = parseConfig({ DATABASE_URL: empty.url, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' });
         const running = await startServer({ ...config, sessionSecret: 'y'.repeat(40) }, pino({ level: 'info' }, sink));
         await running.close();
         const hint = lines.map((l) => JSON.parse(l) as { msg: string }).find((l) => l.msg.includes('No accounts'));
         assert.equal(hint?.msg, 'No accounts exist yet. Create the first SECAS account with: npx backfill account add --email you@example.org --role secas');
       } finally {
         await empty.drop();
+        rmSync(dataDir, { recursive: true, force: true });
       }
     });
   });

@@ -2,6 +2,7 @@
 // `backfill users|declarations|allowances import`, `backfill deadline set` — with the snapshots
 // stored as the ingest leaves them. Every expected position must come out, and `backfill progress
 // --as-of D --json` must print exactly what GET /api/v1/progress?asOf=D returns. On SQLite and MySQL.
+// The commands run in-process (runCli); cli.test.ts checks the real bin.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import type { ProgressJson, ProgressJsonUser } from '../../server/engine/progres
 import { scenario } from '../unit/engine/scenario-inputs.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { TestClient } from '../helpers/http-client.ts';
-import { runBackfill } from '../helpers/processes.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { insertSnapshot, type FuelRow } from './programme-fixtures.ts';
 
@@ -43,7 +44,7 @@ for (const kind of databaseKinds) {
       return where;
     };
     const backfill = async (...args: string[]) => {
-      const run = await runBackfill(args, { env });
+      const run = await runCliInProcess(args, { env });
       assert.equal(run.code, 0, `backfill ${args.join(' ')}: ${run.stderr}`);
       return run.stdout;
     };
@@ -137,7 +138,7 @@ for (const kind of databaseKinds) {
 
     it('refuses bad input with the line and field, exit code 1, changing nothing', async () => {
       const bad = file('bad.csv', ['user_id,count,received_on', '90-B3-D5-1F-30-01-00-0A,12000,2018-09-03', '90-B3-D5-1F-30-01-00-0D,5,2018-07-05', '90-B3-D5-1F-30-01-00-0B,many,2018-07-09']);
-      const refused = await runBackfill(['declarations', 'import', bad], { env });
+      const refused = await runCliInProcess(['declarations', 'import', bad], { env });
       assert.equal(refused.code, 1);
       assert.equal(
         refused.stderr,
@@ -148,13 +149,13 @@ for (const kind of databaseKinds) {
       const exported = await backfill('declarations', 'export');
       assert.equal(exported, 'user_id,count,received_on\r\n90-B3-D5-1F-30-01-00-0A,10000,2018-07-05\r\n90-B3-D5-1F-30-01-00-0B,3000,2018-07-09\r\n');
 
-      const missing = await runBackfill(['users', 'import', path.join(dir, 'no-such.csv')], { env });
+      const missing = await runCliInProcess(['users', 'import', path.join(dir, 'no-such.csv')], { env });
       assert.deepEqual([missing.code, missing.stderr], [1, `There is no file ${path.join(dir, 'no-such.csv')}.\n`]);
-      const setting = await runBackfill(['settings', 'set', 'rate-window', '0'], { env });
+      const setting = await runCliInProcess(['settings', 'set', 'rate-window', '0'], { env });
       assert.deepEqual([setting.code, setting.stderr], [1, 'The rate window must be a whole number from 1 to 250.\n']);
-      const date = await runBackfill(['progress', '--as-of', '2019-02-30'], { env });
+      const date = await runCliInProcess(['progress', '--as-of', '2019-02-30'], { env });
       assert.deepEqual([date.code, date.stderr], [1, '--as-of must be a real date written YYYY-MM-DD (got "2019-02-30").\n']);
-      const deadline = await runBackfill(['deadline', 'set', '2019-06-31', '--reason', 'typo'], { env });
+      const deadline = await runCliInProcess(['deadline', 'set', '2019-06-31', '--reason', 'typo'], { env });
       assert.deepEqual([deadline.code, deadline.stderr], [1, '"2019-06-31" is not a real date written YYYY-MM-DD\n']);
     });
 
@@ -187,7 +188,7 @@ for (const kind of databaseKinds) {
       closeTo(await rateOf(), (before! * 10) / 9, 'Alpha with one WD fewer');
       assert.equal(await backfill('holidays', 'remove', '2018-07-13'), '2018-07-13 (Test closure) is a Working Day again.\n');
       closeTo(await rateOf(), before, 'Alpha as before');
-      const weekend = await runBackfill(['holidays', 'add', '2018-07-14', 'Saturday'], { env });
+      const weekend = await runCliInProcess(['holidays', 'add', '2018-07-14', 'Saturday'], { env });
       assert.equal(weekend.code, 1);
       assert.match(weekend.stderr, /2018-07-14/);
       const audit = await t.db.knex('audit_log').whereIn('action', ['holiday.add', 'holiday.remove']).orderBy('id');
@@ -202,7 +203,7 @@ for (const kind of databaseKinds) {
       const maps = file('maps.csv', ['map_id,name', 'UFLM,"Meters & Co"', 'ab12,Second MAP']);
       assert.equal(await backfill('map-register', 'import', maps), 'Imported maps.csv: 2 rows — 2 added, 0 changed, 0 unchanged.\n');
       assert.equal(await backfill('map-register', 'export'), 'map_id,name\r\nAB12,Second MAP\r\nUFLM,Meters & Co\r\n');
-      const bad = await runBackfill(['map-register', 'import', file('bad-maps.csv', ['map_id,name', 'TOOLONG,X'])], { env });
+      const bad = await runCliInProcess(['map-register', 'import', file('bad-maps.csv', ['map_id,name', 'TOOLONG,X'])], { env });
       assert.equal(bad.code, 1);
       assert.match(bad.stderr, /^Nothing was imported from bad-maps\.csv: .*\n {2}line 2, map_id: /);
       const audit = await t.db.knex('audit_log').where('action', 'like', 'map-register.%').orderBy('id');

@@ -13,7 +13,7 @@ import { BrowserManager } from '../../server/reports/browser.ts';
 import { NoSnapshotForMonthError, generateReport, type ReportServices } from '../../server/reports/generate-report.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { TestClient } from '../helpers/http-client.ts';
-import { runBackfill } from '../helpers/processes.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import { seedDeadline, seedSnapshot, seedUsers } from '../helpers/seed.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -121,7 +121,7 @@ for (const kind of databaseKinds) {
       const dir = mkdtempSync(path.join(tmpdir(), 'bfm-cli-report-'));
       try {
         const out = path.join(dir, 'october.pdf');
-        const res = await runBackfill(['report', 'generate', '--month', '2026-10', '--out', out, '--json'], { env: { DATABASE_URL: t.url } });
+        const res = await runCliInProcess(['report', 'generate', '--month', '2026-10', '--out', out, '--json'], { env: { DATABASE_URL: t.url } });
         assert.equal(res.code, 0, res.stderr);
         const json = JSON.parse(res.stdout) as Record<string, unknown>;
         assert.deepEqual(Object.keys(json), ['reportId', 'month', 'version', 'status', 'asOf', 'snapshotId', 'sha256', 'pages', 'path']);
@@ -132,7 +132,7 @@ for (const kind of databaseKinds) {
         assert.equal(json.path, out);
         assert.equal(sha256(readFileSync(out)), json.sha256);
 
-        const failed = await runBackfill(['report', 'generate', '--month', '2001-01', '--json'], { env: { DATABASE_URL: t.url } });
+        const failed = await runCliInProcess(['report', 'generate', '--month', '2001-01', '--json'], { env: { DATABASE_URL: t.url } });
         assert.equal(failed.code, 1);
         const error = JSON.parse(failed.stdout) as { status: string; errors: Array<{ reason: string }> };
         assert.equal(error.status, 'failed');
@@ -180,7 +180,7 @@ for (const kind of databaseKinds) {
 
     it('answers the CLI with failed JSON when Chromium cannot start', async () => {
       // /bin/false is executable, so configuration accepts it, but it is no browser.
-      const res = await runBackfill(['report', 'generate', '--month', '2026-10', '--json'], { env: { DATABASE_URL: t.url, CHROME_PATH: '/bin/false' } });
+      const res = await runCliInProcess(['report', 'generate', '--month', '2026-10', '--json'], { env: { DATABASE_URL: t.url, CHROME_PATH: '/bin/false' } });
       assert.equal(res.code, 1, res.stderr);
       const json = JSON.parse(res.stdout) as { status: string; errors: Array<{ reason: string }> };
       assert.equal(json.status, 'failed');

@@ -70,18 +70,35 @@ for (const kind of databaseKinds) {
       assert.deepEqual(registered, inMatrix);
     });
 
+    /** Logs in through the form as the role, in a client of its own. */
+    const logIn = async (role: Role): Promise<TestClient> => {
+      const client = new TestClient(server.url);
+      assert.equal((await client.login(`${role}@example.org`, PASSWORD)).status, 303);
+      return client;
+    };
+    // One session per role, logged in at the role's first check and used by its other checks.
+    const sessions = new Map<Role, Promise<TestClient>>();
+    const sessionOf = (role: Role): Promise<TestClient> => {
+      if (!sessions.has(role)) sessions.set(role, logIn(role));
+      return sessions.get(role)!;
+    };
+    /** The rows that end or replace a session: each check of these logs in a client of its own. */
+    const endsSession = (row: MatrixRow): boolean => row.method === 'POST' && (row.route === '/logout' || row.route === '/login');
+
     for (const row of MATRIX) {
       for (const who of ['anonymous', ...ROLES] as Who[]) {
         const expected = row.expect[who];
         const path = row.path ?? row.route;
         it(`${row.method} ${path} as ${who} → ${expected}`, async () => {
-          // A fresh client per check, so logging out in one check cannot affect another.
-          const client = new TestClient(server.url);
           const headers: Record<string, string> = {};
-          if (path.startsWith('/api/')) {
-            if (who !== 'anonymous') headers.authorization = `Bearer ${tokens.get(who)!}`;
-          } else if (who !== 'anonymous') {
-            assert.equal((await client.login(`${who}@example.org`, PASSWORD)).status, 303);
+          let client: TestClient;
+          if (path.startsWith('/api/') || who === 'anonymous') {
+            // A client of its own, with no session: the API takes only the bearer token.
+            client = new TestClient(server.url);
+            if (path.startsWith('/api/') && who !== 'anonymous') headers.authorization = `Bearer ${tokens.get(who)!}`;
+          } else {
+            // Logging out or in again in one check cannot affect another.
+            client = endsSession(row) ? await logIn(who) : await sessionOf(who);
           }
           // API calls carry only the bearer token (no body); form posts carry the session's CSRF token.
           const res =

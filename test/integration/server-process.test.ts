@@ -10,7 +10,8 @@ import { describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
 import { openDatabase } from '../../db/connection.ts';
 import { schedulerWanted } from '../../server/main.ts';
-import { freePort, ROOT, runBackfill, spawnServer, waitFor } from '../helpers/processes.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
+import { freePort, ROOT, spawnServer, waitFor } from '../helpers/processes.ts';
 
 describe('the server process', () => {
   it('refuses to start on a bad setting, naming it', async () => {
@@ -54,7 +55,7 @@ describe('stopping in the middle of a request', () => {
     const child = spawnServer(env);
     try {
       await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined), 'the server to answer /healthz');
-      const created = await runBackfill(['token', 'create', '--role', 'dcc', '--name', 'upload'], { env });
+      const created = await runCliInProcess(['token', 'create', '--role', 'dcc', '--name', 'upload'], { env });
       const token = /^(bfm_\S+)$/m.exec(created.stdout)?.[1];
       assert.ok(token, created.stdout);
 
@@ -108,7 +109,7 @@ describe('stopping while an upload outlasts the grace period', () => {
     const child = spawnServer(env);
     try {
       await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined), 'the server to answer /healthz');
-      const created = await runBackfill(['token', 'create', '--role', 'dcc', '--name', 'upload'], { env });
+      const created = await runCliInProcess(['token', 'create', '--role', 'dcc', '--name', 'upload'], { env });
       const token = /^(bfm_\S+)$/m.exec(created.stdout)?.[1];
       assert.ok(token, created.stdout);
 

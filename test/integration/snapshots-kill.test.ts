@@ -14,7 +14,8 @@ import { parseConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { startServer } from '../../server/main.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
-import { BIN, ROOT, runBackfill, waitFor } from '../helpers/processes.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
+import { BIN, ROOT, waitFor } from '../helpers/processes.ts';
 import { archiveFiles, NOTHING_STORED, storedRows } from '../unit/snapshots/ingest-helpers.ts';
 
 const ROWS = 4_000_000;
@@ -86,7 +87,7 @@ describe('an import killed mid-way', () => {
         assert.deepEqual(await storedRows(t.db.knex), NOTHING_STORED);
 
         // And the same file then imports in full.
-        const again = await runBackfill(['snapshot', 'import', file, '--json'], { env: { DATABASE_URL: t.url, DATA_DIR: dataDir } });
+        const again = await runCliInProcess(['snapshot', 'import', file, '--json'], { env: { DATABASE_URL: t.url, DATA_DIR: dataDir } });
         assert.equal(again.code, 0, again.stderr);
         const result = JSON.parse(again.stdout);
         assert.equal(result.status, 'imported');
