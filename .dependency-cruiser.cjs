@@ -7,7 +7,8 @@
 //   engine         server/engine/ — the pure calculation
 //   base           server/{errors,outage,logger,config,safe-csv}.ts
 //   database       db/ (connection, dialect, migrations, queries)
-const FACE = '(^server/(http|dashboard)/|(^|/)(routes|[a-z-]+-routes|[a-z-]+-route|cli|cli-support|page-support|csv-upload|http-upload|multipart-upload)\\.ts$|^server/auth/(session|session-store|csrf|identify|access)\\.ts$)';
+const FACE =
+  '(^server/(http|dashboard)/|(^|/)(routes|[a-z-]+-routes|[a-z-]+-route|cli|cli-support|page-support|csv-upload|http-upload|multipart-upload)\\.ts$|^server/auth/(session|session-store|csrf|identify|access)\\.ts$)';
 const ENTRY = '^(server/(main|app|cli)\\.ts|jobs/(worker|start)\\.ts)$';
 const BASE = '^server/(errors|outage|logger|config|safe-csv)\\.ts$';
 

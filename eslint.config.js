@@ -32,7 +32,7 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: "CallExpression[callee.name=/^(knex|trx|db)$/][arguments.0.type='Literal']", message: 'Queries live in db/queries: call one from there.' },
-        { selector: "CallExpression[callee.property.name=/^(raw|schema)$/]", message: 'SQL lives in db/: call a query module from there.' },
+        { selector: 'CallExpression[callee.property.name=/^(raw|schema)$/]', message: 'SQL lives in db/: call a query module from there.' },
         { selector: "MemberExpression[property.name='schema'][object.name=/^(knex|trx)$/]", message: 'Schema work lives in db/ (migrations).' },
       ],
     },

@@ -29,7 +29,9 @@ export function dailyChecksJob(): JobDefinition<JobContext> {
       const before = (await latestDetails(ctx.knex, NAME)) as Partial<CheckDetails> | null;
       const previous = before?.flagsByUser ?? {};
       const flagsByUser = Object.fromEntries(positions.users.map((u) => [u.userId, u.flags]));
-      const newFlags = positions.users.flatMap((u) => u.flags.filter((f) => !(previous[u.userId] ?? []).includes(f)).map((flag) => ({ userId: u.userId, name: u.name, flag })));
+      const newFlags = positions.users.flatMap((u) =>
+        u.flags.filter((f) => !(previous[u.userId] ?? []).includes(f)).map((flag) => ({ userId: u.userId, name: u.name, flag })),
+      );
       const red = positions.users.filter((u) => u.rag === 'RED').map((u) => ({ userId: u.userId, name: u.name, reason: u.reason }));
       const { RED, AMBER, GREEN } = positions.programme.ragCounts;
       return {

@@ -5,7 +5,13 @@ import { processInbox } from '../server/snapshots/ingest/drop-folder.ts';
 import type { JobDefinition } from './runner.ts';
 
 const SLOT = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
 });
 
 /** The London wall-clock minute of a trigger, e.g. inbox:2026-11-28T10:05. */
@@ -25,7 +31,9 @@ export function inboxJob(): JobDefinition<JobContext> {
       const count = (status: string) => run.files.filter((f) => f.status === status).length;
       const summary = run.files.length
         ? `${count('imported')} imported, ${count('duplicate')} already imported, ${count('failed')} refused${count('error') ? `, ${count('error')} errors` : ''}${run.waiting.length ? `; ${run.waiting.length} still arriving` : ''}.`
-        : run.waiting.length ? `${run.waiting.length} file(s) still arriving.` : 'Nothing to import.';
+        : run.waiting.length
+          ? `${run.waiting.length} file(s) still arriving.`
+          : 'Nothing to import.';
       return { summary, ...run };
     },
   };

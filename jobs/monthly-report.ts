@@ -47,11 +47,10 @@ export function monthlyReportJob(deps: MonthlyReportDeps = { calendar: reportCal
     },
     async run(ctx, key) {
       const month = key.slice(PREFIX.length);
-      const { report } = await generateReport(
-        { knex: ctx.knex, views: createViewRenderer(), browser: ctx.browser, logger: ctx.logger },
-        month,
-        { kind: 'system', name: 'scheduler' },
-      );
+      const { report } = await generateReport({ knex: ctx.knex, views: createViewRenderer(), browser: ctx.browser, logger: ctx.logger }, month, {
+        kind: 'system',
+        name: 'scheduler',
+      });
       return {
         summary: `Drafted version ${report.version} of the ${month} report (${report.pages} pages, positions as of ${report.as_of}).`,
         reportId: report.id,

@@ -23,10 +23,7 @@ export interface JobDefinition<Ctx> {
   maxAttempts: number;
 }
 
-export type Claim =
-  | { state: 'claimed'; id: number; attempt: number }
-  | { state: 'done' | 'busy' | 'gave-up' }
-  | { state: 'waiting'; retryAt: Date };
+export type Claim = { state: 'claimed'; id: number; attempt: number } | { state: 'done' | 'busy' | 'gave-up' } | { state: 'waiting'; retryAt: Date };
 
 export type RunOutcome = { state: 'succeeded' | 'failed'; id: number; attempt: number; error?: string } | Exclude<Claim, { state: 'claimed' }>;
 

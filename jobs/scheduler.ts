@@ -45,10 +45,18 @@ export function startScheduler<Ctx extends { knex: Knex; logger: Logger }>(
   };
   for (const definition of definitions) {
     tasks.push(
-      schedule(definition.schedule, guard(definition.name, () => runner.trigger(definition))),
+      schedule(
+        definition.schedule,
+        guard(definition.name, () => runner.trigger(definition)),
+      ),
     );
   }
-  tasks.push(schedule(options.retrySchedule ?? RETRY_SCHEDULE, guard('retries', () => runner.retryDue())));
+  tasks.push(
+    schedule(
+      options.retrySchedule ?? RETRY_SCHEDULE,
+      guard('retries', () => runner.retryDue()),
+    ),
+  );
   // Catch up after the listeners are in place, without holding up start-up — but a start in the
   // quiet hours waits for 03:00, like everything else.
   const catchUp = guard('catch-up', () => runner.catchUp());

@@ -63,7 +63,11 @@ export const SAYS_NOTHING: DriverLogger = { warn: () => undefined, error: () => 
 /** Opens the configured database (the io's DATABASE_URL), migrated, for one command; always closes it. */
 export async function withDatabase<T>(io: Pick<CliIo, 'env'>, work: (db: Database, config: Config) => Promise<T>): Promise<T> {
   // Loaded by the commands that use them, not by every start of the bin (`backfill --help`).
-  const [{ parseConfig }, { openDatabase }, { migrateLatest }] = await Promise.all([import('./config.ts'), import('../db/connection.ts'), import('../db/migrate.ts')]);
+  const [{ parseConfig }, { openDatabase }, { migrateLatest }] = await Promise.all([
+    import('./config.ts'),
+    import('../db/connection.ts'),
+    import('../db/migrate.ts'),
+  ]);
   const config = parseConfig(io.env);
   const db = openDatabase(config.databaseUrl, { logger: SAYS_NOTHING });
   try {
@@ -77,7 +81,9 @@ export async function withDatabase<T>(io: Pick<CliIo, 'env'>, work: (db: Databas
 export async function readStdin(io: Pick<CliIo, 'stdin'>): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** Ends a command with this exit code once its output is written (e.g. 1 for a refused import). */

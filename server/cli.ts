@@ -28,12 +28,18 @@ export function buildCli(io: CliIo): Command {
     .command('migrate')
     .description('bring the database (DATABASE_URL) to the latest schema')
     .action(async () => {
-      const [{ parseConfig }, { openDatabase }, { migrateLatest }] = await Promise.all([import('./config.ts'), import('../db/connection.ts'), import('../db/migrate.ts')]);
+      const [{ parseConfig }, { openDatabase }, { migrateLatest }] = await Promise.all([
+        import('./config.ts'),
+        import('../db/connection.ts'),
+        import('../db/migrate.ts'),
+      ]);
       const config = parseConfig(io.env);
       const db = openDatabase(config.databaseUrl, { logger: SAYS_NOTHING });
       try {
         const applied = await migrateLatest(db);
-        io.stdout.write(applied.length ? `Applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}\n`).join('')}` : 'The database is up to date.\n');
+        io.stdout.write(
+          applied.length ? `Applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}\n`).join('')}` : 'The database is up to date.\n',
+        );
       } finally {
         await db.close();
       }
@@ -92,7 +98,11 @@ export async function runCli(argv: string[], streams: CliStreams = processStream
     if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof ExitCode) return err.code;
     // The command that failed has loaded these already, if it got as far as using them.
-    const [{ ConfigError, parseConfig }, { databaseFileOf }, { outageOf }] = await Promise.all([import('./config.ts'), import('../db/connection.ts'), import('./outage.ts')]);
+    const [{ ConfigError, parseConfig }, { databaseFileOf }, { outageOf }] = await Promise.all([
+      import('./config.ts'),
+      import('../db/connection.ts'),
+      import('./outage.ts'),
+    ]);
     if (err instanceof ConfigError) {
       io.stderr.write(`${err.message}\n`);
       return 2;

@@ -49,7 +49,8 @@ const atLeastOne = z
   .regex(/^[1-9]\d*$/, 'must be a whole number of at least 1')
   .transform(Number);
 
-const TRUST_PROXY_FORMS = 'must be false, true, a number of proxies in front (1, 2…) or a comma-separated list of proxy addresses or ranges (10.0.0.1,10.0.0.0/8,loopback)';
+const TRUST_PROXY_FORMS =
+  'must be false, true, a number of proxies in front (1, 2…) or a comma-separated list of proxy addresses or ranges (10.0.0.1,10.0.0.0/8,loopback)';
 
 /**
  * TRUST_PROXY in the forms Express's `trust proxy` takes. `1` is one hop, not `true`: trusting every
@@ -76,10 +77,7 @@ const schema = z.object({
   DATABASE_URL: z
     .string()
     .trim()
-    .refine(
-      (v) => /^sqlite:.+/.test(v) || /^mysql:\/\/[^/]+\/[^/?]+/.test(v),
-      'must be sqlite:PATH or mysql://user:password@host:port/database',
-    )
+    .refine((v) => /^sqlite:.+/.test(v) || /^mysql:\/\/[^/]+\/[^/?]+/.test(v), 'must be sqlite:PATH or mysql://user:password@host:port/database')
     .optional(),
   DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
   PORT: z
@@ -91,12 +89,7 @@ const schema = z.object({
     .default('3000'),
   HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters long').optional(),
-  CHROME_PATH: z
-    .string()
-    .trim()
-    .min(1)
-    .refine(isExecutable, 'must name an executable Chromium or Chrome binary')
-    .optional(),
+  CHROME_PATH: z.string().trim().min(1).refine(isExecutable, 'must name an executable Chromium or Chrome binary').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SECURE_COOKIES: boolean.default('false'),
   TRUST_PROXY: z.string().transform(parseTrustProxy).default('false'),

@@ -52,7 +52,15 @@ function listen(app: App['app'], host: string, port: number): Promise<Server> {
  * cut then fails, and is recorded as failed with its temporary files removed, before the database
  * is closed.
  */
-function stopper(server: Server, app: App, db: Database, scheduler: Scheduler | null, browser: BrowserManager, graceMs: number, logger: Logger): () => Promise<void> {
+function stopper(
+  server: Server,
+  app: App,
+  db: Database,
+  scheduler: Scheduler | null,
+  browser: BrowserManager,
+  graceMs: number,
+  logger: Logger,
+): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => {
     closing ??= (async () => {

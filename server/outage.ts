@@ -28,7 +28,15 @@ const UNREACHABLE = new Set([
   'ER_SERVER_SHUTDOWN',
   'ER_OPTION_PREVENTS_STATEMENT',
 ]);
-const BUSY = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED', 'ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK']);
+const BUSY = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_BUSY_SNAPSHOT',
+  'SQLITE_BUSY_RECOVERY',
+  'SQLITE_BUSY_TIMEOUT',
+  'SQLITE_LOCKED',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_LOCK_DEADLOCK',
+]);
 const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
 const DISK_BROKEN = new Set(['EIO', 'EROFS', 'EACCES', 'EPERM']);
 /** MySQL's own "the table / the disk is full" (its data disk, not ours). */
@@ -59,11 +67,15 @@ export function outageOf(err: unknown, places: FailurePlaces): AppError | null {
   for (const e of chain(err)) {
     if (e instanceof DatabaseUnavailableError || e instanceof InsufficientStorageError || e instanceof StorageUnavailableError) return e;
     const code = typeof e.code === 'string' ? e.code : '';
-    if (DISK_FULL.has(code) || code === 'SQLITE_FULL') return new InsufficientStorageError(diskFull(code === 'SQLITE_FULL' ? places.databaseFile : pathOf(e), places));
+    if (DISK_FULL.has(code) || code === 'SQLITE_FULL')
+      return new InsufficientStorageError(diskFull(code === 'SQLITE_FULL' ? places.databaseFile : pathOf(e), places));
     if (MYSQL_DISK_FULL.has(code) || (typeof e.sqlMessage === 'string' && /errcode: 28|no space left/i.test(e.sqlMessage))) {
-      return new InsufficientStorageError("The database server's disk is full, so nothing was stored. Ask whoever runs the database to free some space, then try again.");
+      return new InsufficientStorageError(
+        "The database server's disk is full, so nothing was stored. Ask whoever runs the database to free some space, then try again.",
+      );
     }
-    if (code.startsWith('SQLITE_BUSY') || BUSY.has(code)) return new DatabaseUnavailableError('The database is busy with other work; try again in a minute. Nothing was changed.');
+    if (code.startsWith('SQLITE_BUSY') || BUSY.has(code))
+      return new DatabaseUnavailableError('The database is busy with other work; try again in a minute. Nothing was changed.');
     if (/^SQLITE_(IOERR|CANTOPEN|READONLY|CORRUPT|NOTADB)/.test(code)) {
       const file = places.databaseFile === undefined ? 'The database file' : `The database file ${places.databaseFile}`;
       return new StorageUnavailableError(`${file} cannot be read or written (${code}); nothing was changed. Tell whoever runs this service.`);
@@ -76,7 +88,9 @@ export function outageOf(err: unknown, places: FailurePlaces): AppError | null {
         : new DatabaseUnavailableError();
     }
     if (DISK_BROKEN.has(code) && typeof e.path === 'string' && isInside(e.path, places.dataDir)) {
-      return new StorageUnavailableError(`The disk holding ${dataDirName(places)} cannot be written (${code}); nothing was stored. Tell whoever runs this service.`);
+      return new StorageUnavailableError(
+        `The disk holding ${dataDirName(places)} cannot be written (${code}); nothing was stored. Tell whoever runs this service.`,
+      );
     }
   }
   return null;

@@ -60,9 +60,9 @@ files.sort((a, b) => rank(a) - rank(b));
 
 const concurrency = process.env.TEST_CONCURRENCY ?? '3';
 const reporter = options.some((option) => option.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec'];
-const run = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', ...reporter, `--test-concurrency=${concurrency}`, ...options, ...files],
-  { cwd: ROOT, stdio: 'inherit', env: { ...process.env, TZ: process.env.TZ || 'America/New_York' } },
-);
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporter, `--test-concurrency=${concurrency}`, ...options, ...files], {
+  cwd: ROOT,
+  stdio: 'inherit',
+  env: { ...process.env, TZ: process.env.TZ || 'America/New_York' },
+});
 process.exitCode = run.status ?? 1;

@@ -71,8 +71,13 @@ async function readFloor(file: string, inflate: boolean): Promise<number> {
       // Inflating alone, as the import does it (zlib on the thread pool, 1 MiB pieces).
       await new Promise<void>((resolve, reject) => {
         const gunzip = createGunzip({ chunkSize: 1 << 20 });
-        gunzip.on('data', () => undefined).on('end', resolve).on('error', reject);
-        createReadStream(file, { highWaterMark: 1 << 20 }).on('error', reject).pipe(gunzip);
+        gunzip
+          .on('data', () => undefined)
+          .on('end', resolve)
+          .on('error', reject);
+        createReadStream(file, { highWaterMark: 1 << 20 })
+          .on('error', reject)
+          .pipe(gunzip);
       });
     } else {
       const handle = await open(file, 'r');
@@ -179,6 +184,8 @@ if (largest !== smallest) {
     const small = at(smallest, gzip);
     if (!big || !small) continue;
     const ratio = big.best.importSeconds / big.rows / (small.best.importSeconds / small.rows);
-    console.log(`  ${gzip ? 'gzip ' : 'plain'} time per row at ${millions(largest)} M within 20 % of ${millions(smallest)} M: ${ratio.toFixed(2)}× ${verdict(ratio <= 1.2)}`);
+    console.log(
+      `  ${gzip ? 'gzip ' : 'plain'} time per row at ${millions(largest)} M within 20 % of ${millions(smallest)} M: ${ratio.toFixed(2)}× ${verdict(ratio <= 1.2)}`,
+    );
   }
 }

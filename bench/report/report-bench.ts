@@ -85,7 +85,24 @@ async function main(): Promise<void> {
     for (let i = 0; i < 3; i++) {
       started = performance.now();
       const out = path.join(dir, `static-${i}.pdf`);
-      const result = spawnSync(chrome, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${path.join(dir, `profile-${i}`)}`, '--no-pdf-header-footer', `--print-to-pdf=${out}`, `file://${html}`], { stdio: 'ignore' });
+      const result = spawnSync(
+        chrome,
+        [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          `--user-data-dir=${path.join(dir, `profile-${i}`)}`,
+          '--no-pdf-header-footer',
+          `--print-to-pdf=${out}`,
+          `file://${html}`,
+        ],
+        { stdio: 'ignore' },
+      );
       if (result.status !== 0) throw new Error(`chromium --print-to-pdf exited ${result.status}`);
       statics.push(performance.now() - started);
     }

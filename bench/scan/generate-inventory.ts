@@ -90,9 +90,7 @@ function userIds(): string[] {
 const DAY_MS = 86_400_000;
 const FIRST_DAY = Date.UTC(2013, 0, 1) / DAY_MS;
 const LAST_DAY = Date.UTC(2019, 11, 31) / DAY_MS;
-const DATES = Array.from({ length: LAST_DAY - FIRST_DAY + 1 }, (_, i) =>
-  new Date((FIRST_DAY + i) * DAY_MS).toISOString().slice(0, 10),
-);
+const DATES = Array.from({ length: LAST_DAY - FIRST_DAY + 1 }, (_, i) => new Date((FIRST_DAY + i) * DAY_MS).toISOString().slice(0, 10));
 
 export function generateInventory(options: GenerateOptions): GenerateSummary {
   const next = random(options.seed ?? 20180628);
@@ -117,10 +115,7 @@ export function generateInventory(options: GenerateOptions): GenerateSummary {
     const m = MANUFACTURERS[Math.floor(next() * MANUFACTURERS.length)]!;
     // An odd multiplier is a bijection on 32 bits, so row i always gets a distinct id.
     const serial = Math.imul(i, 0x9e3779b1) >>> 0;
-    let id = spell(
-      [m >>> 16, m >>> 8, m, Math.floor(next() * 256), serial >>> 24, serial >>> 16, serial >>> 8, serial],
-      idStyle(next()),
-    );
+    let id = spell([m >>> 16, m >>> 8, m, Math.floor(next() * 256), serial >>> 24, serial >>> 16, serial >>> 8, serial], idStyle(next()));
     const type = deviceType(next());
     const status = deviceStatus(next());
     const meter = type === 'ESME' || type === 'GSME';

@@ -32,7 +32,16 @@ export async function startBenchServer(databaseUrl: string, dataDir: string, log
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/server/main.js'), '--no-scheduler'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: logLevel, SESSION_SECRET: 'b'.repeat(40), LOGIN_RATE_LIMIT: '1000', LOGIN_ACCOUNT_LIMIT: '1000' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: logLevel,
+      SESSION_SECRET: 'b'.repeat(40),
+      LOGIN_RATE_LIMIT: '1000',
+      LOGIN_ACCOUNT_LIMIT: '1000',
+    },
     stdio: 'inherit',
   });
   const base = `http://127.0.0.1:${port}`;

@@ -9,7 +9,7 @@ export const SNAPSHOTS = 39; // fortnightly over 18 months
 /** A deterministic pseudo-random sequence, so every run benchmarks the same programme. */
 function random(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 export async function seedBenchProgramme(knex: Knex): Promise<void> {
@@ -24,14 +24,33 @@ export async function seedBenchProgramme(knex: Knex): Promise<void> {
   await knex('dcc_users').insert(users.map((u) => ({ user_id: u.id, name: u.name, registered: true, created_at: at, updated_at: at })));
   await knex('deadlines').insert({ deadline: '2020-06-30', decided_on: '2018-07-20', reason: 'Panel decision', recorded_by: 'bench', recorded_at: at });
   for (const u of users) {
-    await knex('declarations').insert({ user_id: u.id, count: u.size, received_on: '2018-07-04', recorded_by: 'bench', recorded_at: at }).catch(() => undefined);
-    await knex('allowances').insert({ user_id: u.id, per_day: Math.ceil(u.size / 300), effective_from: '2018-07-16', confirmed_on: '2018-07-10', recorded_by: 'bench', recorded_at: at });
+    await knex('declarations')
+      .insert({ user_id: u.id, count: u.size, received_on: '2018-07-04', recorded_by: 'bench', recorded_at: at })
+      .catch(() => undefined);
+    await knex('allowances').insert({
+      user_id: u.id,
+      per_day: Math.ceil(u.size / 300),
+      effective_from: '2018-07-16',
+      confirmed_on: '2018-07-10',
+      recorded_by: 'bench',
+      recorded_at: at,
+    });
   }
   let asOf = '2018-07-02';
   for (let s = 0; s < SNAPSHOTS; s++) {
     const [id] = await knex('snapshots').insert({
-      as_of: asOf, sha256: String(s).padStart(64, '0'), file_name: `smi-${asOf}.csv.gz`, byte_size: 1, gzip: true, archive_path: 'x',
-      rows: 9_000_000, accepted: 8_999_990, rejected: 10, source: 'cli', uploaded_by: 'bench', imported_at: `${asOf} 12:00:00.000`,
+      as_of: asOf,
+      sha256: String(s).padStart(64, '0'),
+      file_name: `smi-${asOf}.csv.gz`,
+      byte_size: 1,
+      gzip: true,
+      archive_path: 'x',
+      rows: 9_000_000,
+      accepted: 8_999_990,
+      rejected: 10,
+      source: 'cli',
+      uploaded_by: 'bench',
+      imported_at: `${asOf} 12:00:00.000`,
     });
     const rows = users.flatMap((u) => {
       const done = Math.min(1, u.speed * s);
@@ -46,4 +65,3 @@ export async function seedBenchProgramme(knex: Knex): Promise<void> {
     asOf = addDays(asOf, 14);
   }
 }
-

@@ -86,14 +86,22 @@ async function main(): Promise<void> {
     console.log(`${USERS} Users, ${SNAPSHOTS} snapshots; each page once cold, then ${REPEAT} times one after another`);
     console.log(`  ${'role'.padEnd(6)} ${'page'.padEnd(44)} ${'bytes'.padStart(10)} ${'first'.padStart(9)} ${'p50'.padStart(9)} ${'p99'.padStart(9)}`);
     for (const f of figures) {
-      console.log(`  ${f.role.padEnd(6)} ${f.path.slice(0, 44).padEnd(44)} ${f.bytes.toLocaleString('en-GB').padStart(10)} ${f.firstMs.toFixed(0).padStart(6)} ms ${f.p50.toFixed(0).padStart(6)} ms ${f.p99.toFixed(0).padStart(6)} ms`);
+      console.log(
+        `  ${f.role.padEnd(6)} ${f.path.slice(0, 44).padEnd(44)} ${f.bytes.toLocaleString('en-GB').padStart(10)} ${f.firstMs.toFixed(0).padStart(6)} ms ${f.p50.toFixed(0).padStart(6)} ms ${f.p99.toFixed(0).padStart(6)} ms`,
+      );
     }
     const biggest = figures.reduce((a, b) => (b.bytes > a.bytes ? b : a));
     const slowest = figures.reduce((a, b) => (Math.max(b.p99, b.firstMs) > Math.max(a.p99, a.firstMs) ? b : a));
     const worstMs = Math.max(slowest.p99, slowest.firstMs);
-    console.log(`  biggest page: ${biggest.path} as ${biggest.role}, ${biggest.bytes.toLocaleString('en-GB')} bytes (p50 ${biggest.p50.toFixed(0)} ms, p99 ${biggest.p99.toFixed(0)} ms)`);
-    console.log(`  slowest page: ${slowest.path} as ${slowest.role}, first ${slowest.firstMs.toFixed(0)} ms, p50 ${slowest.p50.toFixed(0)} ms, p99 ${slowest.p99.toFixed(0)} ms`);
-    console.log(`  goal: every page under 1.5 MB — ${biggest.bytes < MAX_BYTES ? 'met' : 'NOT MET'}; every page under 2 s, cold or warm — ${worstMs < MAX_MS ? 'met' : 'NOT MET'}`);
+    console.log(
+      `  biggest page: ${biggest.path} as ${biggest.role}, ${biggest.bytes.toLocaleString('en-GB')} bytes (p50 ${biggest.p50.toFixed(0)} ms, p99 ${biggest.p99.toFixed(0)} ms)`,
+    );
+    console.log(
+      `  slowest page: ${slowest.path} as ${slowest.role}, first ${slowest.firstMs.toFixed(0)} ms, p50 ${slowest.p50.toFixed(0)} ms, p99 ${slowest.p99.toFixed(0)} ms`,
+    );
+    console.log(
+      `  goal: every page under 1.5 MB — ${biggest.bytes < MAX_BYTES ? 'met' : 'NOT MET'}; every page under 2 s, cold or warm — ${worstMs < MAX_MS ? 'met' : 'NOT MET'}`,
+    );
   } finally {
     server?.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });

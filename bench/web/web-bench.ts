@@ -75,11 +75,17 @@ async function main(): Promise<void> {
       ['/ (overview)', await load(`${base}/`, cookie, server.pid)],
       [`/users/${userId}`, await load(`${base}/users/${userId}`, cookie, server.pid)],
     ];
-    console.log(`${CONNECTIONS} connections, ${SECONDS} s each, logged in as the Panel, on the demo data (${built.programme.users.length} Users, ${built.programme.snapshotDates.length} snapshots)`);
+    console.log(
+      `${CONNECTIONS} connections, ${SECONDS} s each, logged in as the Panel, on the demo data (${built.programme.users.length} Users, ${built.programme.snapshotDates.length} snapshots)`,
+    );
     for (const [name, f] of rows) {
-      const ratio = name.startsWith('/healthz') ? '' : `  (p99 ${(f.p99 / floor.p99).toFixed(1)}× the floor, ${(f.rps / floor.rps).toFixed(2)}× its requests/s)`;
+      const ratio = name.startsWith('/healthz')
+        ? ''
+        : `  (p99 ${(f.p99 / floor.p99).toFixed(1)}× the floor, ${(f.rps / floor.rps).toFixed(2)}× its requests/s)`;
       const cpu = f.cpuPerRequest === null ? '' : `  ${f.cpuPerRequest.toFixed(2)} ms CPU/request`;
-      console.log(`  ${name.padEnd(36)} p50 ${String(f.p50).padStart(4)} ms  p99 ${String(f.p99).padStart(4)} ms  ${f.rps.toFixed(0).padStart(6)} req/s${cpu}  ${f.errors} errors${ratio}`);
+      console.log(
+        `  ${name.padEnd(36)} p50 ${String(f.p50).padStart(4)} ms  p99 ${String(f.p99).padStart(4)} ms  ${f.rps.toFixed(0).padStart(6)} req/s${cpu}  ${f.errors} errors${ratio}`,
+      );
     }
     const overview = rows[1]![1];
     console.log(`  goal: overview p99 < 50 ms — ${overview.p99 < 50 ? 'met' : 'NOT MET'} (${overview.p99} ms)`);

@@ -73,7 +73,9 @@ export async function insertToken(
     created_by: values.createdBy,
     created_at: toDbInstant(),
   });
-  const row = await knex<TokenRow>('api_tokens').where({ id: Number(id) }).first();
+  const row = await knex<TokenRow>('api_tokens')
+    .where({ id: Number(id) })
+    .first();
   if (!row) throw new Error(`token ${String(id)} vanished after insert`);
   return row;
 }
@@ -83,7 +85,9 @@ export function findActiveTokenByHash(knex: Knex, tokenHash: string): Promise<To
 }
 
 export async function touchToken(knex: Knex, id: number, at: Date): Promise<void> {
-  await knex('api_tokens').where({ id }).update({ last_used_at: toDbInstant(at) });
+  await knex('api_tokens')
+    .where({ id })
+    .update({ last_used_at: toDbInstant(at) });
 }
 
 // --- The accounts and API tokens pages (issue 6) ---
@@ -101,11 +105,7 @@ export function lockAccounts(trx: Knex.Transaction): Promise<AccountRow[]> {
   return forUpdate(trx, trx<AccountRow>('accounts').orderBy('id'));
 }
 
-export async function updateAccount(
-  knex: Knex,
-  id: number,
-  values: { role?: Role; passwordHash?: string; disabledAt?: string | null },
-): Promise<void> {
+export async function updateAccount(knex: Knex, id: number, values: { role?: Role; passwordHash?: string; disabledAt?: string | null }): Promise<void> {
   await knex('accounts')
     .where({ id })
     .update({
@@ -117,7 +117,10 @@ export async function updateAccount(
 }
 
 export function listTokens(knex: Knex): Promise<TokenRow[]> {
-  return knex<TokenRow>('api_tokens').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
+  return knex<TokenRow>('api_tokens').orderBy([
+    { column: 'created_at', order: 'desc' },
+    { column: 'id', order: 'desc' },
+  ]);
 }
 
 export function findTokenById(knex: Knex, id: number): Promise<TokenRow | undefined> {
@@ -125,5 +128,8 @@ export function findTokenById(knex: Knex, id: number): Promise<TokenRow | undefi
 }
 
 export async function revokeToken(knex: Knex, id: number, at = new Date()): Promise<void> {
-  await knex('api_tokens').where({ id }).whereNull('revoked_at').update({ revoked_at: toDbInstant(at) });
+  await knex('api_tokens')
+    .where({ id })
+    .whereNull('revoked_at')
+    .update({ revoked_at: toDbInstant(at) });
 }

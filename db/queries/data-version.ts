@@ -26,9 +26,6 @@ export async function auditActionsBetween(knex: Knex, a: string, b: string): Pro
   const [from, to] = [parts(a), parts(b)];
   if (![from.audit, to.audit, from.snapshots, to.snapshots].every(Number.isSafeInteger) || from.snapshots !== to.snapshots) return null;
   // A range of the primary key: only the entries written since.
-  const rows = await knex('audit_log')
-    .distinct('action')
-    .where('id', '>', Math.min(from.audit, to.audit))
-    .andWhere('id', '<=', Math.max(from.audit, to.audit));
+  const rows = await knex('audit_log').distinct('action').where('id', '>', Math.min(from.audit, to.audit)).andWhere('id', '<=', Math.max(from.audit, to.audit));
   return rows.map((row: { action: string }) => row.action);
 }

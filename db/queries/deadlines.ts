@@ -42,10 +42,7 @@ export async function deadlineInForce(knex: Knex): Promise<DeadlineEntry | null>
   return row ? fromRow(row) : null;
 }
 
-export async function insertDeadline(
-  knex: Knex,
-  entry: { deadline: string; decidedOn: string; reason: string; recordedBy: string },
-): Promise<void> {
+export async function insertDeadline(knex: Knex, entry: { deadline: string; decidedOn: string; reason: string; recordedBy: string }): Promise<void> {
   await knex('deadlines').insert({
     deadline: entry.deadline,
     decided_on: entry.decidedOn,

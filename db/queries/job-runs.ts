@@ -45,12 +45,19 @@ export async function insertRun(knex: Knex, values: { job: string; runKey: strin
 export async function abandonRun(knex: Knex, run: JobRunRow, at: Date): Promise<boolean> {
   const changed = await knex('job_runs')
     .where({ id: run.id, status: 'running', heartbeat_at: run.heartbeat_at })
-    .update({ status: 'failed', finished_at: toDbInstant(at), error: `Abandoned: instance ${run.instance} stopped responding while running it.`, retry_at: toDbInstant(at) });
+    .update({
+      status: 'failed',
+      finished_at: toDbInstant(at),
+      error: `Abandoned: instance ${run.instance} stopped responding while running it.`,
+      retry_at: toDbInstant(at),
+    });
   return changed === 1;
 }
 
 export async function beat(knex: Knex, id: number, at: Date): Promise<void> {
-  await knex('job_runs').where({ id, status: 'running' }).update({ heartbeat_at: toDbInstant(at) });
+  await knex('job_runs')
+    .where({ id, status: 'running' })
+    .update({ heartbeat_at: toDbInstant(at) });
 }
 
 export async function finishRun(

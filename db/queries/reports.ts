@@ -22,8 +22,21 @@ export interface ReportRow {
 
 /** Every column but the two large ones. */
 const SUMMARY_COLUMNS: string[] = [
-  'id', 'month', 'version', 'status', 'snapshot_id', 'snapshot_sha256', 'as_of', 'pdf_sha256', 'pages',
-  'generated_by', 'generated_at', 'published_month', 'published_by', 'published_at', 'timings',
+  'id',
+  'month',
+  'version',
+  'status',
+  'snapshot_id',
+  'snapshot_sha256',
+  'as_of',
+  'pdf_sha256',
+  'pages',
+  'generated_by',
+  'generated_at',
+  'published_month',
+  'published_by',
+  'published_at',
+  'timings',
 ];
 
 export interface NewReport {
@@ -82,7 +95,12 @@ export async function reportCsv(knex: Knex, id: number): Promise<string | undefi
 }
 
 export function listReports(knex: Knex, options: { publishedOnly: boolean }): Promise<ReportRow[]> {
-  const query = knex('reports').select(SUMMARY_COLUMNS).orderBy([{ column: 'month', order: 'desc' }, { column: 'version', order: 'desc' }]);
+  const query = knex('reports')
+    .select(SUMMARY_COLUMNS)
+    .orderBy([
+      { column: 'month', order: 'desc' },
+      { column: 'version', order: 'desc' },
+    ]);
   if (options.publishedOnly) void query.where({ status: 'published' });
   return query as Promise<ReportRow[]>;
 }

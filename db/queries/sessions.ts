@@ -32,7 +32,10 @@ export async function writeSession(knex: Knex, session: StoredSession): Promise<
 
 /** Moves a live session's expiry; never brings back one that has expired or was deleted meanwhile. */
 export async function touchSession(knex: Knex, sid: string, expires: Date, now = new Date()): Promise<void> {
-  await knex('sessions').where({ sid }).andWhere('expired', '>', toDbInstant(now)).update({ expired: toDbInstant(expires) });
+  await knex('sessions')
+    .where({ sid })
+    .andWhere('expired', '>', toDbInstant(now))
+    .update({ expired: toDbInstant(expires) });
 }
 
 export async function deleteSession(knex: Knex, sid: string): Promise<void> {

@@ -8,8 +8,5 @@ export async function readStoredSettings(knex: Knex): Promise<Map<string, string
 }
 
 export async function writeStoredSetting(knex: Knex, key: string, value: string, by: string): Promise<void> {
-  await knex('settings')
-    .insert({ key, value, updated_at: toDbInstant(), updated_by: by })
-    .onConflict('key')
-    .merge(['value', 'updated_at', 'updated_by']);
+  await knex('settings').insert({ key, value, updated_at: toDbInstant(), updated_by: by }).onConflict('key').merge(['value', 'updated_at', 'updated_by']);
 }

@@ -61,7 +61,10 @@ function place(into: StoredSnapshotCounts, row: CountRow): void {
 }
 
 /** One snapshot's counts with each User's name and whether the register names it, in User ID order. */
-export async function readCounts(knex: Knex, snapshotId: number): Promise<Array<{ userId: string; name: string; registered: boolean; counts: StoredUserCounts }>> {
+export async function readCounts(
+  knex: Knex,
+  snapshotId: number,
+): Promise<Array<{ userId: string; name: string; registered: boolean; counts: StoredUserCounts }>> {
   const rows = (await knex('snapshot_counts as c')
     .join('dcc_users as u', 'u.user_id', 'c.user_id')
     .where('c.snapshot_id', snapshotId)

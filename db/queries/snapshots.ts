@@ -100,9 +100,7 @@ export async function insertImport(
 
 /** Says the import is alive, with how far it has got. Only while it is running. */
 export async function recordImportProgress(knex: Knex, id: number, progress: { rows: number; bytes: number }): Promise<void> {
-  await knex('snapshot_imports')
-    .where({ id, status: 'running' })
-    .update({ heartbeat_at: toDbInstant(), rows: progress.rows, bytes_read: progress.bytes });
+  await knex('snapshot_imports').where({ id, status: 'running' }).update({ heartbeat_at: toDbInstant(), rows: progress.rows, bytes_read: progress.bytes });
 }
 
 export async function finishImport(
@@ -189,7 +187,10 @@ export async function findSnapshotBySha256(knex: Knex, sha256: string): Promise<
 
 /** Newest as-of date first; within a date, newest import first. All of them, or a page (`limit` rows after `offset`). */
 export async function listSnapshots(knex: Knex, page?: { offset: number; limit: number }): Promise<SnapshotRow[]> {
-  const query = knex('snapshots').orderBy([{ column: 'as_of', order: 'desc' }, { column: 'id', order: 'desc' }]);
+  const query = knex('snapshots').orderBy([
+    { column: 'as_of', order: 'desc' },
+    { column: 'id', order: 'desc' },
+  ]);
   if (page) void query.offset(page.offset).limit(page.limit);
   return ((await query) as Array<Record<string, unknown>>).map(snapshotOf);
 }
@@ -209,10 +210,7 @@ export async function setArchivePath(knex: Knex, id: number, from: string, to: s
   await knex('snapshots').where({ id, archive_path: from }).update({ archive_path: to });
 }
 
-export async function insertSnapshot(
-  knex: Knex,
-  values: Omit<SnapshotRow, 'id' | 'superseded_by' | 'imported_at'>,
-): Promise<number> {
+export async function insertSnapshot(knex: Knex, values: Omit<SnapshotRow, 'id' | 'superseded_by' | 'imported_at'>): Promise<number> {
   const [id] = await knex('snapshots').insert({ ...values, superseded_by: null, imported_at: toDbInstant() });
   return Number(id);
 }

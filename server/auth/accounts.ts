@@ -31,9 +31,12 @@ export async function addAccount(
   origin: RequestOrigin = {},
 ): Promise<{ account: AccountRow; generatedPassword: string | null }> {
   const email = normaliseEmail(input.email);
-  if (!email) throw new ValidationError(`"${input.email}" is not an e-mail address.`, [{ field: 'email', message: 'Enter an e-mail address like name@example.org.' }]);
+  if (!email)
+    throw new ValidationError(`"${input.email}" is not an e-mail address.`, [{ field: 'email', message: 'Enter an e-mail address like name@example.org.' }]);
   if (!isRole(input.role)) {
-    throw new ValidationError(`"${input.role}" is not a role; use one of ${ROLES.join(', ')}.`, [{ field: 'role', message: `Choose one of ${ROLES.join(', ')}.` }]);
+    throw new ValidationError(`"${input.role}" is not a role; use one of ${ROLES.join(', ')}.`, [
+      { field: 'role', message: `Choose one of ${ROLES.join(', ')}.` },
+    ]);
   }
   const role: Role = input.role;
   const generatedPassword = input.password === undefined ? generatePassword() : null;
@@ -109,7 +112,12 @@ export async function changeAccountRole(knex: Knex, id: number, role: string, ac
       throw new ValidationError(message, [{ field: 'role', message }]);
     }
     await updateAccount(trx, id, { role });
-    await recordAudit(trx, actor, { action: 'account.role', entity: 'account', entityId: id, before: { email: target.email, role: target.role }, after: { email: target.email, role } }, origin);
+    await recordAudit(
+      trx,
+      actor,
+      { action: 'account.role', entity: 'account', entityId: id, before: { email: target.email, role: target.role }, after: { email: target.email, role } },
+      origin,
+    );
     return { account: { ...target, role }, changed: true };
   });
 }
@@ -131,7 +139,18 @@ export async function disableAccount(knex: Knex, id: number, actor: Actor, origi
     // identify.ts already refuses a disabled account on its next request; deleting the sessions as
     // well means re-enabling it later does not revive them.
     await deleteSessionsOfAccount(trx, id);
-    await recordAudit(trx, actor, { action: 'account.disable', entity: 'account', entityId: id, before: { email: target.email, disabled: false }, after: { email: target.email, disabled: true } }, origin);
+    await recordAudit(
+      trx,
+      actor,
+      {
+        action: 'account.disable',
+        entity: 'account',
+        entityId: id,
+        before: { email: target.email, disabled: false },
+        after: { email: target.email, disabled: true },
+      },
+      origin,
+    );
     return { account: { ...target, disabled_at: disabledAt }, changed: true };
   });
 }
@@ -140,7 +159,18 @@ export async function enableAccount(knex: Knex, id: number, actor: Actor, origin
   return withLockedAccount(knex, id, async (trx, target) => {
     if (!target.disabled_at) return { account: target, changed: false };
     await updateAccount(trx, id, { disabledAt: null });
-    await recordAudit(trx, actor, { action: 'account.enable', entity: 'account', entityId: id, before: { email: target.email, disabled: true }, after: { email: target.email, disabled: false } }, origin);
+    await recordAudit(
+      trx,
+      actor,
+      {
+        action: 'account.enable',
+        entity: 'account',
+        entityId: id,
+        before: { email: target.email, disabled: true },
+        after: { email: target.email, disabled: false },
+      },
+      origin,
+    );
     return { account: { ...target, disabled_at: null }, changed: true };
   });
 }

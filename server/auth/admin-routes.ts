@@ -133,7 +133,12 @@ function registerAccountsPage(routes: Routes, ctx: RouteContext): void {
     try {
       checkNewAccount(form);
       // No password from the form: one is always generated, so nobody chooses a weak one for someone else.
-      const { account, generatedPassword } = await addAccount(ctx.knex, { email: text(form.email), role: text(form.role) }, actorOf(req.principal!), originOf(req));
+      const { account, generatedPassword } = await addAccount(
+        ctx.knex,
+        { email: text(form.email), role: text(form.role) },
+        actorOf(req.principal!),
+        originOf(req),
+      );
       showSecretOnce(ctx, req, res, {
         title: 'Account added',
         lead: `${account.email} can now log in as ${ROLE_LABELS[account.role]} with this password.`,
@@ -169,7 +174,9 @@ function registerAccountsPage(routes: Routes, ctx: RouteContext): void {
     await changeThenGo(req, res, { form: `account-${id}`, show }, async () => {
       const { account, changed } = await disableAccount(ctx.knex, id, actorOf(req.principal!), originOf(req));
       return {
-        flash: changed ? `${account.email} is disabled: they are logged out and cannot log in until the account is enabled again.` : `${account.email} was already disabled; nothing changed.`,
+        flash: changed
+          ? `${account.email} is disabled: they are logged out and cannot log in until the account is enabled again.`
+          : `${account.email} was already disabled; nothing changed.`,
         then: ACCOUNTS,
       };
     });
@@ -179,7 +186,10 @@ function registerAccountsPage(routes: Routes, ctx: RouteContext): void {
     const id = idParam(req);
     await changeThenGo(req, res, { form: `account-${id}`, show }, async () => {
       const { account, changed } = await enableAccount(ctx.knex, id, actorOf(req.principal!), originOf(req));
-      return { flash: changed ? `${account.email} is enabled again and can log in.` : `${account.email} was already enabled; nothing changed.`, then: ACCOUNTS };
+      return {
+        flash: changed ? `${account.email} is enabled again and can log in.` : `${account.email} was already enabled; nothing changed.`,
+        then: ACCOUNTS,
+      };
     });
   });
 
@@ -242,7 +252,8 @@ function registerTokensPage(routes: Routes, ctx: RouteContext): void {
         lead: `The token “${row.name}” acts as ${ROLE_LABELS[row.role]} on the API (/api/v1).`,
         secretLabel: `Token for ${row.name}`,
         secret: token,
-        advice: 'Put it in the system’s configuration now; the system sends it as the header “Authorization: Bearer” followed by the token. If it is lost, revoke it and create another.',
+        advice:
+          'Put it in the system’s configuration now; the system sends it as the header “Authorization: Bearer” followed by the token. If it is lost, revoke it and create another.',
         back: { href: TOKENS, text: 'Back to API tokens' },
       });
     } catch (err) {

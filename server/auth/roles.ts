@@ -15,9 +15,7 @@ export function isRole(value: unknown): value is Role {
 }
 
 /** Who is making a request: a person with a session, or a system with an API token. */
-export type Principal =
-  | { kind: 'account'; id: number; email: string; role: Role }
-  | { kind: 'token'; id: number; name: string; role: Role };
+export type Principal = { kind: 'account'; id: number; email: string; role: Role } | { kind: 'token'; id: number; name: string; role: Role };
 
 /** Who did something, as the audit log records it. */
 export interface Actor {
@@ -26,7 +24,5 @@ export interface Actor {
 }
 
 export function actorOf(principal: Principal): Actor {
-  return principal.kind === 'account'
-    ? { kind: 'account', name: principal.email }
-    : { kind: 'token', name: principal.name };
+  return principal.kind === 'account' ? { kind: 'account', name: principal.email } : { kind: 'token', name: principal.name };
 }

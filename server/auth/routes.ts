@@ -44,7 +44,13 @@ export function registerAuthRoutes(routes: Routes, deps: { knex: Knex; pages: Pa
   const { knex, pages } = deps;
 
   const loginForm = (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200): void =>
-    pages.page(req, res, 'login', { title: 'Log in', next: safeNext(req.query.next ?? (req.body as Record<string, unknown> | undefined)?.next), ...extra }, status);
+    pages.page(
+      req,
+      res,
+      'login',
+      { title: 'Log in', next: safeNext(req.query.next ?? (req.body as Record<string, unknown> | undefined)?.next), ...extra },
+      status,
+    );
 
   routes.get('/login', PUBLIC, (req, res) => {
     if (req.principal) return res.redirect(safeNext(req.query.next));

@@ -33,8 +33,7 @@ export function createSessions(knex: Knex, options: SessionOptions): RequestHand
   });
   const renew = renewal(options.secret);
   // API requests authenticate with bearer tokens, never cookies: no session for them.
-  return (req, res, next) =>
-    isApiPath(req.path) ? next() : middleware(req, res, (err?: unknown) => (err === undefined ? renew(req, res, next) : next(err)));
+  return (req, res, next) => (isApiPath(req.path) ? next() : middleware(req, res, (err?: unknown) => (err === undefined ? renew(req, res, next) : next(err))));
 }
 
 const RENEW_EVERY_MS = 60_000;

@@ -21,8 +21,14 @@ export async function createApiToken(
   origin: RequestOrigin = {},
 ): Promise<{ token: string; row: TokenRow }> {
   const name = input.name.trim();
-  if (!name || name.length > 100) throw new ValidationError('A token needs a name of 1 to 100 characters, saying which system uses it.', [{ field: 'name', message: 'Give the token a name.' }]);
-  if (!isRole(input.role)) throw new ValidationError(`"${input.role}" is not a role; use one of ${ROLES.join(', ')}.`, [{ field: 'role', message: `Choose one of ${ROLES.join(', ')}.` }]);
+  if (!name || name.length > 100)
+    throw new ValidationError('A token needs a name of 1 to 100 characters, saying which system uses it.', [
+      { field: 'name', message: 'Give the token a name.' },
+    ]);
+  if (!isRole(input.role))
+    throw new ValidationError(`"${input.role}" is not a role; use one of ${ROLES.join(', ')}.`, [
+      { field: 'role', message: `Choose one of ${ROLES.join(', ')}.` },
+    ]);
   const token = PREFIX + randomBytes(32).toString('base64url');
   const row = await knex.transaction(async (trx) => {
     const inserted = await insertToken(trx, {
@@ -32,7 +38,12 @@ export async function createApiToken(
       tokenPrefix: token.slice(0, 12),
       createdBy: actor.name,
     });
-    await recordAudit(trx, actor, { action: 'token.create', entity: 'api_token', entityId: inserted.id, after: { name, role: inserted.role, prefix: inserted.token_prefix } }, origin);
+    await recordAudit(
+      trx,
+      actor,
+      { action: 'token.create', entity: 'api_token', entityId: inserted.id, after: { name, role: inserted.role, prefix: inserted.token_prefix } },
+      origin,
+    );
     return inserted;
   });
   return { token, row };
@@ -62,7 +73,12 @@ export async function revokeApiToken(knex: Knex, id: number, actor: Actor, origi
     if (row.revoked_at) return { row, changed: false };
     await revokeToken(trx, id);
     const described = { name: row.name, role: row.role, prefix: row.token_prefix };
-    await recordAudit(trx, actor, { action: 'token.revoke', entity: 'api_token', entityId: id, before: { ...described, revoked: false }, after: { ...described, revoked: true } }, origin);
+    await recordAudit(
+      trx,
+      actor,
+      { action: 'token.revoke', entity: 'api_token', entityId: id, before: { ...described, revoked: false }, after: { ...described, revoked: true } },
+      origin,
+    );
     return { row: (await findTokenById(trx, id)) ?? row, changed: true };
   });
 }

@@ -98,13 +98,22 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
       linkUsers: true,
       asked: keep,
       filtered: query.rag !== null || query.flag !== null,
-      ragFilters: (['RED', 'AMBER', 'GREEN'] as const).map((rag) => ({ rag, count: current.programme.ragCounts[rag], selected: query.rag === rag, href: link(query, keep, { rag: query.rag === rag ? null : rag }) })),
-      flagFilters: model.flags.map((f) => ({ ...f, meaning: FLAG_LABELS[f.flag].meaning, selected: query.flag === f.flag, href: link(query, keep, { flag: query.flag === f.flag ? null : f.flag }) })),
+      ragFilters: (['RED', 'AMBER', 'GREEN'] as const).map((rag) => ({
+        rag,
+        count: current.programme.ragCounts[rag],
+        selected: query.rag === rag,
+        href: link(query, keep, { rag: query.rag === rag ? null : rag }),
+      })),
+      flagFilters: model.flags.map((f) => ({
+        ...f,
+        meaning: FLAG_LABELS[f.flag].meaning,
+        selected: query.flag === f.flag,
+        href: link(query, keep, { flag: query.flag === f.flag ? null : f.flag }),
+      })),
       clearHref: link({ ...query, rag: null, flag: null }, keep, {}),
       chartJson: scriptJson(model.charts),
     });
   };
-
 
   routes.get('/', allow(...ROLES), async (req, res) => {
     const asked = parseAsOf(askedAsOf(req));

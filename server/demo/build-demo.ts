@@ -115,13 +115,40 @@ export async function buildDemo(options: BuildDemoOptions): Promise<BuiltDemo> {
       `(${n(programme.rowsAt[0]!)} to ${n(programme.rowsAt.at(-1)!)} devices each).`,
   );
 
-  await importMapRegister(knex, csv(['map_id', 'name'], programme.mapRegister.map((m) => [m.mapId, m.name])), 'demo-map-register.csv', DEMO_ACTOR);
-  await importUsers(knex, csv(['user_id', 'name', 'short_name'], registered.map((u) => [u.userId, u.name, u.shortName])), 'demo-users.csv', DEMO_ACTOR);
+  await importMapRegister(
+    knex,
+    csv(
+      ['map_id', 'name'],
+      programme.mapRegister.map((m) => [m.mapId, m.name]),
+    ),
+    'demo-map-register.csv',
+    DEMO_ACTOR,
+  );
+  await importUsers(
+    knex,
+    csv(
+      ['user_id', 'name', 'short_name'],
+      registered.map((u) => [u.userId, u.name, u.shortName]),
+    ),
+    'demo-users.csv',
+    DEMO_ACTOR,
+  );
   await recordDeadline(knex, programme.deadlines[0]);
-  await importDeclarations(knex, csv(['user_id', 'count', 'received_on'], programme.declarations.map((d) => [d.userId, d.count, d.receivedOn])), 'demo-declarations.csv', DEMO_ACTOR);
+  await importDeclarations(
+    knex,
+    csv(
+      ['user_id', 'count', 'received_on'],
+      programme.declarations.map((d) => [d.userId, d.count, d.receivedOn]),
+    ),
+    'demo-declarations.csv',
+    DEMO_ACTOR,
+  );
   await importAllowances(
     knex,
-    csv(['user_id', 'per_day', 'effective_from', 'confirmed_on'], programme.allowances.map((a) => [a.userId, a.perDay, a.effectiveFrom, a.confirmedOn])),
+    csv(
+      ['user_id', 'per_day', 'effective_from', 'confirmed_on'],
+      programme.allowances.map((a) => [a.userId, a.perDay, a.effectiveFrom, a.confirmedOn]),
+    ),
     'demo-allowances.csv',
     DEMO_ACTOR,
   );

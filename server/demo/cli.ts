@@ -22,7 +22,11 @@ interface DemoOptions {
 }
 
 /** Starts the server on the demo's database: server/main.ts's startServer, given by the CLI's entry point. */
-export type StartServer = (config: Config & { sessionSecret: string }, logger: Logger, options: { scheduler: boolean }) => Promise<{ url: string; close(): Promise<void> }>;
+export type StartServer = (
+  config: Config & { sessionSecret: string },
+  logger: Logger,
+  options: { scheduler: boolean },
+) => Promise<{ url: string; close(): Promise<void> }>;
 
 export function registerDemoCommands(program: Command, io: CliIo, startServer: StartServer): void {
   program
@@ -53,16 +57,23 @@ function parseMeters(raw: string | undefined): number {
 
 async function runDemo(opts: DemoOptions, io: CliIo, startServer: StartServer): Promise<void> {
   // Loaded here, not at the top: every `backfill` command would otherwise load the whole server.
-  const [{ buildDemo, parseImplementationDate }, { parseConfig, resolveSessionSecret }, { createLogger }, { closeOnSignals }, { openDatabase }, { migrateLatest }, { resetDemoDatabase }] =
-    await Promise.all([
-      import('./build-demo.ts'),
-      import('../config.ts'),
-      import('../logger.ts'),
-      import('../lifecycle.ts'),
-      import('../../db/connection.ts'),
-      import('../../db/migrate.ts'),
-      import('./demo-database.ts'),
-    ]);
+  const [
+    { buildDemo, parseImplementationDate },
+    { parseConfig, resolveSessionSecret },
+    { createLogger },
+    { closeOnSignals },
+    { openDatabase },
+    { migrateLatest },
+    { resetDemoDatabase },
+  ] = await Promise.all([
+    import('./build-demo.ts'),
+    import('../config.ts'),
+    import('../logger.ts'),
+    import('../lifecycle.ts'),
+    import('../../db/connection.ts'),
+    import('../../db/migrate.ts'),
+    import('./demo-database.ts'),
+  ]);
   const env = io.env;
   const meters = parseMeters(opts.meters);
   const implementationDate = opts.implementationDate === undefined ? undefined : parseImplementationDate(opts.implementationDate);
@@ -122,7 +133,10 @@ async function runDemo(opts: DemoOptions, io: CliIo, startServer: StartServer): 
   } catch (err) {
     // The passwords are shown once: print them even when the server cannot start (e.g. the port is taken).
     out(loginBlock({ ...block, url: null }));
-    throw new Error(`the demo is built, but the server could not start (${err instanceof Error ? err.message : String(err)}). Start it with: PORT=… ${block.restart}`, { cause: err });
+    throw new Error(
+      `the demo is built, but the server could not start (${err instanceof Error ? err.message : String(err)}). Start it with: PORT=… ${block.restart}`,
+      { cause: err },
+    );
   }
   out(loginBlock({ ...block, url: running.url }));
   closeOnSignals(logger, () => running.close());

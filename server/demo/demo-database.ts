@@ -28,7 +28,10 @@ const HOLDINGS: ReadonlyArray<readonly [table: string, one: string, many: string
 
 /** What the database holds that the demo would add to, e.g. ["40 snapshots", "3 accounts"]; empty when it is fresh. */
 export async function databaseHoldings(knex: Knex): Promise<string[]> {
-  const counts = await countRowsIn(knex, HOLDINGS.map(([table]) => table));
+  const counts = await countRowsIn(
+    knex,
+    HOLDINGS.map(([table]) => table),
+  );
   return HOLDINGS.flatMap(([table, one, many]) => {
     const n = counts.get(table) ?? 0;
     return n > 0 ? [`${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`] : [];

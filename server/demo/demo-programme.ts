@@ -105,4 +105,3 @@ export interface DemoProgramme {
   /** In the order the DCC sends them. */
   files: SnapshotFilePlan[];
 }
-

@@ -119,14 +119,38 @@ export function planDevices({ users, targets, invalidAt, snapshotDates, implemen
     let k = 0;
     for (let r = 0; r < backfilled; r++) {
       while (k <= last && target[k]! <= r) k++;
-      existing.push({ userIndex: u, type: meterType(), status: inScopeStatus(random), prenotified: preDate(), appearsAt: 0, mapFrom: k > last ? NEVER : k, mapText: k > last ? '' : mapOf() });
+      existing.push({
+        userIndex: u,
+        type: meterType(),
+        status: inScopeStatus(random),
+        prenotified: preDate(),
+        appearsAt: 0,
+        mapFrom: k > last ? NEVER : k,
+        mapText: k > last ? '' : mapOf(),
+      });
     }
     for (const from of invalidFrom) {
-      existing.push({ userIndex: u, type: meterType(), status: inScopeStatus(random), prenotified: preDate(), appearsAt: 0, mapFrom: from, mapText: random.pick(INVALID_MAP_IDS) });
+      existing.push({
+        userIndex: u,
+        type: meterType(),
+        status: inScopeStatus(random),
+        prenotified: preDate(),
+        appearsAt: 0,
+        mapFrom: from,
+        mapText: random.pick(INVALID_MAP_IDS),
+      });
     }
     for (let i = Math.max(1, Math.round(user.meters * RETIRED_METERS_PER_METER)); i > 0; i--) {
       const mapped = random.next() < 0.3;
-      existing.push({ userIndex: u, type: meterType(), status: retiredStatus(random), prenotified: preDate(), appearsAt: 0, mapFrom: mapped ? 0 : NEVER, mapText: mapped ? mapOf() : '' });
+      existing.push({
+        userIndex: u,
+        type: meterType(),
+        status: retiredStatus(random),
+        prenotified: preDate(),
+        appearsAt: 0,
+        mapFrom: mapped ? 0 : NEVER,
+        mapText: mapped ? mapOf() : '',
+      });
     }
     for (let i = Math.round(user.meters * OTHER_DEVICES_PER_METER); i > 0; i--) {
       existing.push({ userIndex: u, type: otherType(random), status: otherStatus(random), prenotified: preDate(), appearsAt: 0, mapFrom: NEVER, mapText: '' });
@@ -143,10 +167,26 @@ export function planDevices({ users, targets, invalidAt, snapshotDates, implemen
         const lacks = careless && s >= 4 && (i === 0 && s === 4 ? true : random.next() < 0.1);
         if (lacks) missing++;
         const prenotified = addDays(snapshotDates[s - 1]!, random.int(1, SNAPSHOT_INTERVAL_DAYS));
-        added[s]!.push({ userIndex: u, type: meterType(), status: random.next() < 0.9 ? 'Commissioned' : 'InstalledNotCommissioned', prenotified, appearsAt: s, mapFrom: lacks ? NEVER : s, mapText: lacks ? '' : mapOf() });
+        added[s]!.push({
+          userIndex: u,
+          type: meterType(),
+          status: random.next() < 0.9 ? 'Commissioned' : 'InstalledNotCommissioned',
+          prenotified,
+          appearsAt: s,
+          mapFrom: lacks ? NEVER : s,
+          mapText: lacks ? '' : mapOf(),
+        });
       }
       for (let i = Math.round(count * OTHER_DEVICES_PER_METER); i > 0; i--) {
-        added[s]!.push({ userIndex: u, type: otherType(random), status: 'Commissioned', prenotified: addDays(snapshotDates[s - 1]!, random.int(1, SNAPSHOT_INTERVAL_DAYS)), appearsAt: s, mapFrom: NEVER, mapText: '' });
+        added[s]!.push({
+          userIndex: u,
+          type: otherType(random),
+          status: 'Commissioned',
+          prenotified: addDays(snapshotDates[s - 1]!, random.int(1, SNAPSHOT_INTERVAL_DAYS)),
+          appearsAt: s,
+          mapFrom: NEVER,
+          mapText: '',
+        });
       }
       user.newMissing.push(missing);
     }

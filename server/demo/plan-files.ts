@@ -34,7 +34,16 @@ export function planFiles({ snapshotDates, rowsAt, users, devices, random, maxRe
       const rows = Math.min(PARTIAL_ROWS, dataRows);
       // Far more rejected rows than max_reject_ratio allows: the import refuses it whole.
       const bad = Math.max(6, Math.ceil(rows * 0.02));
-      files.push({ fileName: `smi-${asOf}.csv`, asOf, index, kind: 'partial', gzip: false, dataRows: rows, junk: junkRows(bad, rows, ['impossible-date', 'bad-device-id']), expect: 'failed' });
+      files.push({
+        fileName: `smi-${asOf}.csv`,
+        asOf,
+        index,
+        kind: 'partial',
+        gzip: false,
+        dataRows: rows,
+        junk: junkRows(bad, rows, ['impossible-date', 'bad-device-id']),
+        expect: 'failed',
+      });
     }
     // A handful of rejected rows, well within max_reject_ratio, so every regular file is accepted.
     const allowed = Math.floor((dataRows * maxRejectRatio) / 2);

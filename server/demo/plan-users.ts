@@ -46,8 +46,7 @@ interface Timing {
 
 /** The share of a User's meters backfilled at each snapshot, by its pace. */
 function paceCurve(pace: Pace, traits: readonly Trait[], start: number, last: number, random: Random): number[] {
-  const linear = (share: number, from: number, to: number) => (k: number) =>
-    k < from ? 0 : share * Math.min(1, (k - from + 1) / (to - from + 1));
+  const linear = (share: number, from: number, to: number) => (k: number) => (k < from ? 0 : share * Math.min(1, (k - from + 1) / (to - from + 1)));
   let at: (k: number) => number;
   if (pace === 'finishes' && traits.includes('bursts')) {
     // Steady to 55 %, then the rest in one fortnight: far more than its allowance.
@@ -99,7 +98,10 @@ export function planUsers({ meters: totalMeters, settings, workingDays: wd, impl
     const meters = sizes[i]!;
     if (member.traits.includes('no-declaration')) return { start: 3, first: null, correction: null, confirmedOn: null, effectiveFrom: null };
     const late = member.traits.includes('late-declaration');
-    const receivedOn = wd.addWd(implementation, late ? random.int(settings.notificationWindow + 3, settings.notificationWindow + 25) : random.int(1, settings.notificationWindow));
+    const receivedOn = wd.addWd(
+      implementation,
+      late ? random.int(settings.notificationWindow + 3, settings.notificationWindow + 25) : random.int(1, settings.notificationWindow),
+    );
     // Within 3 % of the meters, rounded towards them so that a small User stays within 5 %.
     let count = meters + Math.trunc(meters * random.between(-0.03, 0.03));
     if (member.traits.includes('mismatched-declaration')) count = Math.round(meters * 0.84);

@@ -31,7 +31,10 @@ export function changeSince(current: ProgressResult, previous: ProgressResult | 
   return {
     since: before?.asOf ?? null,
     programme: before
-      ? { outstanding: current.programme.total.outstanding - before.programme.total.outstanding, completed: current.programme.total.completed - before.programme.total.completed }
+      ? {
+          outstanding: current.programme.total.outstanding - before.programme.total.outstanding,
+          completed: current.programme.total.completed - before.programme.total.completed,
+        }
       : { outstanding: null, completed: null },
     users,
   };

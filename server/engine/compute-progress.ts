@@ -113,9 +113,7 @@ function positionFigures(
 function userHistory(userId: string, upTo: readonly SnapshotInput[]): OutstandingPoint[] {
   const first = upTo.findIndex((snapshot) => countsIn(snapshot, userId) !== undefined);
   if (first < 0) return [];
-  return upTo
-    .slice(first)
-    .map((snapshot) => outstandingPoint(snapshot, countsIn(snapshot, userId) ?? zeroUserCounts()));
+  return upTo.slice(first).map((snapshot) => outstandingPoint(snapshot, countsIn(snapshot, userId) ?? zeroUserCounts()));
 }
 
 interface UserResult {
@@ -124,12 +122,7 @@ interface UserResult {
   rate: Ratio | null;
 }
 
-function userPosition(
-  user: RegisterEntry,
-  declarations: readonly DeclarationInput[],
-  allowances: readonly AllowanceInput[],
-  moment: Moment,
-): UserResult {
+function userPosition(user: RegisterEntry, declarations: readonly DeclarationInput[], allowances: readonly AllowanceInput[], moment: Moment): UserResult {
   const { t, workingDays, settings } = moment;
   const counts = countsIn(moment.current, user.userId) ?? zeroUserCounts();
   const outstanding = totalOf(counts).outstanding;
@@ -196,9 +189,7 @@ function sumOfSet(values: ReadonlyArray<number | null>): number | null {
 function programmePosition(results: readonly UserResult[], moment: Moment): ProgrammePosition {
   const users = results.map((result) => result.position);
   const counts = users.reduce<UserCounts>((sum, user) => addUserCounts(sum, user), zeroUserCounts());
-  const history = moment.upTo.map((snapshot) =>
-    outstandingPoint(snapshot, Object.values(snapshot.counts).reduce(addUserCounts, zeroUserCounts())),
-  );
+  const history = moment.upTo.map((snapshot) => outstandingPoint(snapshot, Object.values(snapshot.counts).reduce(addUserCounts, zeroUserCounts())));
   const figures = positionFigures(
     counts,
     {
@@ -213,9 +204,10 @@ function programmePosition(results: readonly UserResult[], moment: Moment): Prog
 
   const ragCounts: Record<Rag, number> = { RED: 0, AMBER: 0, GREEN: 0 };
   for (const user of users) ragCounts[user.rag] += 1;
-  const flagCounts = Object.fromEntries(
-    COMPLIANCE_FLAGS.map((flag) => [flag, users.filter((user) => user.flags.includes(flag)).length]),
-  ) as Record<ComplianceFlag, number>;
+  const flagCounts = Object.fromEntries(COMPLIANCE_FLAGS.map((flag) => [flag, users.filter((user) => user.flags.includes(flag)).length])) as Record<
+    ComplianceFlag,
+    number
+  >;
   return { ...figures, ragCounts, flagCounts };
 }
 

@@ -14,11 +14,7 @@ export function windowEnd(start: string, length: number, workingDays: WorkingDay
  * True when, between two consecutive observations, the User's total completed rose by more than
  * the allowance in force on the later one times the Working Days between them.
  */
-export function exceededAllowance(
-  observations: readonly Observation[],
-  allowanceOn: (date: string) => number | null,
-  workingDays: WorkingDays,
-): boolean {
+export function exceededAllowance(observations: readonly Observation[], allowanceOn: (date: string) => number | null, workingDays: WorkingDays): boolean {
   return observations.some((later, index) => {
     const earlier = observations[index - 1];
     if (!earlier) return false;
@@ -47,9 +43,7 @@ export interface FlagFacts {
 /** The flags raised, in alphabetical order. */
 export function complianceFlags(facts: FlagFacts, workingDays: WorkingDays): ComplianceFlag[] {
   const { t, baseline, declaration, firstConfirmedOn, notificationDue } = facts;
-  const confirmationDue = declaration
-    ? windowEnd(declaration.firstReceivedOn, facts.confirmationWindow, workingDays)
-    : null;
+  const confirmationDue = declaration ? windowEnd(declaration.firstReceivedOn, facts.confirmationWindow, workingDays) : null;
 
   const raised: Record<ComplianceFlag, boolean> = {
     NOTIFICATION_MISSING: baseline !== null && baseline > 0 && declaration === null && t > notificationDue,
@@ -57,8 +51,7 @@ export function complianceFlags(facts: FlagFacts, workingDays: WorkingDays): Com
     CONFIRMATION_MISSING: confirmationDue !== null && firstConfirmedOn === null && t > confirmationDue,
     CONFIRMATION_LATE: confirmationDue !== null && firstConfirmedOn !== null && firstConfirmedOn > confirmationDue,
     // "More than 5 % of the baseline", in whole numbers so that the boundary is exact.
-    DECLARATION_MISMATCH:
-      baseline !== null && declaration !== null && 20 * Math.abs(declaration.count - baseline) > baseline,
+    DECLARATION_MISMATCH: baseline !== null && declaration !== null && 20 * Math.abs(declaration.count - baseline) > baseline,
     ALLOWANCE_EXCEEDED: facts.allowanceExceeded,
     NEW_WITHOUT_MAP_ID: facts.total.newMissing > 0,
     INVALID_MAP_IDS: facts.total.invalid > 0,

@@ -13,7 +13,13 @@ export function zeroUserCounts(): UserCounts {
 
 /** The stored counts of SPEC §3.2 with outstanding (inScope − completed) as §3.2 defines it. */
 export function fuelCountsOf(stored: { inScope: number; completed: number; invalid: number; newMissing: number }): FuelCounts {
-  return { inScope: stored.inScope, completed: stored.completed, invalid: stored.invalid, outstanding: stored.inScope - stored.completed, newMissing: stored.newMissing };
+  return {
+    inScope: stored.inScope,
+    completed: stored.completed,
+    invalid: stored.invalid,
+    outstanding: stored.inScope - stored.completed,
+    newMissing: stored.newMissing,
+  };
 }
 
 export function addFuelCounts(a: FuelCounts, b: FuelCounts): FuelCounts {

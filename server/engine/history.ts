@@ -37,11 +37,7 @@ export function trajectoryFrame(
 }
 
 /** baseline × max(0, 1 − wdBetween(tb, d) / wdBetween(tb, deadline)) at each date of the frame. */
-export function deadlineTrajectory(
-  baseline: number | null,
-  frame: TrajectoryFrame | null,
-  workingDays: WorkingDays,
-): TrajectoryPoint[] {
+export function deadlineTrajectory(baseline: number | null, frame: TrajectoryFrame | null, workingDays: WorkingDays): TrajectoryPoint[] {
   if (baseline === null || frame === null) return [];
   const span = workingDays.wdBetween(frame.tb, frame.deadline);
   return frame.dates.map((date) => ({

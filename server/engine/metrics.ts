@@ -50,12 +50,7 @@ export function requiredRate(outstanding: number, remaining: number | null): num
 }
 
 /** t when nothing is outstanding; the Working Day the actual rate would finish on; else null. */
-export function projectCompletion(
-  t: string,
-  outstanding: number,
-  rate: Ratio | null,
-  workingDays: WorkingDays,
-): string | null {
+export function projectCompletion(t: string, outstanding: number, rate: Ratio | null, workingDays: WorkingDays): string | null {
   if (outstanding === 0) return t;
   if (rate === null || !isPositive(rate)) return null;
   return workingDays.addWd(t, daysToCover(outstanding, rate));

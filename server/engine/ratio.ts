@@ -31,9 +31,7 @@ export function ratio(numerator: number, denominator: number): Ratio {
 /** The exact sum, or null when there is nothing to add. */
 export function sumRatios(ratios: readonly Ratio[]): Ratio | null {
   if (ratios.length === 0) return null;
-  return ratios.reduce((sum, r) =>
-    reduced(sum.numerator * r.denominator + r.numerator * sum.denominator, sum.denominator * r.denominator),
-  );
+  return ratios.reduce((sum, r) => reduced(sum.numerator * r.denominator + r.numerator * sum.denominator, sum.denominator * r.denominator));
 }
 
 export function ratioToNumber(r: Ratio): number {

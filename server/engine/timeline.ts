@@ -28,11 +28,7 @@ export interface BaselineChoice {
  * for the same as-of date, because only the newest snapshot of a date counts (§4.2); one that does
  * not exist is reported and ignored rather than failing every page of the product.
  */
-export function chooseBaselineSnapshot(
-  effective: readonly SnapshotInput[],
-  all: readonly SnapshotInput[],
-  settings: ProgressSettings,
-): BaselineChoice {
+export function chooseBaselineSnapshot(effective: readonly SnapshotInput[], all: readonly SnapshotInput[], settings: ProgressSettings): BaselineChoice {
   const byDefault = effective.find((snapshot) => snapshot.asOf >= settings.implementationDate) ?? null;
   const pinnedId = settings.baselineSnapshotId;
   if (pinnedId == null) return { snapshot: byDefault, warning: null };
@@ -41,16 +37,13 @@ export function chooseBaselineSnapshot(
   if (!pinned) {
     return {
       snapshot: byDefault,
-      warning:
-        `The pinned baseline snapshot ${pinnedId} does not exist; ` +
-        'the first snapshot on or after the implementation date is used instead.',
+      warning: `The pinned baseline snapshot ${pinnedId} does not exist; ` + 'the first snapshot on or after the implementation date is used instead.',
     };
   }
   const current = effective.find((snapshot) => snapshot.asOf === pinned.asOf) ?? pinned;
   const warning =
     current.id === pinned.id
       ? null
-      : `The pinned baseline snapshot ${pinned.id} (as of ${pinned.asOf}) has been superseded by ` +
-        `snapshot ${current.id}, which is used instead.`;
+      : `The pinned baseline snapshot ${pinned.id} (as of ${pinned.asOf}) has been superseded by ` + `snapshot ${current.id}, which is used instead.`;
   return { snapshot: current, warning };
 }

@@ -74,13 +74,7 @@ export interface ProgressInputs {
 export type Rag = 'RED' | 'AMBER' | 'GREEN';
 
 export type RagReason =
-  | 'complete'
-  | 'deadline missed'
-  | 'cannot finish within allowance'
-  | 'not enough snapshots'
-  | 'no progress'
-  | 'projected after deadline'
-  | 'on track';
+  'complete' | 'deadline missed' | 'cannot finish within allowance' | 'not enough snapshots' | 'no progress' | 'projected after deadline' | 'on track';
 
 export const COMPLIANCE_FLAGS = [
   'ALLOWANCE_EXCEEDED',

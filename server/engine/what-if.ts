@@ -44,11 +44,7 @@ type FeasibilityFacts = Pick<UserPosition, 'userId' | 'name' | 'total' | 'allowa
  * finish within allowance", and on the Working Day before it some User is RED — the what-if table
  * and this date never contradict each other. An allowance confirmed for a later date is not assumed.
  */
-export function earliestFeasibleDeadline(
-  users: readonly FeasibilityFacts[],
-  t: string,
-  workingDays: WorkingDays,
-): EarliestFeasibleDeadline {
+export function earliestFeasibleDeadline(users: readonly FeasibilityFacts[], t: string, workingDays: WorkingDays): EarliestFeasibleDeadline {
   const unfinished = users.filter((user) => user.total.outstanding > 0);
   if (unfinished.length === 0) return { status: 'complete' };
 
@@ -62,9 +58,7 @@ export function earliestFeasibleDeadline(
   if (blocking.length > 0) return { status: 'infeasible', blockingUsers: blocking };
 
   const date = finishes.reduce((latest, finish) => (finish.date > latest ? finish.date : latest), t);
-  const limitingUsers = finishes
-    .filter((finish) => finish.date === date)
-    .map(({ userId, name }) => ({ userId, name }));
+  const limitingUsers = finishes.filter((finish) => finish.date === date).map(({ userId, name }) => ({ userId, name }));
   return { status: 'feasible', date, limitingUsers };
 }
 

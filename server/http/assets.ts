@@ -5,7 +5,6 @@ import { PUBLIC, type Routes } from '../auth/access.ts';
 import { chartJsUmdPath } from '../templates/chart-js.ts';
 import { VIEWS_DIR } from '../templates/views.ts';
 
-
 export function mountAssets(app: Express, routes: Routes): void {
   const options = { maxAge: '1h', index: false, fallthrough: false } as const;
   app.use('/assets', express.static(path.join(VIEWS_DIR, 'public'), options));

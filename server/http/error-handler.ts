@@ -45,7 +45,7 @@ const TITLES: Record<number, string> = {
 };
 
 function wantsJson(req: Request): boolean {
-  return isApiPath(req.path) || (req.accepts(['html', 'json']) === 'json');
+  return isApiPath(req.path) || req.accepts(['html', 'json']) === 'json';
 }
 
 /** `places` names the database file and DATA_DIR in the sentence a full or broken disk gets. */

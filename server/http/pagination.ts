@@ -51,7 +51,12 @@ export interface PaginationView {
 export type PageHref = (page: number) => string;
 
 export function paginationView(window: PageWindow, label: string, href: PageHref): PaginationView {
-  const items = getPaginationModel({ currentPage: window.number, totalPages: window.count, hideFirstAndLastPageLinks: true, hidePreviousAndNextPageLinks: true });
+  const items = getPaginationModel({
+    currentPage: window.number,
+    totalPages: window.count,
+    hideFirstAndLastPageLinks: true,
+    hidePreviousAndNextPageLinks: true,
+  });
   return {
     label,
     many: window.count > 1,
@@ -62,7 +67,9 @@ export function paginationView(window: PageWindow, label: string, href: PageHref
     total: window.total,
     previous: window.number > 1 ? href(window.number - 1) : null,
     next: window.number < window.count ? href(window.number + 1) : null,
-    items: items.map((item): PaginationItem => (item.type === 'ELLIPSIS' ? { gap: true } : { gap: false, number: item.value, href: href(item.value), current: item.isActive })),
+    items: items.map((item): PaginationItem =>
+      item.type === 'ELLIPSIS' ? { gap: true } : { gap: false, number: item.value, href: href(item.value), current: item.isActive },
+    ),
   };
 }
 

@@ -84,7 +84,10 @@ export function createPageRenderer(views: ViewRenderer, csrfTokenFor: CsrfTokenF
       // body is never re-encoded or copied for each request.
       const [head, tail] = layouts.around(frame(req, res, data));
       res.set('Cache-Control', 'no-store');
-      res.status(status).type('html').setHeader('Content-Length', head.length + body.length + tail.length);
+      res
+        .status(status)
+        .type('html')
+        .setHeader('Content-Length', head.length + body.length + tail.length);
       res.cork();
       res.write(head);
       res.write(body);

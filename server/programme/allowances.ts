@@ -53,8 +53,18 @@ function allowancesTable(actor: Actor): KeyedTable<Allowance> {
 
 type NewAllowance = { line?: number; value: { user_id: string; per_day: number; effective_from: string; confirmed_on: string } };
 
-async function saveAllowances(trx: Knex, rows: readonly NewAllowance[], actor: Actor, origin: RequestOrigin, source: ChangeSource, earlierErrors: readonly FieldError[] = []): Promise<ImportSummary> {
-  const unknown = await unknownUserErrors(trx, rows.map((row) => ({ line: row.line, userId: row.value.user_id })));
+async function saveAllowances(
+  trx: Knex,
+  rows: readonly NewAllowance[],
+  actor: Actor,
+  origin: RequestOrigin,
+  source: ChangeSource,
+  earlierErrors: readonly FieldError[] = [],
+): Promise<ImportSummary> {
+  const unknown = await unknownUserErrors(
+    trx,
+    rows.map((row) => ({ line: row.line, userId: row.value.user_id })),
+  );
   refuseIfAny([...earlierErrors, ...unknown], source);
   const allowances = rows.map(({ value }): Allowance => ({
     userId: value.user_id,

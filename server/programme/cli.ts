@@ -20,7 +20,9 @@ async function readImportFile(file: string): Promise<Buffer> {
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) throw new ValidationError(`There is no file ${file}.`, [{ field: 'file', message: `There is no file ${file}.` }]);
   if (info.size > MAX_FILE_BYTES) {
-    throw new ValidationError(`${file} is larger than 10 MB; a reference-data file is far smaller. Check it is the right file.`, [{ field: 'file', message: 'larger than 10 MB' }]);
+    throw new ValidationError(`${file} is larger than 10 MB; a reference-data file is far smaller. Check it is the right file.`, [
+      { field: 'file', message: 'larger than 10 MB' },
+    ]);
   }
   return readFile(file);
 }
@@ -104,7 +106,11 @@ function settingsCommands(program: Command, io: CliIo): void {
     });
   settings
     .command('set')
-    .description(`change a setting: ${Object.values(SETTING_DEFINITIONS).map((d) => d.name).join(', ')}`)
+    .description(
+      `change a setting: ${Object.values(SETTING_DEFINITIONS)
+        .map((d) => d.name)
+        .join(', ')}`,
+    )
     .argument('<key>')
     .argument('<value>')
     .action(async (key: string, value: string) => {
@@ -158,7 +164,10 @@ function deadlineCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (date: string, opts: { asOf?: string; json?: boolean }) => {
       await refusalsReported(io, async () => {
-        const [{ parseAsOf, planDeadline }, { whatIfText }] = await Promise.all([import('../progress/progress-service.ts'), import('../progress/progress-text.ts')]);
+        const [{ parseAsOf, planDeadline }, { whatIfText }] = await Promise.all([
+          import('../progress/progress-service.ts'),
+          import('../progress/progress-text.ts'),
+        ]);
         const proposed = parseAsOf(date, 'date');
         const askedAsOf = parseAsOf(opts.asOf, '--as-of');
         const plan = await withDatabase(io, (db) => planDeadline(db.knex, { askedAsOf, proposed }));
@@ -182,7 +191,11 @@ function holidayCommands(program: Command, io: CliIo): void {
       await refusalsReported(io, async () => {
         const { addHoliday } = await import('./holidays.ts');
         const { holiday, summary } = await withDatabase(io, (db) => addHoliday(db.knex, { date, name: name.join(' ') }, cliActor()));
-        print(summary.unchanged ? `${holiday.date} is already listed as ${holiday.name}.` : `${holiday.date} (${holiday.name}) is now a holiday, not a Working Day.`);
+        print(
+          summary.unchanged
+            ? `${holiday.date} is already listed as ${holiday.name}.`
+            : `${holiday.date} (${holiday.name}) is now a holiday, not a Working Day.`,
+        );
       });
     });
   holidays
@@ -205,6 +218,11 @@ export function registerProgrammeCommands(program: Command, io: CliIo): void {
   fileCommands(io, program.command('users').description('the Users register (SPEC §3.3)'), 'user_id,name[,short_name]', USERS_FILE);
   fileCommands(io, program.command('map-register').description('the MAP register (SPEC §3.3)'), 'map_id,name', MAP_REGISTER_FILE);
   fileCommands(io, program.command('declarations').description('declarations received by the DCC (SPEC §3.3)'), 'user_id,count,received_on', DECLARATIONS_FILE);
-  fileCommands(io, program.command('allowances').description('allowances confirmed by the DCC (SPEC §3.3)'), 'user_id,per_day,effective_from,confirmed_on', ALLOWANCES_FILE);
+  fileCommands(
+    io,
+    program.command('allowances').description('allowances confirmed by the DCC (SPEC §3.3)'),
+    'user_id,per_day,effective_from,confirmed_on',
+    ALLOWANCES_FILE,
+  );
   holidayCommands(program, io);
 }

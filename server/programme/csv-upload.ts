@@ -38,7 +38,9 @@ export function readCsvUpload(req: Request, maxBytes = MAX_UPLOAD_BYTES): Promis
       upload = new Promise((done, fail) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('limit', () => fail(new PayloadTooLargeError('The file is larger than 10 MB; a reference-data file is far smaller. Check it is the right file.')));
+        stream.on('limit', () =>
+          fail(new PayloadTooLargeError('The file is larger than 10 MB; a reference-data file is far smaller. Check it is the right file.')),
+        );
         stream.on('error', fail);
         stream.on('end', () => done({ fileName: info.filename ?? '', content: Buffer.concat(chunks) }));
       });

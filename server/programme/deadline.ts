@@ -57,7 +57,12 @@ async function appendDecisions(trx: Knex, decisions: readonly Decision[], actor:
       continue;
     }
     await insertDeadline(trx, { ...decision, recordedBy: actor.name });
-    await recordAudit(trx, actor, { action: 'deadline.set', entity: 'deadline', entityId: decision.deadline, before: inForce && audited(inForce), after: audited(decision) }, origin);
+    await recordAudit(
+      trx,
+      actor,
+      { action: 'deadline.set', entity: 'deadline', entityId: decision.deadline, before: inForce && audited(inForce), after: audited(decision) },
+      origin,
+    );
     history.push(decision);
     inForce = decision;
     counter.count('added');
@@ -66,7 +71,12 @@ async function appendDecisions(trx: Knex, decisions: readonly Decision[], actor:
 }
 
 /** Records a new deadline from the form or the CLI (fields deadline, decided_on, reason). */
-export async function setDeadline(knex: Knex, form: Readonly<Record<string, unknown>>, actor: Actor, origin: RequestOrigin = {}): Promise<{ decision: Decision; summary: ImportSummary }> {
+export async function setDeadline(
+  knex: Knex,
+  form: Readonly<Record<string, unknown>>,
+  actor: Actor,
+  origin: RequestOrigin = {},
+): Promise<{ decision: Decision; summary: ImportSummary }> {
   const read = readRecord(form, DEADLINE_RULES);
   if (!read.ok) refuse(read.errors, { kind: 'form' });
   const decision = { deadline: read.value.deadline, decidedOn: read.value.decided_on, reason: read.value.reason };

@@ -54,18 +54,27 @@ export interface DeclarationVersion extends DeclarationRecord {
 /** Every declaration kept, each User's oldest first. */
 export async function listDeclarationVersions(knex: Knex): Promise<DeclarationVersion[]> {
   const [current, history] = [await listCurrentDeclarations(knex), await listDeclarationHistory(knex)];
-  return [
-    ...current.map((record) => ({ ...record, inForce: true })),
-    ...history.map((record) => ({ ...record, inForce: false })),
-  ].sort((a, b) => (a.userId === b.userId ? (a.receivedOn < b.receivedOn ? -1 : 1) : a.userId < b.userId ? -1 : 1));
+  return [...current.map((record) => ({ ...record, inForce: true })), ...history.map((record) => ({ ...record, inForce: false }))].sort((a, b) =>
+    a.userId === b.userId ? (a.receivedOn < b.receivedOn ? -1 : 1) : a.userId < b.userId ? -1 : 1,
+  );
 }
 
 const audited = (d: Declaration) => ({ count: d.count, receivedOn: d.receivedOn });
 
 type NewDeclaration = { line?: number; value: { user_id: string; count: number; received_on: string } };
 
-async function saveDeclarations(trx: Knex, rows: readonly NewDeclaration[], actor: Actor, origin: RequestOrigin, source: ChangeSource, earlierErrors: readonly FieldError[] = []): Promise<ImportSummary> {
-  const unknown = await unknownUserErrors(trx, rows.map((row) => ({ line: row.line, userId: row.value.user_id })));
+async function saveDeclarations(
+  trx: Knex,
+  rows: readonly NewDeclaration[],
+  actor: Actor,
+  origin: RequestOrigin,
+  source: ChangeSource,
+  earlierErrors: readonly FieldError[] = [],
+): Promise<ImportSummary> {
+  const unknown = await unknownUserErrors(
+    trx,
+    rows.map((row) => ({ line: row.line, userId: row.value.user_id })),
+  );
   refuseIfAny([...earlierErrors, ...unknown], source);
 
   const current = new Map((await listCurrentDeclarations(trx)).map((record) => [record.userId, record]));
@@ -168,7 +177,13 @@ export async function removeDeclaration(knex: Knex, form: Readonly<Record<string
     await recordAudit(
       trx,
       actor,
-      { action: 'declaration.remove', entity: 'declaration', entityId: userId, before: audited(removed), after: nowInForce && { inForce: audited(nowInForce) } },
+      {
+        action: 'declaration.remove',
+        entity: 'declaration',
+        entityId: userId,
+        before: audited(removed),
+        after: nowInForce && { inForce: audited(nowInForce) },
+      },
       origin,
     );
     return removed;

@@ -30,7 +30,8 @@ export const userIdRule: Rule<string> = (raw) => {
   return id ? valid(id) : missingOr(raw, `no User ID is given: ${EUI64_HINT}`, `is not a User ID: ${EUI64_HINT}`);
 };
 
-export const dateRule: Rule<string> = (raw) => (isIsoDate(raw) ? valid(raw) : missingOr(raw, 'no date is given: write it YYYY-MM-DD', 'is not a real date written YYYY-MM-DD'));
+export const dateRule: Rule<string> = (raw) =>
+  isIsoDate(raw) ? valid(raw) : missingOr(raw, 'no date is given: write it YYYY-MM-DD', 'is not a real date written YYYY-MM-DD');
 
 const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -42,7 +43,8 @@ export function weekdayName(date: string): string {
 export function wholeNumberRule(max: number): Rule<number> {
   return (raw) => {
     // Thousands separators as a spreadsheet writes them (10,000) are accepted; nothing looser.
-    if (!/^(\d+|\d{1,3}(,\d{3})+)$/.test(raw)) return missingOr(raw, 'no number is given: write a whole number of 0 or more', 'is not a whole number of 0 or more');
+    if (!/^(\d+|\d{1,3}(,\d{3})+)$/.test(raw))
+      return missingOr(raw, 'no number is given: write a whole number of 0 or more', 'is not a whole number of 0 or more');
     const value = Number(raw.replaceAll(',', ''));
     return value <= max ? valid(value) : invalid(`${shown(raw)} is more than ${max.toLocaleString('en-GB')}`);
   };
@@ -77,5 +79,7 @@ export function optionalTextRule(what: string, max: number): Rule<string | null>
 /** A MAP ID as the snapshot rules define a valid one (SPEC §3.1): 4 characters A–Z / 0–9, any case. */
 export const mapIdRule: Rule<string> = (raw) => {
   const value = raw.toUpperCase();
-  return /^[A-Z0-9]{4}$/.test(value) ? valid(value) : missingOr(raw, 'no MAP ID is given: write exactly 4 letters or digits', 'is not a MAP ID: exactly 4 letters or digits');
+  return /^[A-Z0-9]{4}$/.test(value)
+    ? valid(value)
+    : missingOr(raw, 'no MAP ID is given: write exactly 4 letters or digits', 'is not a MAP ID: exactly 4 letters or digits');
 };

@@ -58,7 +58,12 @@ export async function importHolidays(knex: Knex, content: Buffer, fileName: stri
   });
 }
 
-export async function addHoliday(knex: Knex, form: Readonly<Record<string, unknown>>, actor: Actor, origin: RequestOrigin = {}): Promise<{ holiday: Holiday; summary: ImportSummary }> {
+export async function addHoliday(
+  knex: Knex,
+  form: Readonly<Record<string, unknown>>,
+  actor: Actor,
+  origin: RequestOrigin = {},
+): Promise<{ holiday: Holiday; summary: ImportSummary }> {
   const read = readRecord(form, HOLIDAY_RULES);
   if (!read.ok) refuse(read.errors, { kind: 'form' });
   const holiday: Holiday = { date: read.value.date, name: read.value.name, source: 'manual' };
@@ -76,7 +81,10 @@ export async function removeHoliday(knex: Knex, form: Readonly<Record<string, un
 }
 
 export async function holidaysCsv(knex: Knex): Promise<string> {
-  return safeCsv(['date', 'name', 'source'], (await listHolidays(knex)).map((day) => [day.date, day.name, day.source]));
+  return safeCsv(
+    ['date', 'name', 'source'],
+    (await listHolidays(knex)).map((day) => [day.date, day.name, day.source]),
+  );
 }
 
 /** The dates the progress engine treats as bank holidays. */

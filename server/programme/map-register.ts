@@ -45,7 +45,12 @@ export async function importMapRegister(knex: Knex, content: Buffer, fileName: s
   });
 }
 
-export async function saveMapEntry(knex: Knex, form: Readonly<Record<string, unknown>>, actor: Actor, origin: RequestOrigin = {}): Promise<{ entry: MapEntry; summary: ImportSummary }> {
+export async function saveMapEntry(
+  knex: Knex,
+  form: Readonly<Record<string, unknown>>,
+  actor: Actor,
+  origin: RequestOrigin = {},
+): Promise<{ entry: MapEntry; summary: ImportSummary }> {
   const read = readRecord(form, MAP_RULES);
   if (!read.ok) refuse(read.errors, { kind: 'form' });
   const entry = { mapId: read.value.map_id, name: read.value.name };
@@ -63,5 +68,8 @@ export async function removeMapEntry(knex: Knex, form: Readonly<Record<string, u
 }
 
 export async function mapRegisterCsv(knex: Knex): Promise<string> {
-  return safeCsv(['map_id', 'name'], (await listMapRegister(knex)).map((entry) => [entry.mapId, entry.name]));
+  return safeCsv(
+    ['map_id', 'name'],
+    (await listMapRegister(knex)).map((entry) => [entry.mapId, entry.name]),
+  );
 }

@@ -50,7 +50,9 @@ async function applySettings(
     const value = SETTING_DEFINITIONS[key].parse(change.raw);
     if (value.ok) return [{ ...change, key, value: value.value }];
     // On the page the field is the setting itself; in a file, the value column of its line.
-    errors.push(source.kind === 'form' ? { field: change.name, message: value.error } : { field: 'value', message: `${change.name}: ${value.error}`, line: change.line });
+    errors.push(
+      source.kind === 'form' ? { field: change.name, message: value.error } : { field: 'value', message: `${change.name}: ${value.error}`, line: change.line },
+    );
     return [];
   });
   refuseIfAny(errors, source);

@@ -105,14 +105,24 @@ function registerHolidayPages(routes: Routes, ctx: RouteContext): void {
 function registerMapRegisterPages(routes: Routes, ctx: RouteContext): void {
   const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
     const table = paged(req, await listMapRegister(ctx.knex), { path: '/settings/map-register', label: 'Pages of the MAP register', fragment: 'listed' });
-    ctx.pages.page(req, res, 'map-register', { title: 'MAP register', styles: PROGRAMME_STYLES, entries: table.rows, pagination: table.pagination, ...extra }, status);
+    ctx.pages.page(
+      req,
+      res,
+      'map-register',
+      { title: 'MAP register', styles: PROGRAMME_STYLES, entries: table.rows, pagination: table.pagination, ...extra },
+      status,
+    );
   };
 
   routes.get('/settings/map-register', SECAS, (req, res) => show(req, res));
   routes.post('/settings/map-register', SECAS, (req, res) =>
     changeThen(req, res, { form: 'map', then: '/settings/map-register', again: (extra, status) => show(req, res, extra, status) }, async () => {
       const { entry, summary } = await saveMapEntry(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
-      return summary.added ? `${entry.mapId} (${entry.name}) was added to the MAP register.` : summary.changed ? `${entry.mapId} is now named ${entry.name}.` : 'Nothing was changed.';
+      return summary.added
+        ? `${entry.mapId} (${entry.name}) was added to the MAP register.`
+        : summary.changed
+          ? `${entry.mapId} is now named ${entry.name}.`
+          : 'Nothing was changed.';
     }),
   );
   routes.post('/settings/map-register/remove', SECAS, (req, res) =>
@@ -122,7 +132,13 @@ function registerMapRegisterPages(routes: Routes, ctx: RouteContext): void {
     }),
   );
   routes.get('/settings/map-register/export.csv', SECAS, async (_req, res) => sendCsv(res, 'map-register.csv', await mapRegisterCsv(ctx.knex)));
-  csvImportRoute(routes, ctx, { path: '/settings/map-register/import', access: SECAS, then: '/settings/map-register', again: show, importer: importMapRegister });
+  csvImportRoute(routes, ctx, {
+    path: '/settings/map-register/import',
+    access: SECAS,
+    then: '/settings/map-register',
+    again: show,
+    importer: importMapRegister,
+  });
 }
 
 export function registerSettingsRoutes(routes: Routes, ctx: RouteContext): void {

@@ -182,7 +182,12 @@ export async function changeSetting(
   return knex.transaction(async (trx) => {
     const before = (await loadSettings(trx))[key];
     await writeStoredSetting(trx, definition.name, serialise(after), actor.name);
-    await recordAudit(trx, actor, { action: 'setting.change', entity: 'setting', entityId: definition.name, before: { value: before }, after: { value: after } }, origin);
+    await recordAudit(
+      trx,
+      actor,
+      { action: 'setting.change', entity: 'setting', entityId: definition.name, before: { value: before }, after: { value: after } },
+      origin,
+    );
     return { key, before, after };
   });
 }

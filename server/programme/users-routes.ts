@@ -36,7 +36,11 @@ const UNREGISTERED_NAMED = 20;
 /** Each record with the name of its User, for tables that list several Users. */
 function withNames<T extends { userId: string }>(records: readonly T[], users: readonly DccUser[]): Array<T & { userName: string; registered: boolean }> {
   const byId = new Map(users.map((user) => [user.userId, user]));
-  return records.map((record) => ({ ...record, userName: byId.get(record.userId)?.name ?? record.userId, registered: byId.get(record.userId)?.registered ?? false }));
+  return records.map((record) => ({
+    ...record,
+    userName: byId.get(record.userId)?.name ?? record.userId,
+    registered: byId.get(record.userId)?.registered ?? false,
+  }));
 }
 
 function registerUsersPage(routes: Routes, ctx: RouteContext): void {
@@ -87,7 +91,11 @@ function recordsPage<T extends { userId: string }>(
 ): (req: Request, res: Response, extra?: Extra, status?: number) => Promise<void> {
   return async (req, res, extra = {}, status = 200) => {
     const users = await listUsers(ctx.knex);
-    const table = paged(req, withNames(await page.list(ctx.knex), users), { path: `/users/${page.view}`, label: `Pages of ${page.view}`, fragment: `${page.view}-table` });
+    const table = paged(req, withNames(await page.list(ctx.knex), users), {
+      path: `/users/${page.view}`,
+      label: `Pages of ${page.view}`,
+      fragment: `${page.view}-table`,
+    });
     ctx.pages.page(
       req,
       res,
@@ -115,7 +123,13 @@ function registerDeclarationPages(routes: Routes, ctx: RouteContext): void {
     }),
   );
   routes.get('/users/declarations/export.csv', RECORDERS, async (_req, res) => sendCsv(res, 'declarations.csv', await declarationsCsv(ctx.knex)));
-  csvImportRoute(routes, ctx, { path: '/users/declarations/import', access: RECORDERS, then: '/users/declarations', again: show, importer: importDeclarations });
+  csvImportRoute(routes, ctx, {
+    path: '/users/declarations/import',
+    access: RECORDERS,
+    then: '/users/declarations',
+    again: show,
+    importer: importDeclarations,
+  });
 }
 
 function registerAllowancePages(routes: Routes, ctx: RouteContext): void {

@@ -17,7 +17,16 @@ const PLANS_KEPT = 32;
  * would make the next dashboard page load and compute every User's position again (at 10,000
  * Users, seconds). Anything not listed counts as a change.
  */
-const OUTSIDE_PROGRAMME = new Set(['login', 'login.failed', 'login.throttled', 'logout', 'report.generate', 'report.publish', 'snapshot.import-duplicate', 'snapshot.import-refused']);
+const OUTSIDE_PROGRAMME = new Set([
+  'login',
+  'login.failed',
+  'login.throttled',
+  'logout',
+  'report.generate',
+  'report.publish',
+  'snapshot.import-duplicate',
+  'snapshot.import-refused',
+]);
 const OUTSIDE_PROGRAMME_PREFIXES = ['account.', 'token.'];
 
 function outsideProgramme(action: string): boolean {

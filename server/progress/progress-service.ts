@@ -12,15 +12,7 @@ import { isIsoDate, londonToday } from '../engine/calendar.ts';
 import { computeProgress } from '../engine/compute-progress.ts';
 import { fuelCountsOf } from '../engine/fuel-counts.ts';
 import { toProgressJson, type ProgressJson } from '../engine/progress-json.ts';
-import type {
-  AllowanceInput,
-  DeclarationInput,
-  ProgressInputs,
-  ProgressResult,
-  RegisterEntry,
-  SnapshotInput,
-  UserCounts,
-} from '../engine/types.ts';
+import type { AllowanceInput, DeclarationInput, ProgressInputs, ProgressResult, RegisterEntry, SnapshotInput, UserCounts } from '../engine/types.ts';
 import { earliestFeasibleDeadline, whatIf, type EarliestFeasibleDeadline, type WhatIfResult } from '../engine/what-if.ts';
 import { WorkingDays } from '../engine/working-days.ts';
 import { declarationInputs } from '../programme/declarations.ts';
@@ -45,7 +37,8 @@ export interface ProgrammeData {
 function snapshotInputs(dates: ReadonlyArray<{ id: number; asOf: string }>, stored: ReadonlyMap<number, StoredSnapshotCounts>): SnapshotInput[] {
   return dates.map((snapshot) => {
     const counts: Record<string, UserCounts> = {};
-    for (const [userId, user] of Object.entries(stored.get(snapshot.id) ?? {})) counts[userId] = { esme: fuelCountsOf(user.esme), gsme: fuelCountsOf(user.gsme) };
+    for (const [userId, user] of Object.entries(stored.get(snapshot.id) ?? {}))
+      counts[userId] = { esme: fuelCountsOf(user.esme), gsme: fuelCountsOf(user.gsme) };
     return { id: snapshot.id, asOf: snapshot.asOf, counts };
   });
 }
@@ -66,14 +59,14 @@ function registerForEngine(users: ReadonlyArray<{ userId: string; name: string; 
  */
 export async function loadProgrammeData(knex: Knex, upTo: string): Promise<ProgrammeData> {
   return knex.transaction(async (trx) => {
-      const settings = await loadSettings(trx);
-      const holidays = await holidayDates(trx);
-      const deadline = await deadlineInForce(trx);
-      const register = registerForEngine(await listDccUsers(trx));
-      const snapshots = snapshotInputs(await listSnapshotDates(trx), await readCountsUpTo(trx, upTo));
-      const declarations = await declarationInputs(trx);
-      const allowances = (await listAllowances(trx)).map(({ userId, perDay, effectiveFrom, confirmedOn }) => ({ userId, perDay, effectiveFrom, confirmedOn }));
-      return { upTo, settings, workingDays: new WorkingDays(holidays), deadline, register, snapshots, declarations, allowances };
+    const settings = await loadSettings(trx);
+    const holidays = await holidayDates(trx);
+    const deadline = await deadlineInForce(trx);
+    const register = registerForEngine(await listDccUsers(trx));
+    const snapshots = snapshotInputs(await listSnapshotDates(trx), await readCountsUpTo(trx, upTo));
+    const declarations = await declarationInputs(trx);
+    const allowances = (await listAllowances(trx)).map(({ userId, perDay, effectiveFrom, confirmedOn }) => ({ userId, perDay, effectiveFrom, confirmedOn }));
+    return { upTo, settings, workingDays: new WorkingDays(holidays), deadline, register, snapshots, declarations, allowances };
   });
 }
 

@@ -49,14 +49,7 @@ export function progressText(result: ProgressResult): string {
     `Positions as of ${result.asOf} (snapshot ${result.snapshotId}` +
     (result.asOf === result.askedAsOf ? ')' : `, the newest on or before ${result.askedAsOf})`) +
     `. ${deadline}\n`;
-  const rows = result.users.map((user) => [
-    user.userId,
-    user.name,
-    ...figureCells(user, user.total),
-    user.rag,
-    user.reason,
-    user.flags.join(' '),
-  ]);
+  const rows = result.users.map((user) => [user.userId, user.name, ...figureCells(user, user.total), user.rag, user.reason, user.flags.join(' ')]);
   const { programme } = result;
   const ragCounts = `${programme.ragCounts.RED} RED, ${programme.ragCounts.AMBER} AMBER, ${programme.ragCounts.GREEN} GREEN`;
   rows.push(['Programme', `${result.users.length} Users`, ...figureCells(programme, programme.total), '', ragCounts, '']);

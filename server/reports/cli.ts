@@ -39,7 +39,10 @@ export function registerReportCommands(program: Command, io: CliIo): void {
             ...(out ? { path: out } : {}),
           };
           if (opts.json) io.stdout.write(`${JSON.stringify(result)}\n`);
-          else io.stdout.write(`Generated version ${report.version} of the ${report.month} report (draft, ${report.pages} pages, as of ${report.as_of}).${out ? `\nWritten to ${out}` : ''}\n`);
+          else
+            io.stdout.write(
+              `Generated version ${report.version} of the ${report.month} report (draft, ${report.pages} pages, as of ${report.as_of}).${out ? `\nWritten to ${out}` : ''}\n`,
+            );
         } catch (err) {
           if (!opts.json) throw err;
           io.stdout.write(`${JSON.stringify({ status: 'failed', errors: [{ reason: err instanceof Error ? err.message : String(err) }] })}\n`);

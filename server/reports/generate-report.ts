@@ -37,7 +37,10 @@ const REJECTIONS_SHOWN = 25;
 
 export class NoSnapshotForMonthError extends AppError {
   constructor(month: string) {
-    super('no_snapshot', `There is no snapshot with an as-of date on or before ${lastDayOfMonth(month)}, so there is nothing to report for ${month}. Import one first.`);
+    super(
+      'no_snapshot',
+      `There is no snapshot with an as-of date on or before ${lastDayOfMonth(month)}, so there is nothing to report for ${month}. Import one first.`,
+    );
   }
 }
 
@@ -86,12 +89,7 @@ async function modelFor(knex: Knex, month: string, version: number, generatedAt:
   });
 }
 
-export async function generateReport(
-  services: ReportServices,
-  rawMonth: string,
-  actor: Actor,
-  origin: RequestOrigin = {},
-): Promise<GeneratedReport> {
+export async function generateReport(services: ReportServices, rawMonth: string, actor: Actor, origin: RequestOrigin = {}): Promise<GeneratedReport> {
   const month = parseMonth(rawMonth);
   const { knex } = services;
   for (let tries = 0; ; tries += 1) {
@@ -119,12 +117,17 @@ export async function generateReport(
           timings,
         });
         if (row.version !== model.version) throw new VersionTaken(`version ${model.version} of ${month} was stored meanwhile`);
-        await recordAudit(trx, actor, {
-          action: 'report.generate',
-          entity: 'report',
-          entityId: row.id,
-          after: { month, version: row.version, asOf: row.as_of, snapshotId: row.snapshot_id, pdfSha256: row.pdf_sha256, pages: row.pages },
-        }, origin);
+        await recordAudit(
+          trx,
+          actor,
+          {
+            action: 'report.generate',
+            entity: 'report',
+            entityId: row.id,
+            after: { month, version: row.version, asOf: row.as_of, snapshotId: row.snapshot_id, pdfSha256: row.pdf_sha256, pages: row.pages },
+          },
+          origin,
+        );
         return row;
       });
       services.logger.info({ month, version: report.version, pages: report.pages, timings }, 'report generated');

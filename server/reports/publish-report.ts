@@ -14,8 +14,20 @@ export async function publish(knex: Knex, id: number, actor: Actor, origin: Requ
       if (report.status === 'published') throw new ConflictError(`Version ${report.version} of ${report.month} is already published.`);
       const already = await publishedVersionOf(trx, report.month);
       if (already) throw new ConflictError(`Version ${already.version} of ${report.month} is already published; a month has one published report.`);
-      if (!(await publishReport(trx, id, actor.name, new Date()))) throw new ConflictError('The report changed while it was being published; reload and try again.');
-      await recordAudit(trx, actor, { action: 'report.publish', entity: 'report', entityId: id, before: { status: 'draft' }, after: { status: 'published', month: report.month, version: report.version, pdfSha256: report.pdf_sha256 } }, origin);
+      if (!(await publishReport(trx, id, actor.name, new Date())))
+        throw new ConflictError('The report changed while it was being published; reload and try again.');
+      await recordAudit(
+        trx,
+        actor,
+        {
+          action: 'report.publish',
+          entity: 'report',
+          entityId: id,
+          before: { status: 'draft' },
+          after: { status: 'published', month: report.month, version: report.version, pdfSha256: report.pdf_sha256 },
+        },
+        origin,
+      );
       return (await findReport(trx, id))!;
     });
   } catch (err) {

@@ -4,8 +4,21 @@ import { safeCsv } from '../safe-csv.ts';
 import type { ReportModel } from './report-model.ts';
 
 const HEADER = [
-  'user_id', 'name', 'registered', 'esme_outstanding', 'gsme_outstanding', 'total_outstanding', 'completion_pct',
-  'change_since_last_month', 'actual_rate', 'required_rate', 'allowance', 'projected_completion', 'rag', 'reason', 'flags',
+  'user_id',
+  'name',
+  'registered',
+  'esme_outstanding',
+  'gsme_outstanding',
+  'total_outstanding',
+  'completion_pct',
+  'change_since_last_month',
+  'actual_rate',
+  'required_rate',
+  'allowance',
+  'projected_completion',
+  'rag',
+  'reason',
+  'flags',
 ] as const;
 
 function rounded(value: number | null, places: number): number | null {

@@ -48,7 +48,8 @@ interface GenerateForm {
 /** A generate the user can act on: a month to correct (beside the field) or a render that failed (above the form). */
 function refusal(err: unknown, month: string): { form: GenerateForm; status: number } | null {
   if (err instanceof ValidationError || err instanceof NoSnapshotForMonthError) return { form: { month, monthError: err.message }, status: 422 };
-  if (err instanceof RenderError) return { form: { month, renderProblem: `${err.message} Nothing was stored; try again, or tell your administrator if it keeps happening.` }, status: 503 };
+  if (err instanceof RenderError)
+    return { form: { month, renderProblem: `${err.message} Nothing was stored; try again, or tell your administrator if it keeps happening.` }, status: 503 };
   return null;
 }
 
@@ -80,7 +81,11 @@ export function registerReportRoutes(routes: Routes, ctx: RouteContext, services
         months: shown.rows.map(([month, versions]) => ({
           month,
           published: versions.find((v) => v.status === 'published'),
-          versions: versions.map((v) => ({ ...v, draft: v.status === 'draft', canPublish: canManage && v.status === 'draft' && !versions.some((o) => o.status === 'published') })),
+          versions: versions.map((v) => ({
+            ...v,
+            draft: v.status === 'draft',
+            canPublish: canManage && v.status === 'draft' && !versions.some((o) => o.status === 'published'),
+          })),
         })),
       },
       status,

@@ -61,10 +61,7 @@ export function registerSnapshotApi(routes: Routes, ctx: RouteContext): void {
     const id = Number(req.params.id);
     const snapshot = Number.isSafeInteger(id) && id > 0 ? await findSnapshot(knex, id) : undefined;
     if (!snapshot) throw new NotFoundError(`There is no snapshot ${JSON.stringify(req.params.id)}; GET /api/v1/snapshots lists them.`);
-    const [counts, rejections] = await Promise.all([
-      readCounts(knex, snapshot.id),
-      listRejections(knex, snapshot.id, { offset: 0, limit: snapshot.rejected }),
-    ]);
+    const [counts, rejections] = await Promise.all([readCounts(knex, snapshot.id), listRejections(knex, snapshot.id, { offset: 0, limit: snapshot.rejected })]);
     const { users, total } = countsByUser(counts);
     res.json({
       ...summaryOf(snapshot),

@@ -10,16 +10,7 @@ import { readArchivedText } from './ingest/archive.ts';
 import { createScanner } from './format/scanner.ts';
 import type { OutstandingDevice } from './format/scan-types.ts';
 
-export const OUTSTANDING_COLUMNS = [
-  'user_id',
-  'device_id',
-  'device_type',
-  'device_status',
-  'map_id',
-  'map_id_state',
-  'prenotified_date',
-  'line',
-] as const;
+export const OUTSTANDING_COLUMNS = ['user_id', 'device_id', 'device_type', 'device_status', 'map_id', 'map_id_state', 'prenotified_date', 'line'] as const;
 
 /**
  * The rules the snapshot was counted with, so the list matches its stored counts whatever has changed
@@ -39,12 +30,7 @@ async function rulesOf(knex: Knex, snapshot: SnapshotRow): Promise<{ implementat
  * spreadsheet would run as a formula (starting = + - @, tab or CR) are prefixed with a quote: the
  * file's text is the DCC's, not ours to trust.
  */
-export async function writeOutstandingCsv(
-  deps: { knex: Knex; dataDir: string },
-  snapshot: SnapshotRow,
-  userId: string,
-  out: Writable,
-): Promise<number> {
+export async function writeOutstandingCsv(deps: { knex: Knex; dataDir: string }, snapshot: SnapshotRow, userId: string, out: Writable): Promise<number> {
   // Rows the import rejected are not counted; of the scanner's rows, only repeated device_ids can be.
   const rejected = await rejectedLines(deps.knex, snapshot.id);
   const rules = await rulesOf(deps.knex, snapshot);

@@ -49,7 +49,10 @@ export interface UserCountsView {
 }
 
 /** Per User, both fuels and their total, in User ID order; and the sum over Users. */
-export function countsByUser(rows: ReadonlyArray<{ userId: string; name: string; registered: boolean; counts: StoredUserCounts }>): { users: UserCountsView[]; total: UserCountsView } {
+export function countsByUser(rows: ReadonlyArray<{ userId: string; name: string; registered: boolean; counts: StoredUserCounts }>): {
+  users: UserCountsView[];
+  total: UserCountsView;
+} {
   const users = rows.map(({ userId, name, registered, counts }) => {
     const esme = fuelCountsOf(counts.esme);
     const gsme = fuelCountsOf(counts.gsme);

@@ -54,8 +54,16 @@ export function formatInstant(value: unknown): string {
   if (Number.isNaN(d.getTime())) return typeof value === 'string' ? value : '—';
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/London', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-    }).formatToParts(d).map((p) => [p.type, p.value]),
+      timeZone: 'Europe/London',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
   );
   // The month from our own table: Intl's en-GB short month is "Sept", formatDate's is "Sep".
   return `${Number(parts.day)} ${MONTHS[Number(parts.month) - 1]} ${parts.year} ${parts.hour}:${parts.minute}`;

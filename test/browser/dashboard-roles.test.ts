@@ -30,7 +30,10 @@ import { readBars, throttleUploads } from '../helpers/upload-bars.ts';
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts/roles');
 const AXE = readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'), 'utf8');
-const USERS = Array.from({ length: 8 }, (_, i) => ({ userId: `90-B3-D5-1F-30-01-00-${(0x20 + i).toString(16).toUpperCase()}`, name: i === 0 ? 'Alpha & "Omega" <Energy>' : `Supplier ${i + 1}` }));
+const USERS = Array.from({ length: 8 }, (_, i) => ({
+  userId: `90-B3-D5-1F-30-01-00-${(0x20 + i).toString(16).toUpperCase()}`,
+  name: i === 0 ? 'Alpha & "Omega" <Energy>' : `Supplier ${i + 1}`,
+}));
 
 async function seedProgramme(t: TestDatabase): Promise<{ snapshotId: number }> {
   await seedUsers(t.db.knex, USERS);
@@ -54,7 +57,9 @@ async function seedProgramme(t: TestDatabase): Promise<{ snapshotId: number }> {
 async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE });
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const axe = (
+      window as unknown as { axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }
+    ).axe;
     return axe.run({ resultTypes: ['violations'] });
   });
   return result.violations.filter((v) => v.impact !== 'minor').map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
@@ -76,14 +81,19 @@ for (const kind of databasesFor('not-sql')) {
       ({ snapshotId } = await seedProgramme(t));
       await addRoleAccounts(t.db.knex);
       const reportBrowser = new BrowserManager(process.env.CHROME_PATH, createLogger('silent'));
-      await generateReport({ knex: t.db.knex, views: createViewRenderer(), browser: reportBrowser, logger: createLogger('silent') }, '2018-10', { kind: 'system', name: 'test' });
+      await generateReport({ knex: t.db.knex, views: createViewRenderer(), browser: reportBrowser, logger: createLogger('silent') }, '2018-10', {
+        kind: 'system',
+        name: 'test',
+      });
       await reportBrowser.close();
       server = await startTestServer(t.url, { LOGIN_RATE_LIMIT: '1000' });
       browser = await launchChrome(process.env.CHROME_PATH);
       // The pages each role may open, read from the app's own route table.
       const built = buildApp({ config: { ...parseConfig({ DATABASE_URL: t.url }), sessionSecret: 'x'.repeat(40) }, db: t.db, logger: createLogger('silent') });
       await built.close();
-      const pages = built.routes.filter((r) => r.method === 'get' && !('public' in r.access) && !r.path.startsWith('/api/') && !/\.(csv|pdf)$|export|import-progress/.test(r.path));
+      const pages = built.routes.filter(
+        (r) => r.method === 'get' && !('public' in r.access) && !r.path.startsWith('/api/') && !/\.(csv|pdf)$|export|import-progress/.test(r.path),
+      );
       pagesFor = (role) =>
         pages.filter((r) => isAllowed(r.access, role)).map((r) => r.path.replace(':userId', USERS[1]!.userId).replace(':id', String(snapshotId)));
     });
@@ -212,7 +222,9 @@ for (const kind of databasesFor('not-sql')) {
       const heading = await tabTo((f) => f.inTableHead, 'a column heading of the User table');
       await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
       assert.equal(page.url(), new URL(heading.href!, `${server.url}/`).href);
-      const sorted = await page.$$eval('table.user-table thead th[aria-sort]', (ths) => ths.map((th) => [(th.textContent ?? '').trim(), th.getAttribute('aria-sort')]));
+      const sorted = await page.$$eval('table.user-table thead th[aria-sort]', (ths) =>
+        ths.map((th) => [(th.textContent ?? '').trim(), th.getAttribute('aria-sort')]),
+      );
       assert.deepEqual(sorted, [[heading.text, 'ascending']]);
       await page.close();
     });
@@ -251,7 +263,10 @@ for (const kind of databasesFor('not-sql')) {
       assert.deepEqual(pdf, { status: 200, type: 'application/pdf', head: '%PDF-' });
     });
 
-    for (const [role, seed, asOf] of [['dcc', 1, '2019-03-01'], ['secas', 2, '2019-03-15']] as const) {
+    for (const [role, seed, asOf] of [
+      ['dcc', 1, '2019-03-01'],
+      ['secas', 2, '2019-03-15'],
+    ] as const) {
       it(`${role}: uploads a snapshot through the page, watches both bars move, and sees its result`, async () => {
         const dir = mkdtempSync(path.join(tmpdir(), 'bfm-roles-upload-'));
         try {

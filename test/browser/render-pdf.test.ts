@@ -15,7 +15,8 @@ import { BrowserManager, RenderError } from '../../server/reports/browser.ts';
 import { renderPdf } from '../../server/reports/render-pdf.ts';
 
 const header = '<div style="font-size:9px;width:100%;text-align:center;font-family:DejaVu Sans">AMBER</div>';
-const footer = '<div style="font-size:9px;width:100%;text-align:center;font-family:DejaVu Sans">Page <span class="pageNumber"></span> of <span class="totalPages"></span> · BFM-TEST</div>';
+const footer =
+  '<div style="font-size:9px;width:100%;text-align:center;font-family:DejaVu Sans">Page <span class="pageNumber"></span> of <span class="totalPages"></span> · BFM-TEST</div>';
 
 function pageWithChart(extraBody = ''): string {
   const chartJs = readFileSync(chartJsUmdPath(), 'utf8');
@@ -50,13 +51,18 @@ describe('printing a report page to PDF', () => {
     const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
     assert.match(info, /^Pages:\s+2$/m, 'pdfinfo agrees on the page count');
     assert.match(info, /^Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)/m);
-    const text = pdfText(pdf).split('\f').filter((p) => p.trim());
+    const text = pdfText(pdf)
+      .split('\f')
+      .filter((p) => p.trim());
     assert.equal(text.length, 2);
     text.forEach((page, i) => {
       assert.match(page, /AMBER/);
       assert.match(page, new RegExp(`Page ${i + 1} of 2 · BFM-TEST`));
     });
-    assert.ok(['context', 'content', 'ready', 'print'].every((k) => typeof timings[k] === 'number'), JSON.stringify(timings));
+    assert.ok(
+      ['context', 'content', 'ready', 'print'].every((k) => typeof timings[k] === 'number'),
+      JSON.stringify(timings),
+    );
     mkdirSync('test/artifacts', { recursive: true });
     writeFileSync('test/artifacts/render-pdf-sample.pdf', pdf);
   });
@@ -91,7 +97,9 @@ describe('printing a report page to PDF', () => {
     after(() => server.close());
 
     it('blocks every network request', async () => {
-      const page = pageWithChart(`<img src="${url}/tracker.png"><link rel="stylesheet" href="${url}/x.css"><script>fetch("${url}/api").catch(() => {})</script>`);
+      const page = pageWithChart(
+        `<img src="${url}/tracker.png"><link rel="stylesheet" href="${url}/x.css"><script>fetch("${url}/api").catch(() => {})</script>`,
+      );
       const { pages } = await renderPdf(browser, page, { headerTemplate: header, footerTemplate: footer });
       assert.equal(pages, 2);
       assert.equal(hits, 0);
@@ -134,7 +142,10 @@ describe('printing a report page to PDF', () => {
   it('fails a render whose Chromium dies in the middle, and renders the next one', async () => {
     const pid = await browser.pid();
     // The page waits long enough for the kill to land mid-render.
-    const slow = pageWithChart().replace('requestAnimationFrame(() => { window.__reportReady = true; });', 'setTimeout(() => { window.__reportReady = true; }, 3000);');
+    const slow = pageWithChart().replace(
+      'requestAnimationFrame(() => { window.__reportReady = true; });',
+      'setTimeout(() => { window.__reportReady = true; }, 3000);',
+    );
     const rendering = renderPdf(browser, slow, { headerTemplate: header, footerTemplate: footer });
     await new Promise((r) => setTimeout(r, 800));
     process.kill(pid!, 'SIGKILL');

@@ -41,7 +41,16 @@ describe('the monthly report as PDF', () => {
       implementationDate: '2018-06-28',
       rateWindow: 10,
       mapRegisterUsed: false,
-      snapshot: { id: current.snapshotId, asOf: current.asOf, fileName: 'smi-inventory-20181026.csv.gz', sha256: 'ab'.repeat(32), rows: 120_345, accepted: 120_300, rejected: 45, rejections: [{ line: 17, reason: 'prenotified_date "2018-02-30" is not a calendar date' }] },
+      snapshot: {
+        id: current.snapshotId,
+        asOf: current.asOf,
+        fileName: 'smi-inventory-20181026.csv.gz',
+        sha256: 'ab'.repeat(32),
+        rows: 120_345,
+        accepted: 120_300,
+        rejected: 45,
+        rejections: [{ line: 17, reason: 'prenotified_date "2018-02-30" is not a calendar date' }],
+      },
       current,
       previous,
     });
@@ -84,12 +93,30 @@ describe('the monthly report as PDF', () => {
     // July 2018: positions at 16 Jul; Beta has not moved since 2 Jul with a deadline set → RED "no progress".
     const current = positions('2018-07-31', {});
     const model = buildReportModel({
-      month: '2018-07', version: 1, generatedAt: '2018-08-07 06:00:00.000', classification: 'RED', implementationDate: '2018-06-28', rateWindow: 10, mapRegisterUsed: true,
-      snapshot: { id: current.snapshotId, asOf: current.asOf, fileName: 'smi-20180716.csv', sha256: 'cd'.repeat(32), rows: 12_550, accepted: 12_550, rejected: 0, rejections: [] },
+      month: '2018-07',
+      version: 1,
+      generatedAt: '2018-08-07 06:00:00.000',
+      classification: 'RED',
+      implementationDate: '2018-06-28',
+      rateWindow: 10,
+      mapRegisterUsed: true,
+      snapshot: {
+        id: current.snapshotId,
+        asOf: current.asOf,
+        fileName: 'smi-20180716.csv',
+        sha256: 'cd'.repeat(32),
+        rows: 12_550,
+        accepted: 12_550,
+        rejected: 0,
+        rejections: [],
+      },
       current,
       previous: computeProgress(inputsAsOf('2018-06-30')),
     });
-    assert.deepEqual(model.attention.map((u) => [u.name, u.rag, u.reason]), [['Beta Gas & Power', 'RED', 'no progress']]);
+    assert.deepEqual(
+      model.attention.map((u) => [u.name, u.rag, u.reason]),
+      [['Beta Gas & Power', 'RED', 'no progress']],
+    );
     const { pdf, pages } = await renderPdf(browser, renderReportHtml(createViewRenderer(), model), pageTemplates(model));
     const file = path.join(ARTIFACTS, 'report-red.pdf');
     writeFileSync(file, pdf);

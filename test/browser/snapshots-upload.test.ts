@@ -144,7 +144,9 @@ describe('uploading a 200 MB snapshot in the browser', () => {
           // at least its size. It grows by well under that: the duplicate check's 16 bytes a row
           // (about 40 MB here), the hash and scan workers' heaps, and buffers in flight.
           const growth = rssPeak - rssBefore;
-          ctx.diagnostic(`server RSS ${(rssBefore / MB).toFixed(0)} MB before, ${(rssPeak / MB).toFixed(0)} MB at most during a ${(size / MB).toFixed(0)} MB upload (+${(growth / MB).toFixed(0)} MB)`);
+          ctx.diagnostic(
+            `server RSS ${(rssBefore / MB).toFixed(0)} MB before, ${(rssPeak / MB).toFixed(0)} MB at most during a ${(size / MB).toFixed(0)} MB upload (+${(growth / MB).toFixed(0)} MB)`,
+          );
           assert.ok(growth < 0.6 * size, `server RSS grew by ${(growth / MB).toFixed(0)} MB during a ${(size / MB).toFixed(0)} MB upload`);
           // And flat once under way: over the second half of the import (about 100 MB of file) the
           // server grows by no more than the duplicate check's 16 bytes a row for those rows, plus slack.
@@ -152,13 +154,21 @@ describe('uploading a 200 MB snapshot in the browser', () => {
           assert.ok(half, 'a sample half-way through the import');
           const laterPeak = Math.max(...samples.filter((s) => s.ms >= half.ms).map((s) => s.rss));
           const dedupe = 16 * (ROWS / 2);
-          ctx.diagnostic(`second half: RSS ${(half.rss / MB).toFixed(0)} MB at 50 %, at most ${(laterPeak / MB).toFixed(0)} MB after (+${((laterPeak - half.rss) / MB).toFixed(0)} MB; duplicate check ${(dedupe / MB).toFixed(0)} MB)`);
-          assert.ok(laterPeak - half.rss < dedupe + 24 * MB, `server RSS grew by ${((laterPeak - half.rss) / MB).toFixed(0)} MB over the second half of the import`);
+          ctx.diagnostic(
+            `second half: RSS ${(half.rss / MB).toFixed(0)} MB at 50 %, at most ${(laterPeak / MB).toFixed(0)} MB after (+${((laterPeak - half.rss) / MB).toFixed(0)} MB; duplicate check ${(dedupe / MB).toFixed(0)} MB)`,
+          );
+          assert.ok(
+            laterPeak - half.rss < dedupe + 24 * MB,
+            `server RSS grew by ${((laterPeak - half.rss) / MB).toFixed(0)} MB over the second half of the import`,
+          );
           assert.deepEqual(problems, []);
 
           // A refused file: the page says why, naming the line, and stays on the form.
           const broken = path.join(dir, 'broken-20240229.csv');
-          writeFileSync(broken, 'device_id,device_type,device_status,responsible_user_id,map_id,prenotified_date\n00-00-00-00-00-00-00-01,ESME,Commissioned,90-B3-D5-1F-30-01-00-0A,"UF"LM,2017-01-01\n');
+          writeFileSync(
+            broken,
+            'device_id,device_type,device_status,responsible_user_id,map_id,prenotified_date\n00-00-00-00-00-00-00-01,ESME,Commissioned,90-B3-D5-1F-30-01-00-0A,"UF"LM,2017-01-01\n',
+          );
           await page.goto(`${base}/snapshots`);
           const again = await page.$('#file');
           await (again as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(broken);
@@ -166,9 +176,20 @@ describe('uploading a 200 MB snapshot in the browser', () => {
           await page.waitForSelector('#upload-errors:not([hidden])', { timeout: 30_000 });
           assert.equal(new URL(page.url()).pathname, '/snapshots');
           assert.equal(await page.$eval('#upload-errors-message', (el) => el.textContent), 'broken-20240229.csv was not imported. Nothing of it was stored.');
-          assert.match(await page.$eval('#upload-errors-list', (el) => el.textContent ?? ''), /^Line 2: Broken quoting: text after the closing quote of field 5 \("map_id"\)/);
+          assert.match(
+            await page.$eval('#upload-errors-list', (el) => el.textContent ?? ''),
+            /^Line 2: Broken quoting: text after the closing quote of field 5 \("map_id"\)/,
+          );
           await page.screenshot({ path: path.join(ARTIFACTS, `snapshots-refused-${kind.name}.png`) });
-          assert.equal(await t.db.knex('snapshots').count({ n: '*' }).first().then((r) => Number(r?.n)), 1, 'nothing more stored');
+          assert.equal(
+            await t.db
+              .knex('snapshots')
+              .count({ n: '*' })
+              .first()
+              .then((r) => Number(r?.n)),
+            1,
+            'nothing more stored',
+          );
         } finally {
           server.kill('SIGTERM');
           await once(server, 'exit');

@@ -64,7 +64,8 @@ function range<T>(n: number, make: (i: number) => T): T[] {
   return Array.from({ length: n }, (_, i) => make(i));
 }
 
-const instantAfter = (minutes: number): string => new Date(Date.parse('2018-07-01T00:00:00Z') + minutes * 60_000).toISOString().replace('T', ' ').replace('Z', '');
+const instantAfter = (minutes: number): string =>
+  new Date(Date.parse('2018-07-01T00:00:00Z') + minutes * 60_000).toISOString().replace('T', ' ').replace('Z', '');
 
 export async function seedAtScale(knex: Knex, options: ScaleOptions): Promise<SeededProgramme> {
   const userIds = range(options.users, scaleUserId);
@@ -79,12 +80,20 @@ export async function seedAtScale(knex: Knex, options: ScaleOptions): Promise<Se
   await insertAll(
     knex,
     'declarations',
-    userIds.map((userId, i) => ({ user_id: userId, count: userShape(i).size + (i % 13 === 0 ? 5000 : 0), received_on: i % 11 === 0 ? '2018-08-01' : '2018-07-04', recorded_by: 'seed', recorded_at: AT })),
+    userIds.map((userId, i) => ({
+      user_id: userId,
+      count: userShape(i).size + (i % 13 === 0 ? 5000 : 0),
+      received_on: i % 11 === 0 ? '2018-08-01' : '2018-07-04',
+      recorded_by: 'seed',
+      recorded_at: AT,
+    })),
   );
   await insertAll(
     knex,
     'declaration_history',
-    userIds.flatMap((userId, i) => (i % 11 === 0 ? [{ user_id: userId, count: userShape(i).size, received_on: '2018-07-03', recorded_by: 'seed', recorded_at: AT }] : [])),
+    userIds.flatMap((userId, i) =>
+      i % 11 === 0 ? [{ user_id: userId, count: userShape(i).size, received_on: '2018-07-03', recorded_by: 'seed', recorded_at: AT }] : [],
+    ),
   );
   await insertAll(
     knex,
@@ -126,7 +135,15 @@ export async function seedAtScale(knex: Knex, options: ScaleOptions): Promise<Se
         const esme = Math.round(size * 0.6);
         const gsme = size - esme;
         return [
-          { snapshot_id: snapshotId, user_id: userId, fuel: 'ESME', in_scope: esme, completed: Math.round(esme * done), invalid: i % 17 === 0 ? 3 : 0, new_missing: i % 19 === 0 ? 2 : 0 },
+          {
+            snapshot_id: snapshotId,
+            user_id: userId,
+            fuel: 'ESME',
+            in_scope: esme,
+            completed: Math.round(esme * done),
+            invalid: i % 17 === 0 ? 3 : 0,
+            new_missing: i % 19 === 0 ? 2 : 0,
+          },
           { snapshot_id: snapshotId, user_id: userId, fuel: 'GSME', in_scope: gsme, completed: Math.round(gsme * done), invalid: 0, new_missing: 0 },
         ];
       }),
@@ -134,7 +151,11 @@ export async function seedAtScale(knex: Knex, options: ScaleOptions): Promise<Se
     await insertAll(
       knex,
       'snapshot_rejections',
-      range(rejected, (r) => ({ snapshot_id: snapshotId, line: 2 + r * 37, reason: `device_id "00-11-22-33-44-55-66-${String(r % 100).padStart(2, '0')}X" is not an EUI-64 (16 hex digits)` })),
+      range(rejected, (r) => ({
+        snapshot_id: snapshotId,
+        line: 2 + r * 37,
+        reason: `device_id "00-11-22-33-44-55-66-${String(r % 100).padStart(2, '0')}X" is not an EUI-64 (16 hex digits)`,
+      })),
     );
     asOf = addDays(asOf, 14);
   }
@@ -142,7 +163,11 @@ export async function seedAtScale(knex: Knex, options: ScaleOptions): Promise<Se
   await insertAll(
     knex,
     'map_register',
-    range(options.mapEntries ?? 0, (i) => ({ map_id: i.toString(36).toUpperCase().padStart(4, '0'), name: `Meter Asset Provider ${i + 1} Ltd`, updated_at: AT })),
+    range(options.mapEntries ?? 0, (i) => ({
+      map_id: i.toString(36).toUpperCase().padStart(4, '0'),
+      name: `Meter Asset Provider ${i + 1} Ltd`,
+      updated_at: AT,
+    })),
   );
   await insertAll(
     knex,
@@ -161,7 +186,9 @@ export async function seedAtScale(knex: Knex, options: ScaleOptions): Promise<Se
       finished_at: instantAfter(i),
       rows: 1_000_000,
       bytes_read: 50_000_000,
-      errors: JSON.stringify(range(options.reasonsPerRefusal ?? 1, (r) => ({ line: r + 2, reason: `prenotified_date "2018-02-3${r % 10}" is not a real date` }))),
+      errors: JSON.stringify(
+        range(options.reasonsPerRefusal ?? 1, (r) => ({ line: r + 2, reason: `prenotified_date "2018-02-3${r % 10}" is not a real date` })),
+      ),
     })),
   );
   await insertAll(

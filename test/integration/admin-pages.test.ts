@@ -17,7 +17,14 @@ const SECOND_SECAS = 'second.secas@example.org';
 
 /** The visible text of an HTML fragment, one space between words. */
 const text = (html: string): string =>
-  html.replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/\s+/g, ' ').trim();
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&#x3D;/g, '=')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 function flashOf(page: Response): string {
   return text(/<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(page.text)?.[1] ?? '');
@@ -136,7 +143,15 @@ for (const kind of databaseKinds) {
       const twice = await submit(secas, '/settings/accounts', '/settings/accounts', { email: 'new.person@example.org', role: 'panel' });
       assert.equal(twice.status, 422);
       assert.equal(fieldError(twice, 'add-email'), 'Error: An account for new.person@example.org already exists.');
-      assert.equal(await t.db.knex('accounts').where({ email: 'new.person@example.org' }).first().then((r) => r.role), 'dcc', 'the account is unchanged');
+      assert.equal(
+        await t.db
+          .knex('accounts')
+          .where({ email: 'new.person@example.org' })
+          .first()
+          .then((r) => r.role),
+        'dcc',
+        'the account is unchanged',
+      );
     });
 
     it('changes a role from the person’s next request: a demoted SECAS user loses Settings at once', async () => {
@@ -221,7 +236,12 @@ for (const kind of databaseKinds) {
       assert.equal((await fresh.login(emailOf('dcc'), password)).status, 303);
       assert.equal((await fresh.get('/snapshots')).status, 200);
       as.set('dcc', fresh);
-      assert.deepEqual(await auditOf('account.password-reset'), { actor: 'secas@example.org', entityId: String(id), before: null, after: { email: 'dcc@example.org' } });
+      assert.deepEqual(await auditOf('account.password-reset'), {
+        actor: 'secas@example.org',
+        entityId: String(id),
+        before: null,
+        after: { email: 'dcc@example.org' },
+      });
 
       // Resetting one's own password ends one's other sessions, not the one doing it.
       const secas = as.get('secas')!;
@@ -253,7 +273,12 @@ for (const kind of databaseKinds) {
 
       const row = await t.db.knex('api_tokens').where({ name: 'DCC uploader (test)' }).first();
       const listed = rowText(await secas.get('/settings/tokens'), `token-${row.id}`);
-      assert.match(listed, new RegExp(`^DCC uploader \\(test\\) DCC ${token.slice(0, 12)}… secas@example\\.org \\d{1,2} \\w{3} \\d{4} \\d{2}:\\d{2} \\d{1,2} \\w{3} \\d{4} \\d{2}:\\d{2} active Revoke`));
+      assert.match(
+        listed,
+        new RegExp(
+          `^DCC uploader \\(test\\) DCC ${token.slice(0, 12)}… secas@example\\.org \\d{1,2} \\w{3} \\d{4} \\d{2}:\\d{2} \\d{1,2} \\w{3} \\d{4} \\d{2}:\\d{2} active Revoke`,
+        ),
+      );
 
       const revoked = await submit(secas, '/settings/tokens', `/settings/tokens/${row.id}/revoke`);
       assert.deepEqual([revoked.status, revoked.location], [303, '/settings/tokens']);
@@ -264,7 +289,12 @@ for (const kind of databaseKinds) {
       const after = await system.get('/api/v1/me', { authorization: `Bearer ${token}` });
       assert.equal(after.status, 401, 'refused on the very next request');
 
-      assert.deepEqual(await auditOf('token.create'), { actor: 'secas@example.org', entityId: String(row.id), before: null, after: { name: 'DCC uploader (test)', role: 'dcc', prefix: token.slice(0, 12) } });
+      assert.deepEqual(await auditOf('token.create'), {
+        actor: 'secas@example.org',
+        entityId: String(row.id),
+        before: null,
+        after: { name: 'DCC uploader (test)', role: 'dcc', prefix: token.slice(0, 12) },
+      });
       assert.deepEqual(await auditOf('token.revoke'), {
         actor: 'secas@example.org',
         entityId: String(row.id),
@@ -294,7 +324,8 @@ for (const kind of databaseKinds) {
 
       const demote = await submit(secas, '/settings/accounts', `/settings/accounts/${id}/role`, { role: 'panel' });
       assert.equal(demote.status, 422);
-      const why = 'secas@example.org is the only enabled SECAS account, so it cannot become SEC Panel: without it nobody could manage accounts. Give another account the SECAS role first.';
+      const why =
+        'secas@example.org is the only enabled SECAS account, so it cannot become SEC Panel: without it nobody could manage accounts. Give another account the SECAS role first.';
       assert.equal(fieldError(demote, `account-${id}-role`), `Error: ${why}`);
       assert.match(demote.text, new RegExp(`<select id="account-${id}-role" name="role" aria-invalid="true" aria-describedby="account-${id}-role-error">`));
       assert.match(text(demote.text), new RegExp(`There is a problem ${why.replace(/[.()]/g, '\\$&')}`), 'and in the summary at the top');
@@ -305,7 +336,10 @@ for (const kind of databaseKinds) {
       assert.equal((await secas.get('/settings')).status, 200, 'still SECAS');
 
       // Nor from anywhere else that acts for SECAS (a script using the same service).
-      await assert.rejects(disableAccount(t.db.knex, id, { kind: 'cli', name: 'cli' }), (err: unknown) => err instanceof ValidationError && /only enabled SECAS account/.test(err.message));
+      await assert.rejects(
+        disableAccount(t.db.knex, id, { kind: 'cli', name: 'cli' }),
+        (err: unknown) => err instanceof ValidationError && /only enabled SECAS account/.test(err.message),
+      );
       assert.equal((await submit(secas, '/settings/accounts', '/settings/accounts/999/disable')).status, 404, 'an account that does not exist');
     });
 

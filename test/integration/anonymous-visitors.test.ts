@@ -56,10 +56,13 @@ for (const kind of databaseKinds) {
         const password = i % 10 ? '' : 'a wrong password here';
         seen('POST /login', await browser.postForm('/login', { _csrf: tokenOn(form), email: `visitor${i}@example.org`, password }));
       }
-      assert.deepEqual(
-        Object.fromEntries([...statuses].map(([what, list]) => [what, [list.length, [...new Set(list)]]])),
-        { 'GET /': [200, [302]], 'GET /login': [200, [200]], 'GET /healthz': [200, [200]], 'GET /assets/app.css': [200, [200]], 'POST /login': [200, [401]] },
-      );
+      assert.deepEqual(Object.fromEntries([...statuses].map(([what, list]) => [what, [list.length, [...new Set(list)]]])), {
+        'GET /': [200, [302]],
+        'GET /login': [200, [200]],
+        'GET /healthz': [200, [200]],
+        'GET /assets/app.css': [200, [200]],
+        'POST /login': [200, [401]],
+      });
       assert.equal(await sessionRows(), 0, '1,000 anonymous requests, no session row');
     });
 

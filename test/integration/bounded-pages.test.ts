@@ -36,7 +36,12 @@ function pager(html: string, label: string): { current: number | null; next: str
 function overviewRows(html: string): Array<[string, number, string]> {
   const body = /<table class="data-table user-table">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
   return [...body.matchAll(/<tr data-rag="(\w+)">([\s\S]*?)<\/tr>/g)].map((m) => {
-    const cells = [...m[2]!.matchAll(/<(?:th|td)[^>]*>([\s\S]*?)<\/(?:th|td)>/g)].map((c) => c[1]!.replace(/<br>[\s\S]*$/, '').replace(/<[^>]+>/g, '').trim());
+    const cells = [...m[2]!.matchAll(/<(?:th|td)[^>]*>([\s\S]*?)<\/(?:th|td)>/g)].map((c) =>
+      c[1]!
+        .replace(/<br>[\s\S]*$/, '')
+        .replace(/<[^>]+>/g, '')
+        .trim(),
+    );
     return [cells[0]!.replace(/&amp;/g, '&'), number(cells[1]!), m[1]!];
   });
 }
@@ -124,7 +129,10 @@ for (const kind of databaseKinds) {
         const names = overviewRows(second.text).map(([name]) => name);
         if (users === 1000) {
           // Page 2 goes on from page 1 by name: Supplier 00001 … 00111 less the unregistered ten.
-          assert.deepEqual([names[0], names[8], names[9], names.at(-1), names.length], ['Supplier 00001 & Co', 'Supplier 00009 & Co', 'Supplier 00011 & Co', 'Supplier 00111 & Co', 100]);
+          assert.deepEqual(
+            [names[0], names[8], names[9], names.at(-1), names.length],
+            ['Supplier 00001 & Co', 'Supplier 00009 & Co', 'Supplier 00011 & Co', 'Supplier 00111 & Co', 100],
+          );
         } else {
           // 300 unregistered Users fill pages 1 to 3; page 2 holds the 101st to the 200th of them.
           assert.deepEqual([names[0], names.at(-1), names.length], [scaleUserId(1009), scaleUserId(1999), 100]);
@@ -147,12 +155,18 @@ for (const kind of databaseKinds) {
 
         // The totals and counts above the table count every User, on every page.
         const newest = seeded.snapshots.at(-1)!.id;
-        const sums = (await t.db.knex('snapshot_counts').where({ snapshot_id: newest }).sum({ inScope: 'in_scope', completed: 'completed' }).first()) as { inScope: number | string; completed: number | string };
+        const sums = (await t.db.knex('snapshot_counts').where({ snapshot_id: newest }).sum({ inScope: 'in_scope', completed: 'completed' }).first()) as {
+          inScope: number | string;
+          completed: number | string;
+        };
         for (const page of [first, second, red2]) {
           assert.equal(card(page.text, 'Meters in scope'), Number(sums.inScope));
           assert.equal(card(page.text, 'MAP IDs backfilled'), Number(sums.completed));
           const rag = [...page.text.matchAll(/<span class="rag-count">([\d,]+)</g)].map((m) => number(m[1]!));
-          assert.equal(rag.reduce((a, b) => a + b, 0), users);
+          assert.equal(
+            rag.reduce((a, b) => a + b, 0),
+            users,
+          );
         }
         // The last page holds the rest.
         const last = await panel.get(`/?sort=name&page=${users / 100}`);
@@ -204,7 +218,10 @@ for (const kind of databaseKinds) {
         const whatIf = (await as.get('panel')!.get('/deadline?proposed=2021-06-30&page=3')).text;
         const summary = /<p id="whatif-summary">[\s\S]*?<\/p>/.exec(whatIf)![0];
         const ragCounts = [...summary.matchAll(/<\/span> ([\d,]+)/g)].map((m) => number(m[1]!));
-        assert.equal(ragCounts.reduce((a, b) => a + b, 0), users);
+        assert.equal(
+          ragCounts.reduce((a, b) => a + b, 0),
+          users,
+        );
       });
 
       it('asks for the User of a declaration by ID or name, suggesting Users only while the list stays small', async () => {
@@ -217,7 +234,10 @@ for (const kind of databaseKinds) {
         const token = await dcc.csrfToken('/users/declarations');
         const saved = await dcc.postForm('/users/declarations', { _csrf: token, user_id: 'supplier 00002 & co', count: '4321', received_on: '2018-07-05' });
         assert.equal(saved.status, 303);
-        const stored = await t.db.knex('declarations').where({ user_id: scaleUserId(1) }).first();
+        const stored = await t.db
+          .knex('declarations')
+          .where({ user_id: scaleUserId(1) })
+          .first();
         assert.equal(Number(stored.count), 4321);
       });
     });
@@ -235,12 +255,20 @@ for (const kind of databaseKinds) {
       const rowsOf = (html: string): string[] => [...html.matchAll(/<tr><td><a href="\/snapshots\/(\d+)">/g)].map((m) => m[1]!);
       assert.equal(rowsOf(first.text).length, 100);
       assert.equal(rowsOf(first.text)[0], String(seeded.snapshots.at(-1)!.id), 'newest first');
-      const chart = JSON.parse(/<script type="application\/json" id="chart-data">([\s\S]*?)<\/script>/.exec(first.text)![1]!) as { user: { history: unknown[] } };
+      const chart = JSON.parse(/<script type="application\/json" id="chart-data">([\s\S]*?)<\/script>/.exec(first.text)![1]!) as {
+        user: { history: unknown[] };
+      };
       assert.equal(chart.user.history.length, 150);
       const next = pager(first.text, 'Pages of snapshots').next!;
       assert.equal(next, `/users/${userId}?page=2#snapshots-title`);
       const second = await as.get('dcc')!.get(next);
-      assert.deepEqual(rowsOf(second.text), seeded.snapshots.slice(0, 50).map((s) => String(s.id)).reverse());
+      assert.deepEqual(
+        rowsOf(second.text),
+        seeded.snapshots
+          .slice(0, 50)
+          .map((s) => String(s.id))
+          .reverse(),
+      );
 
       const list = await as.get('dcc')!.get('/snapshots');
       assert.match(list.text, /Snapshots 1–100 of 150\./);

@@ -57,15 +57,23 @@ for (const kind of databaseKinds) {
         results.push(await runCliInProcess(['nonsense'], { env }));
       });
       for (const said of [/Usage:/, /max-users: 1000/, /"snapshotId"/, /whole number from 1 to 250/, /unknown command/]) assert.doesNotMatch(leaked, said);
-      const [help, set, imported, refused, unknown] = results as [(typeof results)[number], (typeof results)[number], (typeof results)[number], (typeof results)[number], (typeof results)[number]];
+      const [help, set, imported, refused, unknown] = results as [
+        (typeof results)[number],
+        (typeof results)[number],
+        (typeof results)[number],
+        (typeof results)[number],
+        (typeof results)[number],
+      ];
       assert.equal(help.code, 0);
       assert.match(help.stdout, /^Usage: backfill \[options\] \[command\]/);
       assert.deepEqual([set.code, set.stdout, set.stderr], [0, 'max-users: 1000 → 250\n', '']);
       assert.equal(imported.code, 0, imported.stderr);
-      assert.deepEqual(
-        (({ status, asOf, rows, accepted }) => ({ status, asOf, rows, accepted }))(JSON.parse(imported.stdout) as Record<string, unknown>),
-        { status: 'imported', asOf: '2024-01-31', rows: 2, accepted: 2 },
-      );
+      assert.deepEqual((({ status, asOf, rows, accepted }) => ({ status, asOf, rows, accepted }))(JSON.parse(imported.stdout) as Record<string, unknown>), {
+        status: 'imported',
+        asOf: '2024-01-31',
+        rows: 2,
+        accepted: 2,
+      });
       assert.equal(Number((await t.db.knex('snapshots').count({ n: '*' }).first())!.n), 1);
       assert.deepEqual([refused.code, refused.stdout, refused.stderr], [1, '', 'The rate window must be a whole number from 1 to 250.\n']);
       assert.equal(unknown.code, 1);

@@ -55,7 +55,10 @@ for (const kind of databaseKinds) {
     });
 
     it('takes the password from standard input with --password-stdin and prints none', async () => {
-      const res = await realBin(['account', 'add', '--email', 'panel.member@example.org', '--role', 'panel', '--password-stdin'], { env, input: 'chosen by the member 42\n' });
+      const res = await realBin(['account', 'add', '--email', 'panel.member@example.org', '--role', 'panel', '--password-stdin'], {
+        env,
+        input: 'chosen by the member 42\n',
+      });
       assert.equal(res.code, 0, res.stderr);
       assert.doesNotMatch(res.stdout, /Password:/);
       assert.equal((await authenticate(t.db.knex, 'panel.member@example.org', 'chosen by the member 42'))?.role, 'panel');

@@ -19,7 +19,13 @@ const GAMMA = '90-B3-D5-1F-30-01-00-0C';
 function tableRows(html: string): string[] {
   const body = /<table class="data-table user-table">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
   return [...body.matchAll(/<tr data-rag="(\w+)">([\s\S]*?)<\/tr>/g)].map((m) => {
-    const cells = [...m[2]!.matchAll(/<(?:th|td)[^>]*>([\s\S]*?)<\/(?:th|td)>/g)].map((c) => c[1]!.replace(/<br>[\s\S]*$/, '').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim());
+    const cells = [...m[2]!.matchAll(/<(?:th|td)[^>]*>([\s\S]*?)<\/(?:th|td)>/g)].map((c) =>
+      c[1]!
+        .replace(/<br>[\s\S]*$/, '')
+        .replace(/<[^>]+>/g, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
     return [cells[0], cells[1], cells[2], cells[3], cells[4], m[1]].join(' | ').replace(/&amp;/g, '&');
   });
 }
@@ -42,8 +48,16 @@ for (const kind of databaseKinds) {
       // Alpha: 1,000 ESME + 500 GSME; 100 → 400 done: rate 30/WD; 1,100 left, 119 WDs to 31 Dec → 9.2/WD needed: GREEN on track.
       // Beta: 2,000 ESME, none done either time: RED "no progress".
       // Gamma: 300 ESME, all done by 16 Jul: GREEN complete.
-      await seedSnapshot(t.db.knex, '2018-07-02', { [ALPHA]: { esme: [1000, 100], gsme: [500, 0] }, [BETA]: { esme: [2000, 0] }, [GAMMA]: { esme: [300, 150] } });
-      await seedSnapshot(t.db.knex, '2018-07-16', { [ALPHA]: { esme: [1000, 300], gsme: [500, 100] }, [BETA]: { esme: [2000, 0] }, [GAMMA]: { esme: [300, 300] } });
+      await seedSnapshot(t.db.knex, '2018-07-02', {
+        [ALPHA]: { esme: [1000, 100], gsme: [500, 0] },
+        [BETA]: { esme: [2000, 0] },
+        [GAMMA]: { esme: [300, 150] },
+      });
+      await seedSnapshot(t.db.knex, '2018-07-16', {
+        [ALPHA]: { esme: [1000, 300], gsme: [500, 100] },
+        [BETA]: { esme: [2000, 0] },
+        [GAMMA]: { esme: [300, 300] },
+      });
       await addRoleAccounts(t.db.knex);
       server = await startTestServer(t.url);
       as = await loggedInClients(server.url);
@@ -69,22 +83,41 @@ for (const kind of databaseKinds) {
 
     it('filters by RAG and flag and sorts by any column, all as plain links', async () => {
       const red = await as.get('dcc')!.get('/?asOf=2018-07-31&rag=RED');
-      assert.deepEqual(tableRows(red.text).map((r) => r.split(' | ')[0]), ['Beta']);
+      assert.deepEqual(
+        tableRows(red.text).map((r) => r.split(' | ')[0]),
+        ['Beta'],
+      );
       assert.match(red.text, /Showing 1 of 3 Users\./);
       const byEsme = await as.get('dcc')!.get('/?asOf=2018-07-31&sort=esme&dir=desc');
-      assert.deepEqual(tableRows(byEsme.text).map((r) => r.split(' | ')[0]), ['Beta', 'Alpha & Omega', 'Gamma']);
+      assert.deepEqual(
+        tableRows(byEsme.text).map((r) => r.split(' | ')[0]),
+        ['Beta', 'Alpha & Omega', 'Gamma'],
+      );
       // Sorted descending now; the heading's link sorts the other way (Handlebars writes = as &#x3D;).
-      assert.match(byEsme.text, /<th scope="col" class="num" aria-sort="descending"><a href="\/\?asOf&#x3D;2018-07-31&amp;sort&#x3D;esme">ESME outstanding<\/a>/);
+      assert.match(
+        byEsme.text,
+        /<th scope="col" class="num" aria-sort="descending"><a href="\/\?asOf&#x3D;2018-07-31&amp;sort&#x3D;esme">ESME outstanding<\/a>/,
+      );
       // No declaration for anyone: every User with a baseline above 0 is NOTIFICATION_MISSING.
       const flagged = await as.get('dcc')!.get('/?asOf=2018-07-31&flag=NOTIFICATION_MISSING');
-      assert.deepEqual(tableRows(flagged.text).map((r) => r.split(' | ')[0]).sort(), ['Alpha & Omega', 'Beta', 'Gamma']);
+      assert.deepEqual(
+        tableRows(flagged.text)
+          .map((r) => r.split(' | ')[0])
+          .sort(),
+        ['Alpha & Omega', 'Beta', 'Gamma'],
+      );
     });
 
     it('changes the moment the data changes, for a change from anywhere', async () => {
       const before = await as.get('secas')!.get('/?asOf=2018-07-31');
       assert.match(before.text, /Positions as of <strong>16 Jul 2018<\/strong>/);
       // A new snapshot (straight into the tables, as another instance's import would leave it).
-      await seedSnapshot(t.db.knex, '2018-07-30', { [ALPHA]: { esme: [1000, 1000], gsme: [500, 500] }, [BETA]: { esme: [2000, 0] }, [GAMMA]: { esme: [300, 300] } }, { sha256: 'f'.repeat(64) });
+      await seedSnapshot(
+        t.db.knex,
+        '2018-07-30',
+        { [ALPHA]: { esme: [1000, 1000], gsme: [500, 500] }, [BETA]: { esme: [2000, 0] }, [GAMMA]: { esme: [300, 300] } },
+        { sha256: 'f'.repeat(64) },
+      );
       const after = await as.get('secas')!.get('/?asOf=2018-07-31');
       assert.match(after.text, /Positions as of <strong>30 Jul 2018<\/strong>/);
       assert.match(after.text, /Outstanding<\/span><span class="card-value">2,000</);

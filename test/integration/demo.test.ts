@@ -47,12 +47,18 @@ for (const kind of databaseKinds) {
       assert.equal(imports.length, 42);
       assert.deepEqual([...new Set(imports.map((i) => i.source))], ['cli']);
       assert.deepEqual([...new Set(imports.map((i) => i.uploaded_by))], ['backfill demo']);
-      assert.deepEqual(imports.filter((i) => i.status === 'failed').map((i) => i.as_of), ['2019-06-27']);
+      assert.deepEqual(
+        imports.filter((i) => i.status === 'failed').map((i) => i.as_of),
+        ['2019-06-27'],
+      );
       assert.match(JSON.parse(imports.find((i) => i.status === 'failed').errors)[0].reason, /rejected.*more than the 0\.1 %/);
 
       const snapshots = await knex('snapshots').orderBy('id');
       assert.equal(snapshots.length, 41);
-      assert.deepEqual(snapshots.filter((s) => s.superseded_by !== null).map((s) => s.as_of), ['2018-12-27']);
+      assert.deepEqual(
+        snapshots.filter((s) => s.superseded_by !== null).map((s) => s.as_of),
+        ['2018-12-27'],
+      );
       for (const snapshot of snapshots) {
         const file = path.join(dataDir, snapshot.archive_path);
         assert.ok(existsSync(file), `snapshot ${snapshot.as_of} is archived at ${snapshot.archive_path}`);
@@ -60,15 +66,29 @@ for (const kind of databaseKinds) {
         assert.ok(snapshot.rejected <= 0.001 * snapshot.rows, `${snapshot.as_of}: rejected rows within max_reject_ratio`);
       }
       const corrected = snapshots.filter((s) => s.file_name.includes('corrected'));
-      assert.deepEqual(corrected.map((s) => [s.as_of, s.rejected, s.superseded_by]), [['2018-12-27', 0, null]], 'the re-sent file has its bad rows fixed and is in force');
+      assert.deepEqual(
+        corrected.map((s) => [s.as_of, s.rejected, s.superseded_by]),
+        [['2018-12-27', 0, null]],
+        'the re-sent file has its bad rows fixed and is in force',
+      );
       const regular = snapshots.filter((s) => !s.file_name.includes('corrected'));
-      assert.ok(regular.every((s) => s.rejected >= 1), 'every other file has a handful of rejected rows');
+      assert.ok(
+        regular.every((s) => s.rejected >= 1),
+        'every other file has a handful of rejected rows',
+      );
       assert.equal(existsSync(path.join(dataDir, 'demo-files')), false, 'the generated files are gone once imported');
     });
 
     it('stored, for every User and snapshot, the counts the programme planned', async () => {
       const { knex } = t.db;
-      const rows: Array<{ as_of: string; user_id: string; inScope: number | string; completed: number | string; invalid: number | string; newMissing: number | string }> = await knex('snapshot_counts as c')
+      const rows: Array<{
+        as_of: string;
+        user_id: string;
+        inScope: number | string;
+        completed: number | string;
+        invalid: number | string;
+        newMissing: number | string;
+      }> = await knex('snapshot_counts as c')
         .join('snapshots as s', 's.id', 'c.snapshot_id')
         .whereNull('s.superseded_by')
         .select('s.as_of', 'c.user_id')
@@ -116,31 +136,60 @@ for (const kind of databaseKinds) {
 
     it('recorded the deadline and its one move with the reason', async () => {
       const history = await listDeadlines(t.db.knex);
-      assert.deepEqual(history.map((d) => [d.deadline, d.decidedOn]), [['2020-06-30', '2019-11-07'], ['2019-12-31', '2018-07-03']]);
+      assert.deepEqual(
+        history.map((d) => [d.deadline, d.decidedOn]),
+        [
+          ['2020-06-30', '2019-11-07'],
+          ['2019-12-31', '2018-07-03'],
+        ],
+      );
       assert.match(history[0]!.reason, /Moved by six months .* report for 2019-10/);
       assert.ok(history.every((d) => d.reason.length > 20 && d.recordedBy === 'backfill demo'));
     });
 
     it('published the reports for October and November 2019, with the move between them', { skip: chrome ? undefined : 'no Chromium here' }, async () => {
       const reports = await t.db.knex('reports').orderBy('id').select('month', 'version', 'status', 'as_of', 'pages', 'generated_at');
-      assert.deepEqual(reports.map((r) => [r.month, r.version, r.status, r.as_of]), [['2019-10', 1, 'published', '2019-10-31'], ['2019-11', 1, 'published', '2019-11-28']]);
-      assert.ok(reports.every((r) => r.pages >= 5), 'each report has its pages');
+      assert.deepEqual(
+        reports.map((r) => [r.month, r.version, r.status, r.as_of]),
+        [
+          ['2019-10', 1, 'published', '2019-10-31'],
+          ['2019-11', 1, 'published', '2019-11-28'],
+        ],
+      );
+      assert.ok(
+        reports.every((r) => r.pages >= 5),
+        'each report has its pages',
+      );
       // The audit log's order (its ids) is the order things happened in, whatever the clock's resolution.
       const story = await t.db.knex('audit_log').whereIn('action', ['report.generate', 'deadline.set']).orderBy('id').select('action', 'entity_id');
-      assert.deepEqual(story.map((e) => e.action), ['deadline.set', 'report.generate', 'deadline.set', 'report.generate'], 'October made before the move, November after');
+      assert.deepEqual(
+        story.map((e) => e.action),
+        ['deadline.set', 'report.generate', 'deadline.set', 'report.generate'],
+        'October made before the move, November after',
+      );
       assert.equal(story[2].entity_id, '2020-06-30');
       assert.equal(built.reportsSkipped, null);
     });
 
     it('made one working login per role and a DCC API token', async () => {
       const { knex } = t.db;
-      assert.deepEqual(built.logins.map((l) => [l.role, l.email]), [['secas', 'secas@example.org'], ['panel', 'panel@example.org'], ['dcc', 'dcc@example.org']]);
+      assert.deepEqual(
+        built.logins.map((l) => [l.role, l.email]),
+        [
+          ['secas', 'secas@example.org'],
+          ['panel', 'panel@example.org'],
+          ['dcc', 'dcc@example.org'],
+        ],
+      );
       for (const login of built.logins) assert.equal((await authenticate(knex, login.email, login.password))?.role, login.role, `${login.email} logs in`);
       assert.equal((await resolveBearerToken(knex, built.apiToken))?.role, 'dcc');
     });
 
     it('refuses to fill it again, and --reset empties it with its archive', async () => {
-      await assert.rejects(buildDemo({ knex: t.db.knex, dataDir, meters: METERS }), /already holds programme data \(41 snapshots, 42 snapshot imports, 3 accounts, 1 API token, 40 Users, 2 deadlines, 2 reports\)/);
+      await assert.rejects(
+        buildDemo({ knex: t.db.knex, dataDir, meters: METERS }),
+        /already holds programme data \(41 snapshots, 42 snapshot imports, 3 accounts, 1 API token, 40 Users, 2 deadlines, 2 reports\)/,
+      );
       await resetDemoDatabase(t.db, dataDir);
       assert.deepEqual(await databaseHoldings(t.db.knex), []);
       assert.equal(existsSync(path.join(dataDir, 'archive')), false);
@@ -151,7 +200,10 @@ for (const kind of databaseKinds) {
     it('refuses an implementation date whose 18 months have not yet passed, storing nothing', async () => {
       const t = await kind.create();
       try {
-        await assert.rejects(buildDemo({ knex: t.db.knex, dataDir: tmpdir(), meters: METERS, implementationDate: '2026-01-01' }), /18 months from the implementation date 2026-01-01 run past today/);
+        await assert.rejects(
+          buildDemo({ knex: t.db.knex, dataDir: tmpdir(), meters: METERS, implementationDate: '2026-01-01' }),
+          /18 months from the implementation date 2026-01-01 run past today/,
+        );
         assert.deepEqual(await t.db.knex('settings').where({ key: 'implementation-date' }), [], 'the setting is left as it was');
         assert.equal(Number((await t.db.knex('audit_log').count({ n: '*' }).first())?.n), 0, 'nothing was recorded');
       } finally {
@@ -203,10 +255,21 @@ describe('npm run demo', () => {
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     let url = '';
     try {
-      url = await waitFor(() => Promise.resolve(/backfill-monitor demo is running at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]), 'the demo to print its URL', 120_000);
+      url = await waitFor(
+        () => Promise.resolve(/backfill-monitor demo is running at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]),
+        'the demo to print its URL',
+        120_000,
+      );
       await waitFor(() => Promise.resolve(/Build it afresh with/.test(output) ? true : undefined), 'the whole block');
-      const logins = [...output.matchAll(/^ {4}(SECAS|SEC Panel|DCC) +(\S+@example\.org) +(\S+)$/gm)].map((m) => ({ role: m[1], email: m[2]!, password: m[3]! }));
-      assert.deepEqual(logins.map((l) => l.email), ['secas@example.org', 'panel@example.org', 'dcc@example.org']);
+      const logins = [...output.matchAll(/^ {4}(SECAS|SEC Panel|DCC) +(\S+@example\.org) +(\S+)$/gm)].map((m) => ({
+        role: m[1],
+        email: m[2]!,
+        password: m[3]!,
+      }));
+      assert.deepEqual(
+        logins.map((l) => l.email),
+        ['secas@example.org', 'panel@example.org', 'dcc@example.org'],
+      );
       assert.match(output, new RegExp(`Database sqlite:${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/backfill\\.sqlite`));
 
       const health = await fetch(`${url}/healthz`);
@@ -226,7 +289,10 @@ describe('npm run demo', () => {
 
       const again = await runCliInProcess(['demo', '--meters', String(METERS)], { env: { DATABASE_URL: '', DATA_DIR: dir, PORT: '0' } });
       assert.equal(again.code, 1);
-      assert.match(again.stderr, /The demo is already built in .* so it was left as it is\. Start it as it is with `DATABASE_URL=sqlite:.* npm start`.*npm run demo -- --reset/);
+      assert.match(
+        again.stderr,
+        /The demo is already built in .* so it was left as it is\. Start it as it is with `DATABASE_URL=sqlite:.* npm start`.*npm run demo -- --reset/,
+      );
     } catch (err) {
       throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- what npm run demo printed ---\n${output}`, { cause: err });
     } finally {
@@ -234,7 +300,15 @@ describe('npm run demo', () => {
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
       await exited;
       // npm may exit before the server has finished closing: wait until nothing answers any more.
-      if (url !== '') await waitFor(() => fetch(`${url}/healthz`).then(() => undefined, () => true), 'the demo server to stop on SIGTERM');
+      if (url !== '')
+        await waitFor(
+          () =>
+            fetch(`${url}/healthz`).then(
+              () => undefined,
+              () => true,
+            ),
+          'the demo server to stop on SIGTERM',
+        );
       rmSync(dir, { recursive: true, force: true });
     }
   });

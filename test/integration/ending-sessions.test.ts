@@ -17,11 +17,27 @@ for (const kind of databaseKinds) {
     /** Two browsers logged in for each role. */
     const browsers = new Map<Role, TestClient[]>();
 
-    const idOf = async (role: Role): Promise<number> => Number((await t.db.knex('accounts').where({ email: emailOf(role) }).first()).id);
+    const idOf = async (role: Role): Promise<number> =>
+      Number(
+        (
+          await t.db
+            .knex('accounts')
+            .where({ email: emailOf(role) })
+            .first()
+        ).id,
+      );
     const sessionsOf = async (): Promise<Record<Role, number>> => {
       const counts: Record<Role, number> = { secas: 0, panel: 0, dcc: 0 };
       for (const role of Object.keys(counts) as Role[]) {
-        counts[role] = Number(((await t.db.knex('sessions').where({ account_id: await idOf(role) }).count({ n: '*' }).first()) as { n: number | string }).n);
+        counts[role] = Number(
+          (
+            (await t.db
+              .knex('sessions')
+              .where({ account_id: await idOf(role) })
+              .count({ n: '*' })
+              .first()) as { n: number | string }
+          ).n,
+        );
       }
       return counts;
     };

@@ -56,7 +56,7 @@ function slowUpload(base: string, token: string, asOf: string): { answer: Promis
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: (res.headers['retry-after']) ?? null, text, ms: Date.now() - started }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] ?? null, text, ms: Date.now() - started }));
     });
     // The server closes the connection after answering while the body is still coming.
     req.on('error', (err) => (finished ? undefined : reject(err)));
@@ -127,10 +127,14 @@ describe('when the MySQL database fails', { skip: privateMariadbSkip }, () => {
   }
 
   async function recordedAsFailed(importId: number): Promise<string> {
-    const row = await waitFor(async () => {
-      const r = (await look.knex('snapshot_imports').where({ id: importId }).first()) as { status: string; errors: string | null } | undefined;
-      return r?.status === 'failed' ? r : undefined;
-    }, `import ${importId} to be recorded as failed`, 30_000);
+    const row = await waitFor(
+      async () => {
+        const r = (await look.knex('snapshot_imports').where({ id: importId }).first()) as { status: string; errors: string | null } | undefined;
+        return r?.status === 'failed' ? r : undefined;
+      },
+      `import ${importId} to be recorded as failed`,
+      30_000,
+    );
     const leftovers = readdirSync(path.join(server.dataDir, 'archive', 'tmp')).filter((name) => importIdOfTemp(name) === importId);
     assert.deepEqual(leftovers, [], 'its temporary files are removed');
     return row.errors ?? '';
@@ -153,7 +157,12 @@ describe('when the MySQL database fails', { skip: privateMariadbSkip }, () => {
       mariadb.thaw();
     }
     const [page, list, health, uploaded] = answers;
-    for (const [what, answer] of [['logged-in page', page], ['API', list], ['/healthz', health], ['upload', uploaded]] as const) {
+    for (const [what, answer] of [
+      ['logged-in page', page],
+      ['API', list],
+      ['/healthz', health],
+      ['upload', uploaded],
+    ] as const) {
       assert.equal(answer!.status, 503, `${what}: ${answer!.text.slice(0, 300)}`);
       assert.equal(answer!.retryAfter, '60', `${what} says when to try again`);
       assert.ok(answer!.text.includes(SENTENCE), `${what} says why: ${answer!.text.slice(0, 300)}`);
@@ -172,7 +181,12 @@ describe('when the MySQL database fails', { skip: privateMariadbSkip }, () => {
 
     // Frozen first, so that the requests are in flight (waiting on it) when it is killed.
     mariadb.freeze();
-    const inFlight = Promise.all([timed(() => secas.get('/')), timed(() => api('/api/v1/snapshots')), timed(() => fetch(`${server.url}/healthz`)), upload.answer]);
+    const inFlight = Promise.all([
+      timed(() => secas.get('/')),
+      timed(() => api('/api/v1/snapshots')),
+      timed(() => fetch(`${server.url}/healthz`)),
+      upload.answer,
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 500));
     await mariadb.kill();
     const answers = await inFlight;

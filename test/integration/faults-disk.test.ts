@@ -100,7 +100,12 @@ for (const kind of databaseKinds) {
       const body = (await refused.json()) as { error: { code: string; message: string } };
       assert.equal(refused.status, 507, JSON.stringify(body));
       assert.equal(body.error.code, 'insufficient_storage');
-      assert.match(body.error.message, new RegExp(`^The disk holding (the data folder, DATA_DIR \\(${mount}/data\\)|the database \\(${mount}/backfill\\.sqlite\\)) is full, so nothing was stored\\.`));
+      assert.match(
+        body.error.message,
+        new RegExp(
+          `^The disk holding (the data folder, DATA_DIR \\(${mount}/data\\)|the database \\(${mount}/backfill\\.sqlite\\)) is full, so nothing was stored\\.`,
+        ),
+      );
       assert.doesNotMatch(body.error.message, /rollback|SQLITE_|ENOSPC/i);
 
       const page = await secas.get('/');
@@ -119,7 +124,9 @@ for (const kind of databaseKinds) {
       rmSync(filler);
       const snapshots = (await look('snapshots').count({ n: '*' }).first()) as { n: number | string };
       assert.equal(Number(snapshots.n), 0, 'nothing of the refused upload was stored');
-      const leftovers = (existsSync(path.join(dataDir, 'archive', 'tmp')) ? readdirSync(path.join(dataDir, 'archive', 'tmp')) : []).filter((name) => importIdOfTemp(name) !== null);
+      const leftovers = (existsSync(path.join(dataDir, 'archive', 'tmp')) ? readdirSync(path.join(dataDir, 'archive', 'tmp')) : []).filter(
+        (name) => importIdOfTemp(name) !== null,
+      );
       assert.deepEqual(leftovers, [], 'no temporary file is left');
 
       const accepted = await upload();
@@ -127,20 +134,24 @@ for (const kind of databaseKinds) {
       assert.equal(((await accepted.json()) as { rows: number }).rows, 2000);
     });
 
-    it('refuses a change with 507 naming the disk, not "cannot rollback", and makes it once there is room', { skip: kind.name === 'mysql' ? "MySQL's disk is not the one filled" : undefined }, async () => {
-      const csrf = await secas.csrfToken('/settings');
-      await look.raw('PRAGMA wal_checkpoint(TRUNCATE)');
-      const filler = fillDisk(mount);
-      const refused = await secas.postForm('/settings', { _csrf: csrf, 'report-day': '7' });
-      assert.equal(refused.status, 507, refused.text.slice(0, 500));
-      assert.match(refused.text, new RegExp(`The disk holding the database \\(${mount}/backfill\\.sqlite\\) is full, so nothing was stored\\.`));
-      assert.doesNotMatch(refused.text, /rollback/i);
+    it(
+      'refuses a change with 507 naming the disk, not "cannot rollback", and makes it once there is room',
+      { skip: kind.name === 'mysql' ? "MySQL's disk is not the one filled" : undefined },
+      async () => {
+        const csrf = await secas.csrfToken('/settings');
+        await look.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+        const filler = fillDisk(mount);
+        const refused = await secas.postForm('/settings', { _csrf: csrf, 'report-day': '7' });
+        assert.equal(refused.status, 507, refused.text.slice(0, 500));
+        assert.match(refused.text, new RegExp(`The disk holding the database \\(${mount}/backfill\\.sqlite\\) is full, so nothing was stored\\.`));
+        assert.doesNotMatch(refused.text, /rollback/i);
 
-      rmSync(filler);
-      const saved = await secas.postForm('/settings', { _csrf: csrf, 'report-day': '7' });
-      assert.equal(saved.status, 303, saved.text.slice(0, 500));
-      const stored = (await look('settings').where({ key: 'report-day' }).first()) as { value: string } | undefined;
-      assert.equal(stored?.value, '7');
-    });
+        rmSync(filler);
+        const saved = await secas.postForm('/settings', { _csrf: csrf, 'report-day': '7' });
+        assert.equal(saved.status, 303, saved.text.slice(0, 500));
+        const stored = (await look('settings').where({ key: 'report-day' }).first()) as { value: string } | undefined;
+        assert.equal(stored?.value, '7');
+      },
+    );
   });
 }

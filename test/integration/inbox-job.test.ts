@@ -38,7 +38,13 @@ for (const kind of databaseKinds) {
 
     it('refuses a bad file into inbox/failed, then imports a good one, recording each run', async () => {
       const logger = createLogger('silent');
-      const ctx: JobContext = { db: t.db, knex: t.db.knex, config: parseConfig({ DATABASE_URL: t.url, DATA_DIR: dataDir }), logger, browser: new BrowserManager(undefined, logger) };
+      const ctx: JobContext = {
+        db: t.db,
+        knex: t.db.knex,
+        config: parseConfig({ DATABASE_URL: t.url, DATA_DIR: dataDir }),
+        logger,
+        browser: new BrowserManager(undefined, logger),
+      };
       const definition = inboxJob();
       let now = new Date('2026-11-28T10:05:00Z');
       const runner = new JobRunner(ctx, [definition], { clock: () => now });
@@ -64,8 +70,14 @@ for (const kind of databaseKinds) {
       run = await t.db.knex('job_runs').where({ run_key: 'inbox:2026-11-28T10:10' }).first();
       assert.equal(JSON.parse(run.details).summary, '1 imported, 0 already imported, 0 refused.');
       const snapshots = await t.db.knex('snapshots');
-      assert.deepEqual(snapshots.map((s) => [s.as_of, s.source, Number(s.rows)]), [['2018-10-02', 'inbox', 15]]);
-      assert.deepEqual(readdirSync(inbox).filter((f) => !f.startsWith('.')), ['failed']);
+      assert.deepEqual(
+        snapshots.map((s) => [s.as_of, s.source, Number(s.rows)]),
+        [['2018-10-02', 'inbox', 15]],
+      );
+      assert.deepEqual(
+        readdirSync(inbox).filter((f) => !f.startsWith('.')),
+        ['failed'],
+      );
     });
   });
 }

@@ -71,13 +71,19 @@ for (const kind of databaseKinds) {
       assert.equal((await runner.run(definition, 'report:2026-11')).state, 'waiting');
       now = new Date(now.getTime() + 31_000);
       const retried = await runner.retryDue();
-      assert.deepEqual(retried.map((o) => o.state), ['succeeded']);
+      assert.deepEqual(
+        retried.map((o) => o.state),
+        ['succeeded'],
+      );
       const rows = await t.db.knex('job_runs').where({ job: 'flaky' }).orderBy('attempt');
       // The retry time is cleared once the retry is claimed, so only the latest attempt can be due.
-      assert.deepEqual(rows.map((r) => [r.attempt, r.status, r.error, r.retry_at]), [
-        [1, 'failed', 'Chromium crashed', null],
-        [2, 'succeeded', null, null],
-      ]);
+      assert.deepEqual(
+        rows.map((r) => [r.attempt, r.status, r.error, r.retry_at]),
+        [
+          [1, 'failed', 'Chromium crashed', null],
+          [2, 'succeeded', null, null],
+        ],
+      );
     });
 
     it('gives up after the last attempt and leaves it failed', async () => {
@@ -91,19 +97,41 @@ for (const kind of databaseKinds) {
       assert.deepEqual(await runner.retryDue(), [], 'no retry is due after the last attempt');
       assert.equal((await runner.run(definition, 'k')).state, 'gave-up');
       const rows = await t.db.knex('job_runs').where({ job: 'broken' }).orderBy('attempt');
-      assert.deepEqual(rows.map((r) => [r.attempt, r.status, r.retry_at]), [[1, 'failed', null], [2, 'failed', null]]);
+      assert.deepEqual(
+        rows.map((r) => [r.attempt, r.status, r.retry_at]),
+        [
+          [1, 'failed', null],
+          [2, 'failed', null],
+        ],
+      );
     });
 
     it('takes over a run whose instance stopped beating, and only then', async () => {
       const definition = job('orphan', () => Promise.resolve('finished by b'));
       const at = new Date('2026-12-07T06:00:00Z');
-      await t.db.knex('job_runs').insert({ job: 'orphan', run_key: 'k', attempt: 1, status: 'running', instance: 'dead:1', started_at: toDbInstant(at), heartbeat_at: toDbInstant(at) });
-      const early = new JobRunner({ knex: second.knex, logger }, [definition], { instance: 'b', clock: () => new Date(at.getTime() + 60_000), staleAfterMs: 5 * 60_000 });
+      await t.db
+        .knex('job_runs')
+        .insert({ job: 'orphan', run_key: 'k', attempt: 1, status: 'running', instance: 'dead:1', started_at: toDbInstant(at), heartbeat_at: toDbInstant(at) });
+      const early = new JobRunner({ knex: second.knex, logger }, [definition], {
+        instance: 'b',
+        clock: () => new Date(at.getTime() + 60_000),
+        staleAfterMs: 5 * 60_000,
+      });
       assert.equal((await early.run(definition, 'k')).state, 'busy', 'a minute of silence is not death');
-      const late = new JobRunner({ knex: second.knex, logger }, [definition], { instance: 'b', clock: () => new Date(at.getTime() + 6 * 60_000), staleAfterMs: 5 * 60_000 });
+      const late = new JobRunner({ knex: second.knex, logger }, [definition], {
+        instance: 'b',
+        clock: () => new Date(at.getTime() + 6 * 60_000),
+        staleAfterMs: 5 * 60_000,
+      });
       assert.equal((await late.run(definition, 'k')).state, 'succeeded');
       const rows = await t.db.knex('job_runs').where({ job: 'orphan' }).orderBy('attempt');
-      assert.deepEqual(rows.map((r) => [r.attempt, r.status, r.instance]), [[1, 'failed', 'dead:1'], [2, 'succeeded', 'b']]);
+      assert.deepEqual(
+        rows.map((r) => [r.attempt, r.status, r.instance]),
+        [
+          [1, 'failed', 'dead:1'],
+          [2, 'succeeded', 'b'],
+        ],
+      );
       assert.match(rows[0].error, /Abandoned: instance dead:1 stopped responding/);
     });
 
@@ -114,8 +142,15 @@ for (const kind of databaseKinds) {
         missed: () => Promise.resolve(['report:2026-09', 'report:2026-10']),
       };
       const runner = new JobRunner({ knex: t.db.knex, logger }, [definition], { instance: 'a' });
-      assert.deepEqual((await runner.catchUp()).map((o) => o.state), ['succeeded', 'succeeded']);
-      assert.deepEqual((await runner.catchUp()).map((o) => o.state), ['done', 'done'], 'a second start finds them done');
+      assert.deepEqual(
+        (await runner.catchUp()).map((o) => o.state),
+        ['succeeded', 'succeeded'],
+      );
+      assert.deepEqual(
+        (await runner.catchUp()).map((o) => o.state),
+        ['done', 'done'],
+        'a second start finds them done',
+      );
       assert.equal(runs, 2);
     });
   });

@@ -139,11 +139,15 @@ for (const kind of databaseKinds) {
 
     it('checks only as many of a burst of simultaneous attempts as the limit allows', async () => {
       const url = await start({ LOGIN_RATE_LIMIT: '1000' });
-      const forms = await Promise.all(Array.from({ length: 25 }, async () => {
-        const client = new TestClient(url);
-        return { client, token: await client.csrfToken('/login') };
-      }));
-      const answers = await Promise.all(forms.map(({ client, token }) => client.postForm('/login', { _csrf: token, email: 'burst@example.org', password: WRONG })));
+      const forms = await Promise.all(
+        Array.from({ length: 25 }, async () => {
+          const client = new TestClient(url);
+          return { client, token: await client.csrfToken('/login') };
+        }),
+      );
+      const answers = await Promise.all(
+        forms.map(({ client, token }) => client.postForm('/login', { _csrf: token, email: 'burst@example.org', password: WRONG })),
+      );
       const statuses = answers.map((a) => a.status).sort();
       assert.deepEqual(statuses, [...Array<number>(10).fill(401), ...Array<number>(15).fill(429)]);
       assert.equal(await failuresOf('burst@example.org'), 10);

@@ -5,9 +5,25 @@ import { MIGRATION_NAMES } from '../../db/migrations/index.ts';
 import { databaseKinds } from '../helpers/databases.ts';
 
 const TABLES = [
-  'accounts', 'allowances', 'api_tokens', 'audit_log', 'dcc_users', 'deadlines', 'declarations', 'holidays',
-  'job_locks', 'job_runs', 'login_failures', 'map_register', 'reports', 'sessions', 'settings', 'snapshot_counts',
-  'snapshot_imports', 'snapshot_rejections', 'snapshots',
+  'accounts',
+  'allowances',
+  'api_tokens',
+  'audit_log',
+  'dcc_users',
+  'deadlines',
+  'declarations',
+  'holidays',
+  'job_locks',
+  'job_runs',
+  'login_failures',
+  'map_register',
+  'reports',
+  'sessions',
+  'settings',
+  'snapshot_counts',
+  'snapshot_imports',
+  'snapshot_rejections',
+  'snapshots',
 ];
 
 for (const kind of databaseKinds) {
@@ -33,8 +49,20 @@ for (const kind of databaseKinds) {
       const t = await kind.create();
       try {
         const { knex } = t.db;
-        await knex('dcc_users').insert({ user_id: '90-B3-D5-1F-30-01-00-0A', name: 'Alpha & "Sons" <b>', registered: true, created_at: '2026-03-29 00:30:00.123', updated_at: '2026-03-29 01:30:00.456' });
-        await knex('deadlines').insert({ deadline: '2019-03-29', decided_on: '2018-12-31', reason: 'Panel decision', recorded_by: 'test', recorded_at: '2026-10-25 01:30:00.000' });
+        await knex('dcc_users').insert({
+          user_id: '90-B3-D5-1F-30-01-00-0A',
+          name: 'Alpha & "Sons" <b>',
+          registered: true,
+          created_at: '2026-03-29 00:30:00.123',
+          updated_at: '2026-03-29 01:30:00.456',
+        });
+        await knex('deadlines').insert({
+          deadline: '2019-03-29',
+          decided_on: '2018-12-31',
+          reason: 'Panel decision',
+          recorded_by: 'test',
+          recorded_at: '2026-10-25 01:30:00.000',
+        });
         const user = await knex('dcc_users').first();
         assert.equal(user.name, 'Alpha & "Sons" <b>');
         assert.equal(user.created_at, '2026-03-29 00:30:00.123');
@@ -44,9 +72,35 @@ for (const kind of databaseKinds) {
 
         // A 3 MB PDF would not fit MySQL's plain BLOB (64 KiB): the reports table must take it.
         const pdf = Buffer.alloc(3 * 1024 * 1024, 7);
-        await knex('snapshots').insert({ as_of: '2018-07-02', sha256: 'a'.repeat(64), file_name: 'x.csv', byte_size: 1, gzip: false, archive_path: 'x', rows: 1, accepted: 1, rejected: 0, source: 'cli', uploaded_by: 'test', imported_at: '2026-11-28 10:00:00.000' });
+        await knex('snapshots').insert({
+          as_of: '2018-07-02',
+          sha256: 'a'.repeat(64),
+          file_name: 'x.csv',
+          byte_size: 1,
+          gzip: false,
+          archive_path: 'x',
+          rows: 1,
+          accepted: 1,
+          rejected: 0,
+          source: 'cli',
+          uploaded_by: 'test',
+          imported_at: '2026-11-28 10:00:00.000',
+        });
         const snapshot = await knex('snapshots').first();
-        await knex('reports').insert({ month: '2018-07', version: 1, status: 'draft', snapshot_id: snapshot.id, snapshot_sha256: 'a'.repeat(64), as_of: '2018-07-02', pdf, pdf_sha256: 'b'.repeat(64), pages: 1, csv: 'a,b\n', generated_by: 'test', generated_at: '2026-11-28 10:00:00.000' });
+        await knex('reports').insert({
+          month: '2018-07',
+          version: 1,
+          status: 'draft',
+          snapshot_id: snapshot.id,
+          snapshot_sha256: 'a'.repeat(64),
+          as_of: '2018-07-02',
+          pdf,
+          pdf_sha256: 'b'.repeat(64),
+          pages: 1,
+          csv: 'a,b\n',
+          generated_by: 'test',
+          generated_at: '2026-11-28 10:00:00.000',
+        });
         const report = await knex('reports').first();
         assert.equal(Buffer.compare(report.pdf as Buffer, pdf), 0);
 

@@ -58,12 +58,46 @@ for (const kind of databaseKinds) {
       const empty = await clients.get('secas')!.get('/jobs');
       assert.match(empty.text, /No job has run yet/);
       await t.db.knex('job_runs').insert([
-        { job: 'monthly-report', run_key: 'report:2026-10', attempt: 1, status: 'failed', instance: 'vm:1', started_at: '2026-11-06 06:00:00.000', finished_at: '2026-11-06 06:00:04.000', duration_ms: 4210, error: 'No Chromium <found>', retry_at: '2026-11-06 06:01:04.000' },
-        { job: 'monthly-report', run_key: 'report:2026-10', attempt: 2, status: 'succeeded', instance: 'vm:2', started_at: '2026-11-06 06:01:05.000', finished_at: '2026-11-06 06:01:08.000', duration_ms: 2950 },
-        { job: 'inbox', run_key: 'inbox:2026-11-06T06:05', attempt: 1, status: 'succeeded', instance: 'vm:1', started_at: '2026-11-06 06:05:00.000', finished_at: '2026-11-06 06:05:00.050', duration_ms: 50 },
+        {
+          job: 'monthly-report',
+          run_key: 'report:2026-10',
+          attempt: 1,
+          status: 'failed',
+          instance: 'vm:1',
+          started_at: '2026-11-06 06:00:00.000',
+          finished_at: '2026-11-06 06:00:04.000',
+          duration_ms: 4210,
+          error: 'No Chromium <found>',
+          retry_at: '2026-11-06 06:01:04.000',
+        },
+        {
+          job: 'monthly-report',
+          run_key: 'report:2026-10',
+          attempt: 2,
+          status: 'succeeded',
+          instance: 'vm:2',
+          started_at: '2026-11-06 06:01:05.000',
+          finished_at: '2026-11-06 06:01:08.000',
+          duration_ms: 2950,
+        },
+        {
+          job: 'inbox',
+          run_key: 'inbox:2026-11-06T06:05',
+          attempt: 1,
+          status: 'succeeded',
+          instance: 'vm:1',
+          started_at: '2026-11-06 06:05:00.000',
+          finished_at: '2026-11-06 06:05:00.050',
+          duration_ms: 50,
+        },
       ]);
       const page = await clients.get('secas')!.get('/jobs');
-      const rows = [...page.text.matchAll(/<tr>\s*<td class="nowrap">[\s\S]*?<\/tr>/g)].map((m) => m[0].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
+      const rows = [...page.text.matchAll(/<tr>\s*<td class="nowrap">[\s\S]*?<\/tr>/g)].map((m) =>
+        m[0]
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      );
       assert.deepEqual(rows, [
         '6 Nov 2026 06:05 inbox inbox:2026-11-06T06:05 1 succeeded 50 ms vm:1',
         '6 Nov 2026 06:01 monthly-report report:2026-10 2 succeeded 2,950 ms vm:2',
@@ -106,7 +140,12 @@ for (const kind of databaseKinds) {
       const empty = await kind.create();
       const dataDir = mkdtempSync(path.join(tmpdir(), 'bfm-first-account-'));
       const lines: string[] = [];
-      const sink = new Writable({ write: (chunk: Buffer, _enc, done) => { lines.push(chunk.toString()); done(); } });
+      const sink = new Writable({
+        write: (chunk: Buffer, _enc, done) => {
+          lines.push(chunk.toString());
+          done();
+        },
+      });
       try {
         const config = parseConfig({ DATABASE_URL: empty.url, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' });
         const running = await startServer({ ...config, sessionSecret: 'y'.repeat(40) }, pino({ level: 'info' }, sink));

@@ -9,7 +9,10 @@ import { describe, it } from 'node:test';
 import { ROOT, waitFor } from '../helpers/processes.ts';
 
 function startApp(args: string[] = []): { output: () => string; port: Promise<number>; child: ReturnType<typeof spawn> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/fixtures/slipping-app.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/fixtures/slipping-app.ts'), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

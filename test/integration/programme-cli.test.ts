@@ -63,9 +63,15 @@ for (const kind of databaseKinds) {
 
       const users = file('users.csv', ['user_id,name', ...scenario.register.map((u) => `${u.userId},"${u.name}"`)]);
       assert.match(await backfill('users', 'import', users), /^Imported users\.csv: 2 rows — 2 added, 0 changed, 0 unchanged\.\n$/);
-      const declarations = file('declarations.csv', ['user_id,count,received_on', ...scenario.declarations.map((d) => `${d.userId},${d.count},${d.receivedOn}`)]);
+      const declarations = file('declarations.csv', [
+        'user_id,count,received_on',
+        ...scenario.declarations.map((d) => `${d.userId},${d.count},${d.receivedOn}`),
+      ]);
       await backfill('declarations', 'import', declarations);
-      const allowances = file('allowances.csv', ['user_id,per_day,effective_from,confirmed_on', ...scenario.allowances.map((a) => `${a.userId},${a.perDay},${a.effectiveFrom},${a.confirmedOn}`)]);
+      const allowances = file('allowances.csv', [
+        'user_id,per_day,effective_from,confirmed_on',
+        ...scenario.allowances.map((a) => `${a.userId},${a.perDay},${a.effectiveFrom},${a.confirmedOn}`),
+      ]);
       await backfill('allowances', 'import', allowances);
       assert.equal(
         await backfill('deadline', 'set', scenario.deadline, '--reason', 'Set at the implementation', '--decided-on', '2018-06-01'),
@@ -92,12 +98,19 @@ for (const kind of databaseKinds) {
 
         assert.equal(printed.asOf, expected.asOf);
         assert.equal(printed.deadline, scenario.deadline);
-        assert.deepEqual(printed.users.map((u) => u.userId), expected.users.map((u) => u.userId));
+        assert.deepEqual(
+          printed.users.map((u) => u.userId),
+          expected.users.map((u) => u.userId),
+        );
         for (const want of expected.users) {
           const got = printed.users.find((u) => u.userId === want.userId) as ProgressJsonUser;
           const label = `${want.userId} as of ${expected.askedAsOf}`;
           assert.deepEqual(got.total, want.total, `${label} total`);
-          assert.deepEqual([got.baseline, got.declared, got.allowance, got.wdRemaining], [want.baseline, want.declared, want.allowance, want.wdRemaining], label);
+          assert.deepEqual(
+            [got.baseline, got.declared, got.allowance, got.wdRemaining],
+            [want.baseline, want.declared, want.allowance, want.wdRemaining],
+            label,
+          );
           closeTo(got.actualRate, want.actualRate, `${label} actualRate`);
           closeTo(got.requiredRate, want.requiredRate, `${label} requiredRate`);
           assert.deepEqual([got.projectedCompletion, got.rag, got.reason, got.flags], [want.projectedCompletion, want.rag, want.reason, want.flags], label);
@@ -109,11 +122,28 @@ for (const kind of databaseKinds) {
       const printed = JSON.parse(await backfill('progress', '--as-of', '2019-01-02', '--json')) as ProgressJson;
       assert.deepEqual(Object.keys(printed), ['asOf', 'snapshotId', 'deadline', 'users']);
       assert.deepEqual(Object.keys(printed.users[0]!), [
-        'userId', 'name', 'esme', 'gsme', 'total', 'completionPct', 'baseline', 'declared', 'allowance',
-        'actualRate', 'requiredRate', 'wdRemaining', 'projectedCompletion', 'rag', 'reason', 'flags',
+        'userId',
+        'name',
+        'esme',
+        'gsme',
+        'total',
+        'completionPct',
+        'baseline',
+        'declared',
+        'allowance',
+        'actualRate',
+        'requiredRate',
+        'wdRemaining',
+        'projectedCompletion',
+        'rag',
+        'reason',
+        'flags',
       ]);
       assert.deepEqual(Object.keys(printed.users[0]!.esme), ['inScope', 'completed', 'invalid', 'outstanding', 'newMissing']);
-      assert.deepEqual(printed.users.map((u) => u.name), ['Alpha Energy', 'Beta Gas & Power', '90-B3-D5-1F-30-01-00-0C']);
+      assert.deepEqual(
+        printed.users.map((u) => u.name),
+        ['Alpha Energy', 'Beta Gas & Power', '90-B3-D5-1F-30-01-00-0C'],
+      );
     });
 
     it('prints a table a person can read without --json, with the earliest feasible deadline', async () => {
@@ -132,12 +162,28 @@ for (const kind of databaseKinds) {
         users: Array<{ userId: string; rag: string; reason: string }>;
         earliestFeasible: unknown;
       };
-      assert.deepEqual(plan.users.map((u) => [u.rag, u.reason]), [['GREEN', 'on track'], ['RED', 'cannot finish within allowance'], ['GREEN', 'complete']]);
-      assert.deepEqual(plan.earliestFeasible, { status: 'feasible', date: '2019-02-14', limitingUsers: [{ userId: '90-B3-D5-1F-30-01-00-0B', name: 'Beta Gas & Power' }] });
+      assert.deepEqual(
+        plan.users.map((u) => [u.rag, u.reason]),
+        [
+          ['GREEN', 'on track'],
+          ['RED', 'cannot finish within allowance'],
+          ['GREEN', 'complete'],
+        ],
+      );
+      assert.deepEqual(plan.earliestFeasible, {
+        status: 'feasible',
+        date: '2019-02-14',
+        limitingUsers: [{ userId: '90-B3-D5-1F-30-01-00-0B', name: 'Beta Gas & Power' }],
+      });
     });
 
     it('refuses bad input with the line and field, exit code 1, changing nothing', async () => {
-      const bad = file('bad.csv', ['user_id,count,received_on', '90-B3-D5-1F-30-01-00-0A,12000,2018-09-03', '90-B3-D5-1F-30-01-00-0D,5,2018-07-05', '90-B3-D5-1F-30-01-00-0B,many,2018-07-09']);
+      const bad = file('bad.csv', [
+        'user_id,count,received_on',
+        '90-B3-D5-1F-30-01-00-0A,12000,2018-09-03',
+        '90-B3-D5-1F-30-01-00-0D,5,2018-07-05',
+        '90-B3-D5-1F-30-01-00-0B,many,2018-07-09',
+      ]);
       const refused = await runCliInProcess(['declarations', 'import', bad], { env });
       assert.equal(refused.code, 1);
       assert.equal(
@@ -162,7 +208,9 @@ for (const kind of databaseKinds) {
     it('answers the API with a 422 naming asOf, and 401 without a token', async () => {
       const bad = await fromApi('?asOf=yesterday');
       assert.equal(bad.status, 422);
-      assert.deepEqual((bad.body.error as { fields: unknown }).fields, [{ field: 'asOf', message: 'asOf must be a real date written YYYY-MM-DD (got "yesterday").' }]);
+      assert.deepEqual((bad.body.error as { fields: unknown }).fields, [
+        { field: 'asOf', message: 'asOf must be a real date written YYYY-MM-DD (got "yesterday").' },
+      ]);
       const early = await fromApi('?asOf=2018-06-30');
       assert.deepEqual(early.body, { asOf: null, snapshotId: null, deadline: '2019-03-29', users: [] });
       assert.equal((await api.get('/api/v1/progress')).status, 401);
@@ -192,10 +240,13 @@ for (const kind of databaseKinds) {
       assert.equal(weekend.code, 1);
       assert.match(weekend.stderr, /2018-07-14/);
       const audit = await t.db.knex('audit_log').whereIn('action', ['holiday.add', 'holiday.remove']).orderBy('id');
-      assert.deepEqual(audit.map((a) => [a.action, a.actor, a.entity_id]), [
-        ['holiday.add', audit[0]!.actor, '2018-07-13'],
-        ['holiday.remove', audit[0]!.actor, '2018-07-13'],
-      ]);
+      assert.deepEqual(
+        audit.map((a) => [a.action, a.actor, a.entity_id]),
+        [
+          ['holiday.add', audit[0]!.actor, '2018-07-13'],
+          ['holiday.remove', audit[0]!.actor, '2018-07-13'],
+        ],
+      );
       assert.match(audit[0]!.actor, /^cli:/);
     });
 
@@ -207,11 +258,14 @@ for (const kind of databaseKinds) {
       assert.equal(bad.code, 1);
       assert.match(bad.stderr, /^Nothing was imported from bad-maps\.csv: .*\n {2}line 2, map_id: /);
       const audit = await t.db.knex('audit_log').where('action', 'like', 'map-register.%').orderBy('id');
-      assert.deepEqual(audit.map((a) => [a.action, a.entity_id]), [
-        ['map-register.add', 'UFLM'],
-        ['map-register.add', 'AB12'],
-        ['map-register.import', 'maps.csv'],
-      ]);
+      assert.deepEqual(
+        audit.map((a) => [a.action, a.entity_id]),
+        [
+          ['map-register.add', 'UFLM'],
+          ['map-register.add', 'AB12'],
+          ['map-register.import', 'maps.csv'],
+        ],
+      );
       assert.deepEqual(JSON.parse(audit[0]!.after), { name: 'Meters & Co' });
     });
   });

@@ -20,12 +20,7 @@ const AT = '2026-11-28 12:00:00.000';
  * the register as unregistered, named by its ID (SPEC §3.3). With `supersedes`, the earlier
  * snapshot of the same as-of date is marked superseded by this one. Returns the new id.
  */
-export async function insertSnapshot(
-  knex: Knex,
-  asOf: string,
-  counts: Record<string, SnapshotCounts>,
-  options: { supersedes?: number } = {},
-): Promise<number> {
+export async function insertSnapshot(knex: Knex, asOf: string, counts: Record<string, SnapshotCounts>, options: { supersedes?: number } = {}): Promise<number> {
   const known = new Set((await knex('dcc_users').select('user_id')).map((row: { user_id: string }) => row.user_id));
   const unknown = Object.keys(counts).filter((userId) => !known.has(userId));
   if (unknown.length > 0) {

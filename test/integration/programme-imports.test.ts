@@ -71,7 +71,12 @@ for (const kind of databaseKinds) {
           { userId: BETA, name: 'Beta Gas & Power', shortName: null, registered: true },
         ]);
         const added = await audit(knex, 'user.add');
-        assert.deepEqual(added[0], { actor: 'sam@example.org', entity_id: ALPHA, before: null, after: { name: 'Alpha Energy', shortName: 'Alpha', registered: true } });
+        assert.deepEqual(added[0], {
+          actor: 'sam@example.org',
+          entity_id: ALPHA,
+          before: null,
+          after: { name: 'Alpha Energy', shortName: 'Alpha', registered: true },
+        });
         assert.deepEqual((await audit(knex, 'users.import'))[0]?.after, { rows: 2, added: 2, changed: 0, unchanged: 0 });
       });
 
@@ -88,7 +93,11 @@ for (const kind of databaseKinds) {
           [7, 'name', 'The name is empty; it is required'],
           [8, 'row', 'it has 1 field but the header has 2'],
         ]);
-        assert.deepEqual((await listUsers(knex)).map((u) => u.name), ['Alpha Energy'], 'nothing of the file was stored');
+        assert.deepEqual(
+          (await listUsers(knex)).map((u) => u.name),
+          ['Alpha Energy'],
+          'nothing of the file was stored',
+        );
         assert.equal((await audit(knex, 'users.import')).length, 1, 'only the first import is audited');
       });
 
@@ -111,7 +120,13 @@ for (const kind of databaseKinds) {
       it('registers a User a snapshot added, keeps short names a file leaves out, and re-imports its export unchanged', async () => {
         await insertSnapshot(knex, '2018-07-02', { [GAMMA]: { esme: [5, 0] } });
         await importUsers(knex, csv('user_id,name,short_name', `${ALPHA},Alpha Energy,Alpha`), 'a.csv', SECAS);
-        assert.deepEqual((await listUsers(knex)).map((u) => [u.userId, u.registered]), [[ALPHA, true], [GAMMA, false]]);
+        assert.deepEqual(
+          (await listUsers(knex)).map((u) => [u.userId, u.registered]),
+          [
+            [ALPHA, true],
+            [GAMMA, false],
+          ],
+        );
 
         // The export lists the unregistered User named by its ID; imported back, nothing changes.
         const exported = await usersCsv(knex);
@@ -119,13 +134,23 @@ for (const kind of databaseKinds) {
         assert.deepEqual(await importUsers(knex, Buffer.from(exported), 'export.csv', SECAS), { rows: 2, added: 0, changed: 0, unchanged: 2 });
 
         // Without a short_name column, Alpha keeps "Alpha"; naming Gamma registers it.
-        assert.deepEqual(await importUsers(knex, csv('user_id,name', `${ALPHA},Alpha Energy plc`, `${GAMMA},Gamma Supply`), 'b.csv', SECAS), { rows: 2, added: 0, changed: 2, unchanged: 0 });
+        assert.deepEqual(await importUsers(knex, csv('user_id,name', `${ALPHA},Alpha Energy plc`, `${GAMMA},Gamma Supply`), 'b.csv', SECAS), {
+          rows: 2,
+          added: 0,
+          changed: 2,
+          unchanged: 0,
+        });
         assert.deepEqual(await listUsers(knex), [
           { userId: ALPHA, name: 'Alpha Energy plc', shortName: 'Alpha', registered: true },
           { userId: GAMMA, name: 'Gamma Supply', shortName: null, registered: true },
         ]);
         const changed = await audit(knex, 'user.change');
-        assert.deepEqual(changed.at(-1), { actor: 'sam@example.org', entity_id: GAMMA, before: { name: GAMMA, shortName: null, registered: false }, after: { name: 'Gamma Supply', shortName: null, registered: true } });
+        assert.deepEqual(changed.at(-1), {
+          actor: 'sam@example.org',
+          entity_id: GAMMA,
+          before: { name: GAMMA, shortName: null, registered: false },
+          after: { name: 'Gamma Supply', shortName: null, registered: true },
+        });
       });
 
       it('guards names a spreadsheet would run as formulas, and reads them back unchanged', async () => {
@@ -161,10 +186,20 @@ for (const kind of databaseKinds) {
           [ALPHA, 10500, '2018-08-01', true],
           [BETA, 3000, '2018-07-09', true],
         ]);
-        assert.deepEqual((await audit(knex, 'declaration.replace'))[0], { actor: 'dana@dcc.example', entity_id: ALPHA, before: { count: 10000, receivedOn: '2018-07-05' }, after: { count: 10500, receivedOn: '2018-08-01' } });
+        assert.deepEqual((await audit(knex, 'declaration.replace'))[0], {
+          actor: 'dana@dcc.example',
+          entity_id: ALPHA,
+          before: { count: 10000, receivedOn: '2018-07-05' },
+          after: { count: 10500, receivedOn: '2018-08-01' },
+        });
 
         // Beta's count was mistyped: the same received date corrects the record itself.
-        assert.deepEqual(await recordDeclaration(knex, { user_id: BETA, count: '3100', received_on: '2018-07-09' }, DCC), { rows: 1, added: 0, changed: 1, unchanged: 0 });
+        assert.deepEqual(await recordDeclaration(knex, { user_id: BETA, count: '3100', received_on: '2018-07-09' }, DCC), {
+          rows: 1,
+          added: 0,
+          changed: 1,
+          unchanged: 0,
+        });
         assert.deepEqual((await audit(knex, 'declaration.change'))[0]?.before, { count: 3000, receivedOn: '2018-07-09' });
         // The export imports back unchanged, history and all.
         const exported = await declarationsCsv(knex);
@@ -173,13 +208,21 @@ for (const kind of databaseKinds) {
 
         // Removing the one in force (recorded in error) puts the one before it back in force.
         await removeDeclaration(knex, { user_id: ALPHA, received_on: '2018-08-01' }, SECAS);
-        assert.deepEqual(await versions(), [[ALPHA, 10000, '2018-07-05', true], [BETA, 3100, '2018-07-09', true]]);
+        assert.deepEqual(await versions(), [
+          [ALPHA, 10000, '2018-07-05', true],
+          [BETA, 3100, '2018-07-09', true],
+        ]);
         assert.deepEqual((await audit(knex, 'declaration.remove'))[0]?.after, { inForce: { count: 10000, receivedOn: '2018-07-05' } });
-        assert.match((await refusal(removeDeclaration(knex, { user_id: ALPHA, received_on: '2018-08-01' }, SECAS))).message, /has no declaration received on 2018-08-01/);
+        assert.match(
+          (await refusal(removeDeclaration(knex, { user_id: ALPHA, received_on: '2018-08-01' }, SECAS))).message,
+          /has no declaration received on 2018-08-01/,
+        );
       });
 
       it('refuses a file naming one User and date twice', async () => {
-        const refused = await refusal(importDeclarations(knex, csv('user_id,count,received_on', `${ALPHA},1,2018-07-05`, `90b3d51f3001000a,2,2018-07-05`), 'd.csv', DCC));
+        const refused = await refusal(
+          importDeclarations(knex, csv('user_id,count,received_on', `${ALPHA},1,2018-07-05`, `90b3d51f3001000a,2,2018-07-05`), 'd.csv', DCC),
+        );
         assert.deepEqual(refused.problems, [[3, 'user_id and received_on', 'the same user_id and received_on as line 2; each may appear once']]);
       });
     });
@@ -188,9 +231,19 @@ for (const kind of databaseKinds) {
       beforeEach(async () => importUsers(knex, csv('user_id,name', `${ALPHA},Alpha`, `${BETA},Beta`), 'users.csv', SECAS));
 
       it('records, corrects by User and effective date, exports, and removes', async () => {
-        const file = csv('user_id,per_day,effective_from,confirmed_on', `${BETA},20,2018-07-16,2018-07-20`, `${BETA},60,2018-10-01,2018-09-27`, `${ALPHA},100,2018-07-16,2018-07-11`);
+        const file = csv(
+          'user_id,per_day,effective_from,confirmed_on',
+          `${BETA},20,2018-07-16,2018-07-20`,
+          `${BETA},60,2018-10-01,2018-09-27`,
+          `${ALPHA},100,2018-07-16,2018-07-11`,
+        );
         assert.deepEqual(await importAllowances(knex, file, 'allowances.csv', DCC), { rows: 3, added: 3, changed: 0, unchanged: 0 });
-        assert.deepEqual(await recordAllowance(knex, { user_id: BETA, per_day: '25', effective_from: '2018-07-16', confirmed_on: '2018-07-20' }, SECAS), { rows: 1, added: 0, changed: 1, unchanged: 0 });
+        assert.deepEqual(await recordAllowance(knex, { user_id: BETA, per_day: '25', effective_from: '2018-07-16', confirmed_on: '2018-07-20' }, SECAS), {
+          rows: 1,
+          added: 0,
+          changed: 1,
+          unchanged: 0,
+        });
         assert.deepEqual((await audit(knex, 'allowance.change'))[0], {
           actor: 'sam@example.org',
           entity_id: `${BETA} from 2018-07-16`,
@@ -198,20 +251,44 @@ for (const kind of databaseKinds) {
           after: { userId: BETA, perDay: 25, effectiveFrom: '2018-07-16', confirmedOn: '2018-07-20' },
         });
         const exported = await allowancesCsv(knex);
-        assert.equal(exported, `user_id,per_day,effective_from,confirmed_on\r\n${ALPHA},100,2018-07-16,2018-07-11\r\n${BETA},25,2018-07-16,2018-07-20\r\n${BETA},60,2018-10-01,2018-09-27\r\n`);
+        assert.equal(
+          exported,
+          `user_id,per_day,effective_from,confirmed_on\r\n${ALPHA},100,2018-07-16,2018-07-11\r\n${BETA},25,2018-07-16,2018-07-20\r\n${BETA},60,2018-10-01,2018-09-27\r\n`,
+        );
         assert.deepEqual(await importAllowances(knex, Buffer.from(exported), 'export.csv', DCC), { rows: 3, added: 0, changed: 0, unchanged: 3 });
 
         await removeAllowance(knex, { user_id: BETA, effective_from: '2018-10-01' }, DCC);
-        assert.deepEqual((await listAllowances(knex)).map((a) => [a.userId, a.perDay, a.recordedBy]), [[ALPHA, 100, 'dana@dcc.example'], [BETA, 25, 'sam@example.org']]);
-        assert.deepEqual((await audit(knex, 'allowance.remove'))[0]?.before, { userId: BETA, perDay: 60, effectiveFrom: '2018-10-01', confirmedOn: '2018-09-27' });
+        assert.deepEqual(
+          (await listAllowances(knex)).map((a) => [a.userId, a.perDay, a.recordedBy]),
+          [
+            [ALPHA, 100, 'dana@dcc.example'],
+            [BETA, 25, 'sam@example.org'],
+          ],
+        );
+        assert.deepEqual((await audit(knex, 'allowance.remove'))[0]?.before, {
+          userId: BETA,
+          perDay: 60,
+          effectiveFrom: '2018-10-01',
+          confirmedOn: '2018-09-27',
+        });
       });
 
       it('refuses a form with every field wrong, naming each field', async () => {
         const refused = await refusal(recordAllowance(knex, { user_id: GAMMA, per_day: 'ten', effective_from: '16/07/2018', confirmed_on: '' }, DCC));
-        assert.deepEqual(refused.problems.map(([line, field]) => [line, field]), [[undefined, 'per_day'], [undefined, 'effective_from'], [undefined, 'confirmed_on']]);
+        assert.deepEqual(
+          refused.problems.map(([line, field]) => [line, field]),
+          [
+            [undefined, 'per_day'],
+            [undefined, 'effective_from'],
+            [undefined, 'confirmed_on'],
+          ],
+        );
         // Once the fields are right, the unknown User is the problem.
         const unknown = await refusal(recordAllowance(knex, { user_id: GAMMA, per_day: '10', effective_from: '2018-07-16', confirmed_on: '2018-07-16' }, DCC));
-        assert.deepEqual(unknown.problems.map(([, field]) => field), ['user_id']);
+        assert.deepEqual(
+          unknown.problems.map(([, field]) => field),
+          ['user_id'],
+        );
         assert.deepEqual(await listAllowances(knex), []);
       });
     });
@@ -236,14 +313,31 @@ for (const kind of databaseKinds) {
         await importHolidays(knex, csv('date,name', '2027-06-07,Extra bank holiday', '2022-09-19,State funeral'), 'days.csv', SECAS);
         await removeHoliday(knex, { date: '2017-01-02' }, SECAS);
         const days = await listHolidays(knex);
-        assert.deepEqual(days.find((d) => d.date === '2027-06-07'), { date: '2027-06-07', name: 'Extra bank holiday', source: 'manual' });
-        assert.deepEqual(days.find((d) => d.date === '2022-09-19'), { date: '2022-09-19', name: 'State funeral', source: 'shipped' });
-        assert.equal(days.some((d) => d.date === '2017-01-02'), false);
-        assert.deepEqual((await audit(knex, 'holiday.remove'))[0], { actor: 'sam@example.org', entity_id: '2017-01-02', before: { name: "New Year's Day (substitute day)", source: 'shipped' }, after: null });
+        assert.deepEqual(
+          days.find((d) => d.date === '2027-06-07'),
+          { date: '2027-06-07', name: 'Extra bank holiday', source: 'manual' },
+        );
+        assert.deepEqual(
+          days.find((d) => d.date === '2022-09-19'),
+          { date: '2022-09-19', name: 'State funeral', source: 'shipped' },
+        );
+        assert.equal(
+          days.some((d) => d.date === '2017-01-02'),
+          false,
+        );
+        assert.deepEqual((await audit(knex, 'holiday.remove'))[0], {
+          actor: 'sam@example.org',
+          entity_id: '2017-01-02',
+          before: { name: "New Year's Day (substitute day)", source: 'shipped' },
+          after: null,
+        });
 
         const weekend = await refusal(importHolidays(knex, csv('date,name', '2027-06-05,Saturday', '2027-06-08,Fine'), 'days.csv', SECAS));
         assert.deepEqual(weekend.problems, [[2, 'date', '2027-06-05 is a Saturday; weekends are never Working Days, so only weekdays are listed']]);
-        assert.equal((await listHolidays(knex)).some((d) => d.date === '2027-06-08'), false);
+        assert.equal(
+          (await listHolidays(knex)).some((d) => d.date === '2027-06-08'),
+          false,
+        );
         assert.match(await holidaysCsv(knex), /^date,name,source\r\n2017-04-14,Good Friday,shipped\r\n/);
       });
     });
@@ -255,17 +349,31 @@ for (const kind of databaseKinds) {
       assert.deepEqual(await listMapRegister(knex), [{ mapId: 'AB12', name: 'Meters R Us Ltd' }]);
       assert.equal(await mapRegisterCsv(knex), 'map_id,name\r\nAB12,Meters R Us Ltd\r\n');
       const refused = await refusal(importMapRegister(knex, csv('map_id,name', 'AB1,Short', 'AB-12,Dash'), 'maps.csv', SECAS));
-      assert.deepEqual(refused.problems.map(([line, field]) => [line, field]), [[2, 'map_id'], [3, 'map_id']]);
+      assert.deepEqual(
+        refused.problems.map(([line, field]) => [line, field]),
+        [
+          [2, 'map_id'],
+          [3, 'map_id'],
+        ],
+      );
     });
 
     it('keeps the deadline history: the latest recorded is in force, a repeated decision is not a new one', async () => {
       await setDeadline(knex, { deadline: '2019-03-29', decided_on: '2018-06-20', reason: 'Initial decision' }, SECAS);
-      await importDeadlines(knex, csv('deadline,decided_on,reason', '2019-03-29,2018-06-20,Initial decision', '2019-06-28,2019-01-10,"Extension: Users asked, Panel agreed"'), 'history.csv', SECAS);
+      await importDeadlines(
+        knex,
+        csv('deadline,decided_on,reason', '2019-03-29,2018-06-20,Initial decision', '2019-06-28,2019-01-10,"Extension: Users asked, Panel agreed"'),
+        'history.csv',
+        SECAS,
+      );
       const history = await listDeadlines(knex);
-      assert.deepEqual(history.map((d) => [d.deadline, d.decidedOn, d.reason, d.recordedBy]), [
-        ['2019-06-28', '2019-01-10', 'Extension: Users asked, Panel agreed', 'sam@example.org'],
-        ['2019-03-29', '2018-06-20', 'Initial decision', 'sam@example.org'],
-      ]);
+      assert.deepEqual(
+        history.map((d) => [d.deadline, d.decidedOn, d.reason, d.recordedBy]),
+        [
+          ['2019-06-28', '2019-01-10', 'Extension: Users asked, Panel agreed', 'sam@example.org'],
+          ['2019-03-29', '2018-06-20', 'Initial decision', 'sam@example.org'],
+        ],
+      );
       assert.deepEqual((await audit(knex, 'deadline.set'))[1], {
         actor: 'sam@example.org',
         entity_id: '2019-06-28',
@@ -284,14 +392,28 @@ for (const kind of databaseKinds) {
 
     it('changes settings from a form or a file only when every value is right, and exports them', async () => {
       const refused = await refusal(importSettings(knex, csv('key,value', 'rate-window,15', 'time-zone,UTC', 'max-reject-ratio,2'), 'settings.csv', SECAS));
-      assert.deepEqual(refused.problems.map(([line, field]) => [line, field]), [[3, 'key'], [4, 'value']]);
+      assert.deepEqual(
+        refused.problems.map(([line, field]) => [line, field]),
+        [
+          [3, 'key'],
+          [4, 'value'],
+        ],
+      );
       assert.equal((await loadSettings(knex)).rateWindow, 10, 'nothing changed');
-      assert.deepEqual(await importSettings(knex, csv('key,value', 'Rate-Window,15', 'report-classification,amber'), 'settings.csv', SECAS), { rows: 2, added: 0, changed: 1, unchanged: 1 });
+      assert.deepEqual(await importSettings(knex, csv('key,value', 'Rate-Window,15', 'report-classification,amber'), 'settings.csv', SECAS), {
+        rows: 2,
+        added: 0,
+        changed: 1,
+        unchanged: 1,
+      });
       assert.equal((await loadSettings(knex)).rateWindow, 15);
       const form = await refusal(changeSettings(knex, { 'rate-window': '12', 'notification-window': 'five' }, SECAS));
       assert.deepEqual(form.problems, [[undefined, 'notification-window', 'The notification window must be a whole number from 1 to 60.']]);
       assert.equal((await loadSettings(knex)).rateWindow, 15, 'the good field is not saved alone');
-      assert.match(await settingsCsv(knex), /^key,value\r\nimplementation-date,2018-06-28\r\nnotification-window,5\r\nconfirmation-window,5\r\nrate-window,15\r\n/);
+      assert.match(
+        await settingsCsv(knex),
+        /^key,value\r\nimplementation-date,2018-06-28\r\nnotification-window,5\r\nconfirmation-window,5\r\nrate-window,15\r\n/,
+      );
     });
   });
 }

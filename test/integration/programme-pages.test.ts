@@ -17,7 +17,14 @@ const ALPHA = '90-B3-D5-1F-30-01-00-0A';
 const BETA = '90-B3-D5-1F-30-01-00-0B';
 
 /** The visible text of an HTML fragment, one space between words. */
-const text = (html: string): string => html.replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/\s+/g, ' ').trim();
+const text = (html: string): string =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
 
 function flashOf(page: Response): string {
   return text(/<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(page.text)?.[1] ?? '');
@@ -67,7 +74,10 @@ for (const kind of databaseKinds) {
       const secas = as.get('secas')!;
       const refused = await submit(secas, '/users', '/users', { user_id: '90-B3-D5-1F-30-01-00', name: 'Alpha Energy' });
       assert.equal(refused.status, 422);
-      assert.match(refused.text, /<p class="field-error" id="user-user_id-error"><span class="visually-hidden">Error:<\/span> &quot;90-B3-D5-1F-30-01-00&quot; is not a User ID/);
+      assert.match(
+        refused.text,
+        /<p class="field-error" id="user-user_id-error"><span class="visually-hidden">Error:<\/span> &quot;90-B3-D5-1F-30-01-00&quot; is not a User ID/,
+      );
       assert.match(refused.text, /id="user-user_id" name="user_id" type="text" value="90-B3-D5-1F-30-01-00"[^>]*aria-invalid="true"/);
       assert.match(refused.text, /id="user-name" name="name" type="text" value="Alpha Energy"/, 'what was typed is kept');
 
@@ -93,7 +103,13 @@ for (const kind of databaseKinds) {
 
     it('lets the DCC upload declarations: refused whole with every line, then accepted', async () => {
       const dcc = as.get('dcc')!;
-      const bad = await upload(dcc, '/users/declarations', '/users/declarations/import', 'declarations.csv', `user_id,count,received_on\n${ALPHA},10000,2018-07-05\n${BETA},lots,2018-07-09\n90-B3-D5-1F-30-01-00-0C,5,2018-07-05\n`);
+      const bad = await upload(
+        dcc,
+        '/users/declarations',
+        '/users/declarations/import',
+        'declarations.csv',
+        `user_id,count,received_on\n${ALPHA},10000,2018-07-05\n${BETA},lots,2018-07-09\n90-B3-D5-1F-30-01-00-0C,5,2018-07-05\n`,
+      );
       assert.equal(bad.status, 422);
       assert.equal(
         errorSummaryOf(bad, 'import'),
@@ -103,7 +119,13 @@ for (const kind of databaseKinds) {
       );
       assert.match(bad.text, /No declaration has been recorded yet/);
 
-      const good = await upload(dcc, '/users/declarations', '/users/declarations/import', 'C:\\exports\\declarations.csv', `user_id,count,received_on\n${ALPHA},10000,2018-07-05\n${BETA},3000,2018-07-09\n`);
+      const good = await upload(
+        dcc,
+        '/users/declarations',
+        '/users/declarations/import',
+        'C:\\exports\\declarations.csv',
+        `user_id,count,received_on\n${ALPHA},10000,2018-07-05\n${BETA},3000,2018-07-09\n`,
+      );
       assert.deepEqual([good.status, good.location], [303, '/users/declarations']);
       const page = await dcc.get('/users/declarations');
       assert.equal(flashOf(page), 'Imported declarations.csv: 2 rows — 2 added, 0 changed, 0 unchanged.');
@@ -116,18 +138,31 @@ for (const kind of databaseKinds) {
 
     it('lets the DCC record and remove an allowance with the form', async () => {
       const dcc = as.get('dcc')!;
-      const refused = await submit(dcc, '/users/allowances', '/users/allowances', { user_id: '', per_day: '-5', effective_from: '2018-07-16', confirmed_on: '2018-07-11' });
+      const refused = await submit(dcc, '/users/allowances', '/users/allowances', {
+        user_id: '',
+        per_day: '-5',
+        effective_from: '2018-07-16',
+        confirmed_on: '2018-07-11',
+      });
       assert.equal(refused.status, 422);
       assert.match(refused.text, /id="record-per_day-error"><span class="visually-hidden">Error:<\/span> &quot;-5&quot; is not a whole number of 0 or more/);
       assert.match(refused.text, /id="record-user_id-error"/);
-      const saved = await submit(dcc, '/users/allowances', '/users/allowances', { user_id: ALPHA, per_day: '100', effective_from: '2018-07-16', confirmed_on: '2018-07-11' });
+      const saved = await submit(dcc, '/users/allowances', '/users/allowances', {
+        user_id: ALPHA,
+        per_day: '100',
+        effective_from: '2018-07-16',
+        confirmed_on: '2018-07-11',
+      });
       assert.equal(saved.status, 303);
       assert.equal(flashOf(await dcc.get('/users/allowances')), 'The allowance is recorded.');
       await submit(dcc, '/users/allowances', '/users/allowances', { user_id: BETA, per_day: '5', effective_from: '2018-07-16', confirmed_on: '2018-07-20' });
       await submit(dcc, '/users/allowances', '/users/allowances/remove', { user_id: BETA, effective_from: '2018-07-16' });
       const page = await dcc.get('/users/allowances');
       assert.equal(flashOf(page), `The allowance of ${BETA} from 2018-07-16 was removed.`);
-      assert.deepEqual(tableRows(page, 'allowances-table').map((row) => row.replace(/ dcc@example\.org .*$/, '')), [`Alpha Energy ${ALPHA} 100 16 Jul 2018 11 Jul 2018`]);
+      assert.deepEqual(
+        tableRows(page, 'allowances-table').map((row) => row.replace(/ dcc@example\.org .*$/, '')),
+        [`Alpha Energy ${ALPHA} 100 16 Jul 2018 11 Jul 2018`],
+      );
     });
 
     it('shows the Panel the deadline, its history and the earliest feasible date, and answers what-if', async () => {
@@ -167,14 +202,20 @@ for (const kind of databaseKinds) {
 
       const wrong = await panel.get('/deadline?proposed=2018-09-31');
       assert.equal(wrong.status, 422);
-      assert.match(wrong.text, /id="whatif-proposed-error"><span class="visually-hidden">Error:<\/span> &quot;2018-09-31&quot; is not a real date written YYYY-MM-DD/);
+      assert.match(
+        wrong.text,
+        /id="whatif-proposed-error"><span class="visually-hidden">Error:<\/span> &quot;2018-09-31&quot; is not a real date written YYYY-MM-DD/,
+      );
     });
 
     it('lets SECAS change settings, and add and remove bank holidays, from their pages', async () => {
       const secas = as.get('secas')!;
       const refused = await submit(secas, '/settings', '/settings', { 'rate-window': '0', 'report-classification': 'AMBER' });
       assert.equal(refused.status, 422);
-      assert.match(refused.text, /id="settings-rate-window-error"><span class="visually-hidden">Error:<\/span> The rate window must be a whole number from 1 to 250\./);
+      assert.match(
+        refused.text,
+        /id="settings-rate-window-error"><span class="visually-hidden">Error:<\/span> The rate window must be a whole number from 1 to 250\./,
+      );
       assert.match(refused.text, /id="settings-rate-window" name="rate-window" type="text" class="input-short" value="0"/);
       await submit(secas, '/settings', '/settings', { 'rate-window': '12', 'report-classification': 'GREEN' });
       const settings = await secas.get('/settings');
@@ -182,7 +223,10 @@ for (const kind of databaseKinds) {
       assert.match(settings.text, /name="rate-window" type="text" class="input-short" value="12"/);
       assert.match(settings.text, /<option value="GREEN" selected>GREEN<\/option>/);
       // The most Users a snapshot may name: shown with its meaning, and changed like the others.
-      assert.match(settings.text, /<label for="settings-max-users">Most Users in one snapshot<\/label>\s*<p class="hint" id="settings-max-users-hint">A snapshot naming more distinct responsible Users than this is refused whole/);
+      assert.match(
+        settings.text,
+        /<label for="settings-max-users">Most Users in one snapshot<\/label>\s*<p class="hint" id="settings-max-users-hint">A snapshot naming more distinct responsible Users than this is refused whole/,
+      );
       assert.match(settings.text, /name="max-users" type="text" class="input-short" value="1000"/);
       await submit(secas, '/settings', '/settings', { 'max-users': '250' });
       assert.match((await secas.get('/settings')).text, /name="max-users" type="text" class="input-short" value="250"/);

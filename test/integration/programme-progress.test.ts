@@ -72,7 +72,14 @@ for (const kind of databaseKinds) {
       // Everyone declared its baseline on 07-05 (due addWd(06-28, 5) = 07-05) and had an allowance
       // confirmed on 07-05 (due 07-05 + 5 WD = 07-12), so no compliance flag is raised.
       beforeEach(async () => {
-        await register(knex, [[1, 'Complete'], [3, 'Short allowance'], [4, 'Late starter'], [5, 'Stalled'], [6, 'Slow'], [7, 'Steady']]);
+        await register(knex, [
+          [1, 'Complete'],
+          [3, 'Short allowance'],
+          [4, 'Late starter'],
+          [5, 'Stalled'],
+          [6, 'Slow'],
+          [7, 'Steady'],
+        ]);
         await insertSnapshot(knex, '2018-07-02', {
           [id(1)]: { esme: [100, 0] },
           [id(3)]: { esme: [1100, 0] },
@@ -89,7 +96,14 @@ for (const kind of databaseKinds) {
           [id(6)]: { esme: [600, 6], gsme: [400, 4] },
           [id(7)]: { esme: [1000, 500] },
         });
-        for (const [n, baseline] of [[1, 100], [3, 1100], [4, 300], [5, 500], [6, 1000], [7, 1000]] as const) {
+        for (const [n, baseline] of [
+          [1, 100],
+          [3, 1100],
+          [4, 300],
+          [5, 500],
+          [6, 1000],
+          [7, 1000],
+        ] as const) {
           await declare(knex, n, baseline, '2018-07-05');
           await allowance(knex, n, n === 3 ? 10 : 1000, '2018-07-02', '2018-07-05');
         }
@@ -110,7 +124,10 @@ for (const kind of databaseKinds) {
           ['GREEN', 'on track'],
           ['GREEN', 'on track'],
         ]);
-        assert.deepEqual(result.users.map((u) => u.requiredRate), [null, null, null, null, null, null]);
+        assert.deepEqual(
+          result.users.map((u) => u.requiredRate),
+          [null, null, null, null, null, null],
+        );
       });
 
       it('with a deadline on a Saturday gives each rule its User', async () => {
@@ -119,9 +136,15 @@ for (const kind of databaseKinds) {
         // wdRemaining = wdBetween(Mon 07-16, Sat 09-29): July 17–20, 23–27, 30–31 = 11; August 23
         // weekdays less the 27th = 22; September 3–7, 10–14, 17–21, 24–28 = 20 (Sat 29 is none) → 53,
         // the same as for Fri 09-28: a weekend deadline's last Working Day is the Friday before.
-        assert.deepEqual(result.users.map((u) => u.wdRemaining), [53, 53, 53, 53, 53, 53]);
+        assert.deepEqual(
+          result.users.map((u) => u.wdRemaining),
+          [53, 53, 53, 53, 53, 53],
+        );
         const plan = await planDeadline(knex, { askedAsOf: '2018-07-16', proposed: '2018-09-28' });
-        assert.deepEqual(plan.proposal?.users.map((u) => u.wdRemaining), [53, 53, 53, 53, 53, 53]);
+        assert.deepEqual(
+          plan.proposal?.users.map((u) => u.wdRemaining),
+          [53, 53, 53, 53, 53, 53],
+        );
         assert.deepEqual(plan.deadlineDay, { date: '2018-09-29', weekday: 'Saturday', workingDay: false });
 
         // Rule 1 — User 1: outstanding 0 → GREEN complete, projected t itself.
@@ -144,7 +167,10 @@ for (const kind of databaseKinds) {
         // Rule 7 — User 7: 500 left at 50 a WD = 10 WD after 07-16: 17–20, 23–27, Mon 30 → 2018-07-30.
         assert.equal(user(result, 7).projectedCompletion, '2018-07-30');
         assert.deepEqual(ragOf(user(result, 7)), ['GREEN', 'on track']);
-        assert.deepEqual(result.users.map((u) => u.flags), [[], [], [], [], [], []]);
+        assert.deepEqual(
+          result.users.map((u) => u.flags),
+          [[], [], [], [], [], []],
+        );
       });
 
       it('makes every unfinished User RED once the deadline in force has passed (rule 2)', async () => {
@@ -162,7 +188,10 @@ for (const kind of databaseKinds) {
           ['RED', 'deadline missed'],
           ['RED', 'deadline missed'],
         ]);
-        assert.deepEqual(result.users.map((u) => u.requiredRate), [null, null, null, null, null, null]);
+        assert.deepEqual(
+          result.users.map((u) => u.requiredRate),
+          [null, null, null, null, null, null],
+        );
       });
     });
 
@@ -170,7 +199,17 @@ for (const kind of databaseKinds) {
       // Snapshots 07-02 and 07-16 (10 WD apart). Notification due addWd(06-28, 5) = Thu 07-05; a
       // declaration received on 07-05 must be confirmed by addWd(07-05, 5) = Thu 07-12. Every User
       // but the one a flag is about declared its baseline on 07-05 and was confirmed 1000 a WD on 07-05.
-      await register(knex, [[0x11, 'Silent'], [0x12, 'Late notifier'], [0x13, 'Unconfirmed'], [0x14, 'Confirmed late'], [0x15, 'Overdeclared'], [0x16, 'Just within 5 %'], [0x17, 'Too fast'], [0x18, 'New meters'], [0x19, 'Bad MAP IDs']]);
+      await register(knex, [
+        [0x11, 'Silent'],
+        [0x12, 'Late notifier'],
+        [0x13, 'Unconfirmed'],
+        [0x14, 'Confirmed late'],
+        [0x15, 'Overdeclared'],
+        [0x16, 'Just within 5 %'],
+        [0x17, 'Too fast'],
+        [0x18, 'New meters'],
+        [0x19, 'Bad MAP IDs'],
+      ]);
       const baseline = { esme: [1000, 0] as [number, number] };
       await insertSnapshot(knex, '2018-07-02', Object.fromEntries([0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a].map((n) => [id(n), baseline])));
       await insertSnapshot(knex, '2018-07-16', {
@@ -284,9 +323,15 @@ for (const kind of databaseKinds) {
       const right = await insertSnapshot(knex, '2018-07-16', { [id(0x31)]: { esme: [1000, 300] } }, { supersedes: wrong });
       const result = await positions(knex, '2018-07-16');
       assert.equal(result.snapshotId, right);
-      assert.deepEqual(result.users.map((u) => u.userId), [id(0x31)]);
+      assert.deepEqual(
+        result.users.map((u) => u.userId),
+        [id(0x31)],
+      );
       assert.deepEqual([user(result, 0x31).total.completed, user(result, 0x31).actualRate], [300, 30]);
-      assert.deepEqual(user(result, 0x31).history.map((point) => point.snapshotId), [first, right]);
+      assert.deepEqual(
+        user(result, 0x31).history.map((point) => point.snapshotId),
+        [first, right],
+      );
 
       // SECAS pinned the superseded upload as the baseline: its successor for that date is used, with a warning.
       await changeSetting(knex, 'baseline-snapshot', String(wrong), SECAS);

@@ -50,38 +50,46 @@ for (const kind of databaseKinds) {
 
     // MariaDB is what several instances share in production. Two instances in one test process on
     // one SQLite file would block each other: its driver waits for locks synchronously.
-    it('is drafted once when two instances with schedulers start on the report day', { skip: kind.name === 'sqlite' && 'needs two processes on SQLite; run on MariaDB' }, async () => {
-      // October 2026's report day is the 5th Working Day of November: 2, 3, 4, 5, 6 → Friday 6 Nov.
-      // At 06:00:30 London time both instances find it due and race for it.
-      const clock = () => new Date('2026-11-06T06:00:30Z');
-      const started = await Promise.allSettled([
-        startTestServer(t.url, {}, { scheduler: true, clock }),
-        startTestServer(t.url, {}, { scheduler: true, clock }),
-      ]);
-      const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-      try {
-        for (const s of started) if (s.status === 'rejected') throw s.reason;
-        const run = await waitFor(async () => {
-          const rows = await t.db.knex('job_runs').where({ job: 'monthly-report', run_key: 'report:2026-10', status: 'succeeded' });
-          return rows.length ? rows : undefined;
-        }, 'the monthly report run to succeed', 60_000);
-        // Give the losing instance time to finish whatever it was doing.
-        await new Promise((r) => setTimeout(r, 1500));
-        assert.equal(run.length, 1);
-        const reports = await t.db.knex('reports').where({ month: '2026-10' });
-        assert.equal(reports.length, 1, 'exactly one draft');
-        assert.equal(reports[0].generated_by, 'scheduler');
-        assert.match(JSON.parse(run[0].details).summary, /^Drafted version 1 of the 2026-10 report \(\d+ pages, positions as of 2026-10-30\)\.$/);
-        assert.equal((await t.db.knex('job_runs').where({ job: 'monthly-report' })).length, 1, 'one claim, no second attempt');
-      } finally {
-        await Promise.all(servers.map((s) => s.stop()));
-      }
-      // A restart the same day catches nothing up: it is done.
-      const c = await startTestServer(t.url, {}, { scheduler: true, clock });
-      await new Promise((r) => setTimeout(r, 1000));
-      await c.stop();
-      assert.equal((await t.db.knex('reports').where({ month: '2026-10' })).length, 1);
-    });
+    it(
+      'is drafted once when two instances with schedulers start on the report day',
+      { skip: kind.name === 'sqlite' && 'needs two processes on SQLite; run on MariaDB' },
+      async () => {
+        // October 2026's report day is the 5th Working Day of November: 2, 3, 4, 5, 6 → Friday 6 Nov.
+        // At 06:00:30 London time both instances find it due and race for it.
+        const clock = () => new Date('2026-11-06T06:00:30Z');
+        const started = await Promise.allSettled([
+          startTestServer(t.url, {}, { scheduler: true, clock }),
+          startTestServer(t.url, {}, { scheduler: true, clock }),
+        ]);
+        const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+        try {
+          for (const s of started) if (s.status === 'rejected') throw s.reason;
+          const run = await waitFor(
+            async () => {
+              const rows = await t.db.knex('job_runs').where({ job: 'monthly-report', run_key: 'report:2026-10', status: 'succeeded' });
+              return rows.length ? rows : undefined;
+            },
+            'the monthly report run to succeed',
+            60_000,
+          );
+          // Give the losing instance time to finish whatever it was doing.
+          await new Promise((r) => setTimeout(r, 1500));
+          assert.equal(run.length, 1);
+          const reports = await t.db.knex('reports').where({ month: '2026-10' });
+          assert.equal(reports.length, 1, 'exactly one draft');
+          assert.equal(reports[0].generated_by, 'scheduler');
+          assert.match(JSON.parse(run[0].details).summary, /^Drafted version 1 of the 2026-10 report \(\d+ pages, positions as of 2026-10-30\)\.$/);
+          assert.equal((await t.db.knex('job_runs').where({ job: 'monthly-report' })).length, 1, 'one claim, no second attempt');
+        } finally {
+          await Promise.all(servers.map((s) => s.stop()));
+        }
+        // A restart the same day catches nothing up: it is done.
+        const c = await startTestServer(t.url, {}, { scheduler: true, clock });
+        await new Promise((r) => setTimeout(r, 1000));
+        await c.stop();
+        assert.equal((await t.db.knex('reports').where({ month: '2026-10' })).length, 1);
+      },
+    );
 
     it('records a render killed mid-way as failed, retries it and stores it once', async () => {
       await t.db.knex('reports').del();
@@ -103,9 +111,18 @@ for (const kind of databaseKinds) {
 
         now = new Date(now.getTime() + 61_000);
         const retried = await runner.retryDue();
-        assert.deepEqual(retried.map((o) => o.state), ['succeeded']);
+        assert.deepEqual(
+          retried.map((o) => o.state),
+          ['succeeded'],
+        );
         assert.equal((await t.db.knex('reports').where({ month: '2026-10' })).length, 1);
-        assert.deepEqual((await t.db.knex('job_runs').orderBy('attempt')).map((r) => [r.attempt, r.status]), [[1, 'failed'], [2, 'succeeded']]);
+        assert.deepEqual(
+          (await t.db.knex('job_runs').orderBy('attempt')).map((r) => [r.attempt, r.status]),
+          [
+            [1, 'failed'],
+            [2, 'succeeded'],
+          ],
+        );
         assert.equal((await runner.trigger(definition))?.state, 'done', 'a later trigger the same day does nothing');
       } finally {
         await browser.close();

@@ -39,7 +39,12 @@ for (const kind of databaseKinds) {
       // September: Alpha 10,000 ESME + 5,000 GSME, 3,000 done; Beta 2,000 ESME, none done.
       await seedSnapshot(t.db.knex, '2026-09-30', { [ALPHA]: { esme: [10_000, 2_000], gsme: [5_000, 1_000] }, [BETA]: { esme: [2_000, 0] } });
       // October: Alpha 6,000 done (+3,000), Beta 500 done.
-      await seedSnapshot(t.db.knex, '2026-10-30', { [ALPHA]: { esme: [10_000, 4_000], gsme: [5_000, 2_000] }, [BETA]: { esme: [2_000, 500] } }, { fileName: 'smi-20261030.csv.gz', rows: 17_010, rejected: 10 });
+      await seedSnapshot(
+        t.db.knex,
+        '2026-10-30',
+        { [ALPHA]: { esme: [10_000, 4_000], gsme: [5_000, 2_000] }, [BETA]: { esme: [2_000, 500] } },
+        { fileName: 'smi-20261030.csv.gz', rows: 17_010, rejected: 10 },
+      );
       services = { knex: t.db.knex, views: createViewRenderer(), browser, logger: createLogger('silent') };
       for (const role of ['secas', 'panel', 'dcc'] as const) {
         await addAccount(t.db.knex, { email: `${role}@example.org`, role, password: PASSWORD }, { kind: 'system', name: 'test' });
@@ -76,7 +81,10 @@ for (const kind of databaseKinds) {
     it('makes a new version each time, never replacing one', async () => {
       const { report } = await generateReport(services, '2026-10', { kind: 'account', name: 'secas@example.org' });
       assert.equal(report.version, 2);
-      assert.deepEqual((await t.db.knex('reports').where({ month: '2026-10' }).orderBy('version')).map((r) => r.version), [1, 2]);
+      assert.deepEqual(
+        (await t.db.knex('reports').where({ month: '2026-10' }).orderBy('version')).map((r) => r.version),
+        [1, 2],
+      );
     });
 
     it('refuses a month with no snapshot, storing nothing', async () => {
@@ -105,7 +113,7 @@ for (const kind of databaseKinds) {
       const list = await panel.get('/reports');
       assert.match(list.text, /October 2026/);
       assert.doesNotMatch(list.text, /reports\/2\.pdf/, 'the unpublished version stays hidden');
-      const download = await fetch(new URL('/reports/1.pdf', server.url), { headers: { cookie: (await panelCookie(panel)) } });
+      const download = await fetch(new URL('/reports/1.pdf', server.url), { headers: { cookie: await panelCookie(panel) } });
       assert.equal(download.status, 200);
       assert.equal(download.headers.get('content-type'), 'application/pdf');
       assert.equal(download.headers.get('content-disposition'), 'attachment; filename="backfill-report-2026-10-v1.pdf"');
@@ -148,11 +156,17 @@ for (const kind of databaseKinds) {
       const before = await t.db.knex('reports').count({ n: '*' }).first();
       const badMonth = await secas.postForm('/reports/generate', { _csrf: await secas.csrfToken('/reports'), month: '2026-13' });
       assert.equal(badMonth.status, 422);
-      assert.match(badMonth.text, /<p class="field-error" id="month-error"><span class="visually-hidden">Error:<\/span> The month must be written YYYY-MM \(got &quot;2026-13&quot;\)\.<\/p>/);
+      assert.match(
+        badMonth.text,
+        /<p class="field-error" id="month-error"><span class="visually-hidden">Error:<\/span> The month must be written YYYY-MM \(got &quot;2026-13&quot;\)\.<\/p>/,
+      );
       assert.match(badMonth.text, /<input id="month" name="month"[^>]* value="2026-13" aria-invalid="true" aria-describedby="month-error month-hint"/);
       const tooEarly = await secas.postForm('/reports/generate', { _csrf: await secas.csrfToken('/reports'), month: '2001-01' });
       assert.equal(tooEarly.status, 422);
-      assert.match(tooEarly.text, /id="month-error">.*There is no snapshot with an as-of date on or before 2001-01-31, so there is nothing to report for 2001-01\. Import one first\./);
+      assert.match(
+        tooEarly.text,
+        /id="month-error">.*There is no snapshot with an as-of date on or before 2001-01-31, so there is nothing to report for 2001-01\. Import one first\./,
+      );
       assert.deepEqual(await t.db.knex('reports').count({ n: '*' }).first(), before);
     });
 
@@ -163,7 +177,10 @@ for (const kind of databaseKinds) {
         await secas.login('secas@example.org', PASSWORD);
         const page = await secas.get('/reports');
         assert.equal(page.status, 200);
-        assert.match(page.text, /Reports cannot be rendered on this server<\/h2><p>No Chromium or Chrome was found\. Install one \(on Debian: apt-get install -y chromium\) or set CHROME_PATH/);
+        assert.match(
+          page.text,
+          /Reports cannot be rendered on this server<\/h2><p>No Chromium or Chrome was found\. Install one \(on Debian: apt-get install -y chromium\) or set CHROME_PATH/,
+        );
         const before = await t.db.knex('reports').count({ n: '*' }).first();
         const refused = await secas.postForm('/reports/generate', { _csrf: await secas.csrfToken('/reports'), month: '2026-10' });
         assert.equal(refused.status, 503);

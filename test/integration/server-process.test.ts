@@ -60,7 +60,8 @@ describe('stopping in the middle of a request', () => {
       assert.ok(token, created.stdout);
 
       // A snapshot sent in two parts; SIGTERM lands between them.
-      const first = 'device_id,device_type,device_status,responsible_user_id,map_id,prenotified_date\n00-00-00-00-00-00-00-01,ESME,Commissioned,90-B3-D5-1F-30-01-00-0A,UFLM,2017-01-01\n';
+      const first =
+        'device_id,device_type,device_status,responsible_user_id,map_id,prenotified_date\n00-00-00-00-00-00-00-01,ESME,Commissioned,90-B3-D5-1F-30-01-00-0A,UFLM,2017-01-01\n';
       const second = '00-00-00-00-00-00-00-02,GSME,Commissioned,90-B3-D5-1F-30-01-00-0A,,2017-01-01\n';
       let sendRest!: () => void;
       const rest = new Promise<void>((resolve) => (sendRest = resolve));

@@ -63,7 +63,11 @@ for (const kind of databaseKinds) {
     }
 
     it('fall back to the default for a stored value that no longer parses', async () => {
-      await t.db.knex('settings').insert({ key: 'rate-window', value: 'ten', updated_at: '2026-11-28 00:00:00.000', updated_by: 'x' }).onConflict('key').merge();
+      await t.db
+        .knex('settings')
+        .insert({ key: 'rate-window', value: 'ten', updated_at: '2026-11-28 00:00:00.000', updated_by: 'x' })
+        .onConflict('key')
+        .merge();
       assert.equal((await loadSettings(t.db.knex)).rateWindow, DEFAULT_SETTINGS.rateWindow);
     });
   });

@@ -15,10 +15,7 @@ const LIMIT = 100_000;
 const SYSTEM = { kind: 'system', name: 'test' } as const;
 
 /** A raw HTTP request, so that bodies can be streamed in pieces without a Content-Length. */
-function send(
-  url: string,
-  options: { method: string; headers?: Record<string, string>; chunks?: Buffer[] },
-): Promise<{ status: number; body: string }> {
+function send(url: string, options: { method: string; headers?: Record<string, string>; chunks?: Buffer[] }): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method, headers: options.headers }, (res) => {
       let body = '';
@@ -106,7 +103,10 @@ for (const kind of databaseKinds) {
       assert.equal(res.status, 422);
       const body = (await res.json()) as { error: { code: string; message: string; fields: unknown[] } };
       assert.equal(body.error.code, 'invalid');
-      assert.match(body.error.message, /^The snapshot was refused and nothing of it was stored \(import \d+\): line 3: Broken quoting: a quote inside the unquoted field 2 \("device_type"\)/);
+      assert.match(
+        body.error.message,
+        /^The snapshot was refused and nothing of it was stored \(import \d+\): line 3: Broken quoting: a quote inside the unquoted field 2 \("device_type"\)/,
+      );
       assert.deepEqual(body.error.fields, [{ field: 'file', line: 3, message: body.error.message.replace(/^.*?\(import \d+\): line 3: /, '') }]);
       assert.deepEqual(await storedRows(t.db.knex), before);
     });
@@ -144,7 +144,10 @@ for (const kind of databaseKinds) {
       const attempt = await t.db.knex('snapshot_imports').where({ as_of: '2024-05-31' }).first();
       assert.equal(attempt.status, 'failed');
       assert.match(attempt.errors, /larger than the 97\.7 KiB/);
-      assert.deepEqual(archiveFiles(server.dataDir).filter((f) => f.file.startsWith('tmp/')), []);
+      assert.deepEqual(
+        archiveFiles(server.dataDir).filter((f) => f.file.startsWith('tmp/')),
+        [],
+      );
     });
 
     it('answers 401 without a token, 403 for a panel token, 415 for a form body', async () => {
@@ -158,7 +161,9 @@ for (const kind of databaseKinds) {
       assert.match(((await form.json()) as { error: { message: string } }).error.message, /Send the snapshot file itself as the request body/);
       // curl --data-binary sends a form type by default: a big file must get the same answer, not
       // a form parser's "too large" (API bodies are never parsed as forms).
-      const bigForm = await post('/api/v1/snapshots?asOf=2024-06-30', 'x'.repeat(300_000), tokens.dcc!, { 'content-type': 'application/x-www-form-urlencoded' });
+      const bigForm = await post('/api/v1/snapshots?asOf=2024-06-30', 'x'.repeat(300_000), tokens.dcc!, {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
       assert.equal(bigForm.status, 415);
       assert.equal(await t.db.knex('snapshot_imports').where({ as_of: '2024-06-30' }).first(), undefined);
       for (const path of ['/api/v1/snapshots', '/api/v1/snapshots/1']) {
@@ -171,7 +176,10 @@ for (const kind of databaseKinds) {
       const list = await fetch(`${server.url}/api/v1/snapshots`, { headers: { authorization: `Bearer ${tokens.dcc!}` } });
       assert.equal(list.status, 200);
       const { snapshots } = (await list.json()) as { snapshots: Array<{ id: number; asOf: string; rows: number }> };
-      assert.deepEqual(snapshots.map((s) => s.asOf), ['2024-02-29', '2024-01-31']);
+      assert.deepEqual(
+        snapshots.map((s) => s.asOf),
+        ['2024-02-29', '2024-01-31'],
+      );
       const first = snapshots[1]!;
       const one = await fetch(`${server.url}/api/v1/snapshots/${first.id}`, { headers: { authorization: `Bearer ${tokens.dcc!}` } });
       assert.equal(one.status, 200);
@@ -195,4 +203,3 @@ for (const kind of databaseKinds) {
     });
   });
 }
-

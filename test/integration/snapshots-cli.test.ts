@@ -44,7 +44,8 @@ for (const kind of databaseKinds) {
       env = { DATABASE_URL: t.url, DATA_DIR: path.join(dir, 'data') };
       await runCliInProcess(['settings', 'set', 'max-reject-ratio', '0.5'], { env }).then(async (res) => {
         // The settings command belongs to another area; fall back to the table when it is not there.
-        if (res.code !== 0) await t.db.knex('settings').insert({ key: 'max-reject-ratio', value: '0.5', updated_at: '2024-01-01 00:00:00.000', updated_by: 'test' });
+        if (res.code !== 0)
+          await t.db.knex('settings').insert({ key: 'max-reject-ratio', value: '0.5', updated_at: '2024-01-01 00:00:00.000', updated_by: 'test' });
       });
     });
     after(async () => {
@@ -54,7 +55,10 @@ for (const kind of databaseKinds) {
 
     it('prints exactly the SPEC object with --json and exits 0; a duplicate exits 0 too', async () => {
       // Lines 2–3 accepted (one outstanding ESME, one completed GSME), line 4 rejected for its date.
-      const file = fileAt('smi-20240131.csv', [HEADER, row(1), row(2, { device_type: 'GSME', map_id: 'UFLM' }), row(3, { prenotified_date: '2024-13-01' }), ''].join('\n'));
+      const file = fileAt(
+        'smi-20240131.csv',
+        [HEADER, row(1), row(2, { device_type: 'GSME', map_id: 'UFLM' }), row(3, { prenotified_date: '2024-13-01' }), ''].join('\n'),
+      );
       // The real bin on SQLite: it exits only once its work, the archive copy too, is done.
       const res = await realBin(['snapshot', 'import', file, '--json'], { env });
       assert.equal(res.code, 0, res.stderr);
@@ -75,7 +79,10 @@ for (const kind of databaseKinds) {
         errors: [{ line: 4, reason: 'prenotified_date "2024-13-01" is not a real date in the form YYYY-MM-DD' }],
       });
       // The command waits for the archive copy to be compressed before it exits.
-      assert.deepEqual(archiveFiles(env.DATA_DIR!).map((f) => f.file), [`${snapshot.sha256.slice(0, 2)}/${snapshot.sha256}.csv.gz`]);
+      assert.deepEqual(
+        archiveFiles(env.DATA_DIR!).map((f) => f.file),
+        [`${snapshot.sha256.slice(0, 2)}/${snapshot.sha256}.csv.gz`],
+      );
       const audit = await t.db.knex('audit_log').where({ action: 'snapshot.import' }).first();
       assert.match(audit.actor, /^cli:/);
 
@@ -94,7 +101,13 @@ for (const kind of databaseKinds) {
       const out = JSON.parse(res.stdout);
       assert.deepEqual(
         { status: out.status, asOf: out.asOf, rows: out.rows, accepted: out.accepted, errors: out.errors },
-        { status: 'imported', asOf: '2024-03-15', rows: 3, accepted: 2, errors: [{ line: 4, reason: 'prenotified_date "2024-13-01" is not a real date in the form YYYY-MM-DD' }] },
+        {
+          status: 'imported',
+          asOf: '2024-03-15',
+          rows: 3,
+          accepted: 2,
+          errors: [{ line: 4, reason: 'prenotified_date "2024-13-01" is not a real date in the form YYYY-MM-DD' }],
+        },
       );
     });
 
@@ -116,9 +129,7 @@ for (const kind of databaseKinds) {
       assert.deepEqual(Object.keys(out), KEYS);
       assert.equal(out.status, 'failed');
       assert.equal(out.snapshotId, null);
-      assert.deepEqual(out.errors, [
-        { line: 3, reason: 'Broken quoting: the quoted field opened on this line is never closed (the file ends inside it)' },
-      ]);
+      assert.deepEqual(out.errors, [{ line: 3, reason: 'Broken quoting: the quoted field opened on this line is never closed (the file ends inside it)' }]);
     });
 
     it('refuses without an as-of date, and for a file that is not there, with exit 1', async () => {
@@ -128,7 +139,9 @@ for (const kind of databaseKinds) {
       assert.match(JSON.parse(res.stdout).errors[0].reason, /^No as-of date: give one with the file \(YYYY-MM-DD: --as-of on the command line/);
       const missing = await runCliInProcess(['snapshot', 'import', path.join(dir, 'nope-20240101.csv'), '--json'], { env });
       assert.equal(missing.code, 1);
-      assert.deepEqual(JSON.parse(missing.stdout).errors, [{ line: null, reason: `Cannot import nope-20240101.csv: there is no file "${path.join(dir, 'nope-20240101.csv')}"` }]);
+      assert.deepEqual(JSON.parse(missing.stdout).errors, [
+        { line: null, reason: `Cannot import nope-20240101.csv: there is no file "${path.join(dir, 'nope-20240101.csv')}"` },
+      ]);
     });
 
     it('says what happened in words without --json', async () => {

@@ -105,7 +105,12 @@ for (const kind of databaseKinds) {
       assert.equal(gz.sha256, gzSha, 'a gzip upload is identified by the bytes sent');
       const plainPath = `${plainSha.slice(0, 2)}/${plainSha}.csv.gz`;
       const gzPath = `${gzSha.slice(0, 2)}/${gzSha}.csv.gz`;
-      assert.deepEqual(archiveFiles(data.dir).map((f) => f.file).sort(), [plainPath, gzPath].sort());
+      assert.deepEqual(
+        archiveFiles(data.dir)
+          .map((f) => f.file)
+          .sort(),
+        [plainPath, gzPath].sort(),
+      );
       assert.equal(gunzipSync(readFileSync(path.join(data.dir, 'archive', plainPath))).toString(), FILE_A);
       assert.deepEqual(readFileSync(path.join(data.dir, 'archive', gzPath)), gzipped);
       const stored = await t.db.knex('snapshots').orderBy('id').select('archive_path', 'gzip', 'byte_size');
@@ -127,7 +132,10 @@ for (const kind of databaseKinds) {
       writeFileSync(path.join(data.dir, rel), FILE_A);
       await t.db.knex('snapshots').where({ id: a.snapshotId }).update({ archive_path: rel });
       assert.equal(await compressPendingArchives(t.db.knex, data.dir), 1);
-      assert.deepEqual(archiveFiles(data.dir).map((f) => f.file), [`${rel.slice('archive/'.length)}.gz`]);
+      assert.deepEqual(
+        archiveFiles(data.dir).map((f) => f.file),
+        [`${rel.slice('archive/'.length)}.gz`],
+      );
       assert.equal((await t.db.knex('snapshots').where({ id: a.snapshotId }).first()).archive_path, `${rel}.gz`);
       // Stopped after the rename, before the database was told: the compressed copy is there and the raw one gone.
       await t.db.knex('snapshots').where({ id: a.snapshotId }).update({ archive_path: rel });
@@ -173,10 +181,19 @@ for (const kind of databaseKinds) {
       const failed = await failStaleImports(t.db.knex, { olderThanMs: 60_000, dataDir: data.dir });
       assert.deepEqual(failed.sort(), [Number(silent), Number(deadHere)].sort());
       const rows = await t.db.knex('snapshot_imports').orderBy('id');
-      assert.deepEqual(rows.map((r) => r.status), ['failed', 'running', 'failed']);
-      assert.match(JSON.parse(rows[0].errors)[0].reason, /^the import stopped before it finished: the process running it \(elsewhere:123\) last answered at .*; nothing of the file was stored — send it again$/);
+      assert.deepEqual(
+        rows.map((r) => r.status),
+        ['failed', 'running', 'failed'],
+      );
+      assert.match(
+        JSON.parse(rows[0].errors)[0].reason,
+        /^the import stopped before it finished: the process running it \(elsewhere:123\) last answered at .*; nothing of the file was stored — send it again$/,
+      );
       assert.ok(rows[0].finished_at);
-      assert.deepEqual(archiveFiles(data.dir).map((f) => f.file), [`tmp/import-${alive}.part`]);
+      assert.deepEqual(
+        archiveFiles(data.dir).map((f) => f.file),
+        [`tmp/import-${alive}.part`],
+      );
       assert.deepEqual(await failStaleImports(t.db.knex, { olderThanMs: 60_000, dataDir: data.dir }), [], 'a second run finds nothing');
     });
   });

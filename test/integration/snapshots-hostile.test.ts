@@ -160,7 +160,9 @@ describe('hostile snapshot files', () => {
 
       const viaApi = (file: HostileFile): Promise<Answer> => {
         const query = new URLSearchParams({ fileName: file.fileName, ...(file.asOf === undefined ? {} : { asOf: file.asOf }) });
-        return post(`${server.url}/api/v1/snapshots?${query}`, { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, [{ file: paths.get(file.name)! }]);
+        return post(`${server.url}/api/v1/snapshots?${query}`, { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, [
+          { file: paths.get(file.name)! },
+        ]);
       };
 
       /** The server answers, and the attempt just made is recorded as failed with the reason given. */

@@ -65,14 +65,22 @@ for (const kind of databaseKinds) {
         ],
       );
       assert.deepEqual(run.waiting, ['f-arriving-20240301.csv']);
-      assert.deepEqual(snapshots.map((s) => [s.as_of, s.file_name, s.source, s.uploaded_by]), [
-        ['2024-01-31', 'a-smi-20240131.csv', 'inbox', 'drop folder'],
-        ['2024-02-29', 'd-smi-20240229.csv.gz', 'inbox', 'drop folder'],
-      ]);
+      assert.deepEqual(
+        snapshots.map((s) => [s.as_of, s.file_name, s.source, s.uploaded_by]),
+        [
+          ['2024-01-31', 'a-smi-20240131.csv', 'inbox', 'drop folder'],
+          ['2024-02-29', 'd-smi-20240229.csv.gz', 'inbox', 'drop folder'],
+        ],
+      );
 
       assert.deepEqual(readdirSync(inbox).sort(), ['.h-hidden-20240303.csv', '.processing', 'f-arriving-20240301.csv', 'failed', 'g-upload-20240302.csv.part']);
       assert.deepEqual(readdirSync(path.join(inbox, '.processing')), []);
-      assert.deepEqual(readdirSync(path.join(inbox, 'failed')).sort(), ['c-bad-20240201.csv', 'c-bad-20240201.csv.error.txt', 'e-nodate.csv', 'e-nodate.csv.error.txt']);
+      assert.deepEqual(readdirSync(path.join(inbox, 'failed')).sort(), [
+        'c-bad-20240201.csv',
+        'c-bad-20240201.csv.error.txt',
+        'e-nodate.csv',
+        'e-nodate.csv.error.txt',
+      ]);
       assert.equal(readFileSync(path.join(inbox, 'failed', 'c-bad-20240201.csv'), 'utf8'), BROKEN, 'the refused file is kept as it came');
       const attempt = await t.db.knex('snapshot_imports').where({ file_name: 'c-bad-20240201.csv' }).first();
       assert.equal(
@@ -81,7 +89,10 @@ for (const kind of databaseKinds) {
           'Correct the file and put it in the drop folder again.\n\n' +
           'line 3: Broken quoting: a quote inside the unquoted field 2 ("device_type") (a field holding quotes must be quoted, its quotes doubled)\n',
       );
-      assert.match(readFileSync(path.join(inbox, 'failed', 'e-nodate.csv.error.txt'), 'utf8'), /\n\nNo as-of date: give one with the file .*\("e-nodate\.csv" holds no date\)\n$/);
+      assert.match(
+        readFileSync(path.join(inbox, 'failed', 'e-nodate.csv.error.txt'), 'utf8'),
+        /\n\nNo as-of date: give one with the file .*\("e-nodate\.csv" holds no date\)\n$/,
+      );
 
       // The imported files' bytes are in the archive, the plain one compressed, the gzip one as it came.
       const archived = archiveFiles(data.dir).map((f) => f.file);
@@ -93,10 +104,13 @@ for (const kind of databaseKinds) {
       drop('c-bad-20240201.csv', BROKEN.replace(row(4), row(7)));
       utimesSync(path.join(inbox, 'f-arriving-20240301.csv'), AN_HOUR_AGO, AN_HOUR_AGO);
       const run = await processInbox({ knex: t.db.knex, dataDir: data.dir, now: () => NOW });
-      assert.deepEqual(run.files.map((f) => [f.file, f.status]), [
-        ['c-bad-20240201.csv', 'failed'],
-        ['f-arriving-20240301.csv', 'duplicate'],
-      ]);
+      assert.deepEqual(
+        run.files.map((f) => [f.file, f.status]),
+        [
+          ['c-bad-20240201.csv', 'failed'],
+          ['f-arriving-20240301.csv', 'duplicate'],
+        ],
+      );
       const second = run.files[0]!.importId!;
       assert.deepEqual(readdirSync(path.join(inbox, 'failed')).sort(), [
         `c-bad-20240201-import${second}.csv`,
@@ -106,7 +120,10 @@ for (const kind of databaseKinds) {
         'e-nodate.csv',
         'e-nodate.csv.error.txt',
       ]);
-      assert.match(readFileSync(path.join(inbox, 'failed', `c-bad-20240201-import${second}.csv.error.txt`), 'utf8'), /^c-bad-20240201\.csv was not imported \(import \d+,/);
+      assert.match(
+        readFileSync(path.join(inbox, 'failed', `c-bad-20240201-import${second}.csv.error.txt`), 'utf8'),
+        /^c-bad-20240201\.csv was not imported \(import \d+,/,
+      );
       assert.ok(!existsSync(path.join(inbox, 'f-arriving-20240301.csv')), 'the duplicate is deleted');
     });
 
@@ -115,7 +132,10 @@ for (const kind of databaseKinds) {
       writeFileSync(path.join(inbox, '.processing', 'z-stranded-20240401.csv'), [HEADER, row(40), ''].join('\n'));
       utimesSync(path.join(inbox, '.processing', 'z-stranded-20240401.csv'), AN_HOUR_AGO, AN_HOUR_AGO);
       const run = await processInbox({ knex: t.db.knex, dataDir: data.dir, now: () => NOW });
-      assert.deepEqual(run.files.map((f) => [f.file, f.status]), [['z-stranded-20240401.csv', 'imported']]);
+      assert.deepEqual(
+        run.files.map((f) => [f.file, f.status]),
+        [['z-stranded-20240401.csv', 'imported']],
+      );
       assert.deepEqual(readdirSync(path.join(inbox, '.processing')), []);
     });
   });

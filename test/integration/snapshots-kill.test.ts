@@ -58,10 +58,14 @@ describe('an import killed mid-way', () => {
         const exited = once(child, 'exit');
 
         // Under way: the attempt has recorded bytes read.
-        const attempt = await waitFor(async () => {
-          const row = await t.db.knex('snapshot_imports').where({ status: 'running' }).first();
-          return row && Number(row.bytes_read) > 0 ? row : undefined;
-        }, 'the import to start reading', 60_000);
+        const attempt = await waitFor(
+          async () => {
+            const row = await t.db.knex('snapshot_imports').where({ status: 'running' }).first();
+            return row && Number(row.bytes_read) > 0 ? row : undefined;
+          },
+          'the import to start reading',
+          60_000,
+        );
         child.kill('SIGKILL');
         const [code, signal] = (await exited) as [number | null, string | null];
         assert.equal(signal, 'SIGKILL', `the import ended by itself first (exit ${code}): ${output}`);

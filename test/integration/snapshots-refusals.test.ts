@@ -41,7 +41,8 @@ const refusals: Refusal[] = [
   },
   {
     name: 'a missing required column',
-    bytes: 'device_id,device_type,device_status,responsible_user_id,prenotified_date\n00-00-00-00-00-00-00-01,ESME,Commissioned,90-B3-D5-1F-30-01-00-0A,2017-01-01\n',
+    bytes:
+      'device_id,device_type,device_status,responsible_user_id,prenotified_date\n00-00-00-00-00-00-00-01,ESME,Commissioned,90-B3-D5-1F-30-01-00-0A,2017-01-01\n',
     reason: /^The header has no "map_id" column/,
     line: 1,
   },
@@ -88,7 +89,9 @@ const refusals: Refusal[] = [
     name: 'an as-of date after today in London',
     bytes: GOOD,
     asOf: addDays(londonToday(), 1),
-    reason: new RegExp(`^The as-of date ${addDays(londonToday(), 1)} is after today \\(${londonToday()} in London\\): a snapshot can only be of a day that has begun`),
+    reason: new RegExp(
+      `^The as-of date ${addDays(londonToday(), 1)} is after today \\(${londonToday()} in London\\): a snapshot can only be of a day that has begun`,
+    ),
     line: null,
   },
   {
@@ -141,7 +144,10 @@ for (const kind of databaseKinds) {
         const attempt = await t.db.knex('snapshot_imports').where({ id: outcome.importId }).first();
         assert.equal(attempt.status, 'failed');
         assert.deepEqual(JSON.parse(attempt.errors), outcome.errors);
-        const audit = await t.db.knex('audit_log').where({ action: 'snapshot.import-refused', entity_id: String(outcome.importId) }).first();
+        const audit = await t.db
+          .knex('audit_log')
+          .where({ action: 'snapshot.import-refused', entity_id: String(outcome.importId) })
+          .first();
         assert.ok(audit, 'the refusal is in the audit log');
       });
     }

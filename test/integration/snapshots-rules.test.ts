@@ -207,7 +207,10 @@ for (const kind of databaseKinds) {
       assert.equal(outcome.accepted, EXPECTED.rows - EXPECTED.rejected.length);
       assert.deepEqual(await storedCounts(t.db.knex, outcome.snapshotId!), EXPECTED.counts);
       const rejections = await storedRejections(t.db.knex, outcome.snapshotId!);
-      assert.deepEqual(rejections.map((r) => r.line), EXPECTED.rejected.map((r) => r.line));
+      assert.deepEqual(
+        rejections.map((r) => r.line),
+        EXPECTED.rejected.map((r) => r.line),
+      );
       EXPECTED.rejected.forEach((expected, i) => assert.match(rejections[i]!.reason, new RegExp(expected.reason), `line ${expected.line}`));
       assert.deepEqual(outcome.errors, rejections, 'the outcome lists the stored rejected rows');
       const snapshot = await t.db.knex('snapshots').where({ id: outcome.snapshotId }).first();
@@ -218,8 +221,14 @@ for (const kind of databaseKinds) {
     it('refuses the worked example at the default max-reject-ratio (3 of 15 > 0.1 %), storing nothing', async () => {
       const outcome = await ingestBytes(t.db.knex, data.dir, EXAMPLE, { asOf: '2024-01-31', fileName: 'snapshot-rules.csv' });
       assert.equal(outcome.status, 'failed');
-      assert.match(outcome.errors[0]!.reason, /^3 of the 15 data rows were rejected \(20 %\), more than the 0\.1 % the max_reject_ratio setting \(0\.001\) allows/);
-      assert.deepEqual(outcome.errors.slice(1).map((e) => e.line), [15, 16, 17]);
+      assert.match(
+        outcome.errors[0]!.reason,
+        /^3 of the 15 data rows were rejected \(20 %\), more than the 0\.1 % the max_reject_ratio setting \(0\.001\) allows/,
+      );
+      assert.deepEqual(
+        outcome.errors.slice(1).map((e) => e.line),
+        [15, 16, 17],
+      );
       assert.deepEqual(await storedRows(t.db.knex), NOTHING_STORED);
       assert.deepEqual(archiveFiles(data.dir), []);
     });
@@ -236,7 +245,10 @@ for (const kind of databaseKinds) {
         assert.equal(outcome.accepted, c.expect.rows - rejected.length);
         assert.deepEqual(await storedCounts(t.db.knex, outcome.snapshotId!), c.expect.counts);
         const stored = await storedRejections(t.db.knex, outcome.snapshotId!);
-        assert.deepEqual(stored.map((r) => r.line), rejected.map((r) => r.line));
+        assert.deepEqual(
+          stored.map((r) => r.line),
+          rejected.map((r) => r.line),
+        );
         rejected.forEach((r, i) => assert.match(stored[i]!.reason, r.reason));
         const snapshot = await t.db.knex('snapshots').where({ id: outcome.snapshotId }).first();
         assert.equal(Boolean(snapshot.gzip), c.expect.gzip ?? false);
@@ -247,7 +259,9 @@ for (const kind of databaseKinds) {
     it('counts against the MAP register when it has entries', async () => {
       // Register UFLM only: MAP1 is then well-formed but unknown → invalid; uflm → valid.
       await t.db.knex('map_register').insert({ map_id: 'UFLM', name: 'Utility First', updated_at: '2024-01-01 00:00:00.000' });
-      const outcome = await ingestBytes(t.db.knex, data.dir, [HEADER, row(1, { map_id: 'uflm' }), row(2, { map_id: 'MAP1' }), ''].join('\n'), { asOf: '2024-01-31' });
+      const outcome = await ingestBytes(t.db.knex, data.dir, [HEADER, row(1, { map_id: 'uflm' }), row(2, { map_id: 'MAP1' }), ''].join('\n'), {
+        asOf: '2024-01-31',
+      });
       assert.deepEqual(await storedCounts(t.db.knex, outcome.snapshotId!), { [USER_A]: counts({ inScope: 2, completed: 1, invalid: 1 }) });
     });
 
@@ -260,7 +274,14 @@ for (const kind of databaseKinds) {
     });
 
     it('adds unknown Users as unregistered, named by their ID, and leaves registered ones alone', async () => {
-      await t.db.knex('dcc_users').insert({ user_id: USER_A, name: 'Octopus Energy', short_name: 'Octopus', registered: true, created_at: '2024-01-01 00:00:00.000', updated_at: '2024-01-01 00:00:00.000' });
+      await t.db.knex('dcc_users').insert({
+        user_id: USER_A,
+        name: 'Octopus Energy',
+        short_name: 'Octopus',
+        registered: true,
+        created_at: '2024-01-01 00:00:00.000',
+        updated_at: '2024-01-01 00:00:00.000',
+      });
       const text = [HEADER, row(1), row(2, { responsible_user_id: '90b3d51f3001000b' }), ''].join('\n');
       await ingestBytes(t.db.knex, data.dir, text, { asOf: '2024-01-31' });
       const users = await t.db.knex('dcc_users').orderBy('user_id').select('user_id', 'name', 'short_name', 'registered');
@@ -282,7 +303,10 @@ for (const kind of databaseKinds) {
       await setSetting(t.db.knex, 'max-reject-ratio', '0.002');
       const accepted = await ingestBytes(t.db.knex, data.dir, text, { asOf: '2024-01-31' });
       assert.equal(accepted.status, 'imported');
-      assert.deepEqual((await storedRejections(t.db.knex, accepted.snapshotId!)).map((r) => r.line), [1000, 1001]);
+      assert.deepEqual(
+        (await storedRejections(t.db.knex, accepted.snapshotId!)).map((r) => r.line),
+        [1000, 1001],
+      );
     });
 
     it('keeps every rejected row of an accepted snapshot, beyond what fits in memory', async () => {
@@ -299,7 +323,11 @@ for (const kind of databaseKinds) {
       assert.equal(stored[11_999]!.line, 24_001);
       assert.ok(stored.every((r, i) => r.line === 3 + 2 * i && r.reason === 'device_type is empty'));
       assert.deepEqual(outcome.errors, stored);
-      assert.deepEqual(archiveFiles(data.dir).filter((f) => f.file.startsWith('tmp')), [], 'the spill file is gone');
+      assert.deepEqual(
+        archiveFiles(data.dir).filter((f) => f.file.startsWith('tmp')),
+        [],
+        'the spill file is gone',
+      );
     });
   });
 }

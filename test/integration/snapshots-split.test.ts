@@ -35,7 +35,9 @@ describe('a large file scanned on two threads', () => {
     generateInventory({ rows: ROWS, path: plain });
     // The same rows with a notes column whose every value is quoted and holds a line break, and
     // the line break right after the cut placed inside one: the second thread guesses wrong.
-    const lines = readFileSync(plain, 'utf8').split('\n').filter((l) => l !== '');
+    const lines = readFileSync(plain, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     const text = [`${lines[0]},notes`, ...lines.slice(1).map((l, i) => `${l},"note ${i}\nsecond line"`)].join('\n') + '\n';
     const cut = Math.floor(Buffer.byteLength(text) * FIRST_SHARE);
     const lineEnd = text.indexOf('\n', cut);
@@ -113,7 +115,10 @@ describe('a large file scanned on two threads', () => {
         it(`stores exactly what one scanner reads (${which === 'plain' ? 'the cut between rows' : 'the cut inside a quoted field'})`, async () => {
           const file = which === 'plain' ? plain : quoted;
           const expected = oneScanner(readFileSync(file));
-          assert.ok(expected.rejections.some((r) => r.reason.startsWith('duplicate')), 'the file has duplicates');
+          assert.ok(
+            expected.rejections.some((r) => r.reason.startsWith('duplicate')),
+            'the file has duplicates',
+          );
           const outcome = await ingestSnapshot(
             { knex: t.db.knex, dataDir },
             { source: 'cli', fileName: path.basename(file), actor: TEST_ACTOR, bytes: { kind: 'file', path: file } },
@@ -123,10 +128,7 @@ describe('a large file scanned on two threads', () => {
           assert.equal(outcome.accepted, expected.result.accepted);
           assert.equal(outcome.rejected, expected.result.rejected);
           const counts = await storedCounts(t.db.knex, outcome.snapshotId!);
-          assert.deepEqual(
-            Object.fromEntries(Object.entries(counts).map(([user, c]) => [user, { esme: c.esme, gsme: c.gsme }])),
-            expected.result.counts,
-          );
+          assert.deepEqual(Object.fromEntries(Object.entries(counts).map(([user, c]) => [user, { esme: c.esme, gsme: c.gsme }])), expected.result.counts);
           assert.deepEqual(await storedRejections(t.db.knex, outcome.snapshotId!), expected.rejections);
         });
       }

@@ -19,7 +19,8 @@ const SYSTEM = { kind: 'system', name: 'test' } as const;
 function multipart(fields: Record<string, string>, file: { name: string; text: string } | null): { body: string; type: string } {
   const boundary = '----bfmTestBoundary7MA4YWxkTrZu0gW';
   const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
-  if (file) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n${file.text}\r\n`);
+  if (file)
+    parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n${file.text}\r\n`);
   return { body: `${parts.join('')}--${boundary}--\r\n`, type: `multipart/form-data; boundary=${boundary}` };
 }
 
@@ -103,13 +104,24 @@ for (const kind of databaseKinds) {
       assert.match(result.text, /Imported\. 9 of 10 rows were accepted; the 1 rejected rows are listed below\./);
       assert.match(result.text, /<td class="num">6<\/td><td>duplicate device_id 00-00-00-00-00-00-00-01, first at line 2<\/td>/);
       // USER_A's ESME: in scope 5 (lines 2, 3, 4, 10, 11), completed 1, invalid 2, outstanding 4.
-      assert.match(result.text, new RegExp(`${USER_A}</span> <span class="tag tag-warn">unregistered</span></th>\\s*<td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">4</td>`));
+      assert.match(
+        result.text,
+        new RegExp(
+          `${USER_A}</span> <span class="tag tag-warn">unregistered</span></th>\\s*<td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">4</td>`,
+        ),
+      );
       assert.doesNotMatch(result.text, /outstanding\.csv/, 'the CSV is for SECAS only');
       const list = await dcc.get('/snapshots');
       assert.match(list.text, /<a href="\/snapshots\/\d+">31 Jan 2024<\/a>/);
       assert.match(list.text, /smi\.csv/);
       const progress = await dcc.get('/snapshots/import-progress?file=smi.csv&after=0');
-      assert.deepEqual(JSON.parse(progress.text), { importId: Number(match[2]), status: 'imported', rows: 10, bytes: Buffer.byteLength(TRACE_FILE), snapshotId: Number(match[1]) });
+      assert.deepEqual(JSON.parse(progress.text), {
+        importId: Number(match[2]),
+        status: 'imported',
+        rows: 10,
+        bytes: Buffer.byteLength(TRACE_FILE),
+        snapshotId: Number(match[1]),
+      });
     });
 
     it('says a second upload of the same file was imported before', async () => {
@@ -181,11 +193,17 @@ for (const kind of databaseKinds) {
       const res = await secas.get(`/snapshots/${snapshot.id}/outstanding.csv?user=90b3d51f3001000a`);
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
-      assert.match(res.headers.get('content-disposition') ?? '', new RegExp(`^attachment; filename="?outstanding-${USER_A}-2024-01-31-snapshot-${snapshot.id}\\.csv"?$`));
+      assert.match(
+        res.headers.get('content-disposition') ?? '',
+        new RegExp(`^attachment; filename="?outstanding-${USER_A}-2024-01-31-snapshot-${snapshot.id}\\.csv"?$`),
+      );
       assert.equal(res.text, TRACE_CSV);
       // The stored count it traces: 4 ESME + 1 GSME outstanding.
       const counts = await t.db.knex('snapshot_counts').where({ snapshot_id: snapshot.id, user_id: USER_A });
-      assert.equal(counts.reduce((sum, c) => sum + Number(c.in_scope) - Number(c.completed), 0), res.text.trim().split('\n').length - 1);
+      assert.equal(
+        counts.reduce((sum, c) => sum + Number(c.in_scope) - Number(c.completed), 0),
+        res.text.trim().split('\n').length - 1,
+      );
     });
 
     it('lists the same devices after the implementation date and the MAP register have changed', async () => {
@@ -217,4 +235,3 @@ for (const kind of databaseKinds) {
     });
   });
 }
-

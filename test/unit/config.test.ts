@@ -46,20 +46,31 @@ describe('configuration', () => {
   const bad: Array<[string, Record<string, string>, RegExp]> = [
     ['a port that is not a number', { PORT: 'eighty' }, /^Configuration error: PORT must be a whole number \(got "eighty"\)\.$/],
     ['a port out of range', { PORT: '70000' }, /PORT must be between 0 and 65535/],
-    ['an unknown database scheme', { DATABASE_URL: 'postgres://localhost/x' }, /DATABASE_URL must be sqlite:PATH or mysql:\/\/user:password@host:port\/database/],
+    [
+      'an unknown database scheme',
+      { DATABASE_URL: 'postgres://localhost/x' },
+      /DATABASE_URL must be sqlite:PATH or mysql:\/\/user:password@host:port\/database/,
+    ],
     ['a MySQL URL without a database', { DATABASE_URL: 'mysql://root@localhost:3306' }, /DATABASE_URL must be/],
     ['a short session secret', { SESSION_SECRET: 'short' }, /SESSION_SECRET must be at least 32 characters long/],
     ['a Chrome path that is not there', { CHROME_PATH: '/nonexistent/chromium' }, /CHROME_PATH must name an executable Chromium or Chrome binary/],
     ['an unknown log level', { LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     ['a boolean that is not one', { SECURE_COOKIES: 'maybe' }, /SECURE_COOKIES must be true or false/],
-    ['a proxy that is not an address', { TRUST_PROXY: '10.0.0.1,proxy.internal' }, /^Configuration error: TRUST_PROXY must be false, true, a number of proxies in front \(1, 2…\) or a comma-separated list of proxy addresses or ranges \(10\.0\.0\.1,10\.0\.0\.0\/8,loopback\) \(got "10\.0\.0\.1,proxy\.internal"\)\.$/],
+    [
+      'a proxy that is not an address',
+      { TRUST_PROXY: '10.0.0.1,proxy.internal' },
+      /^Configuration error: TRUST_PROXY must be false, true, a number of proxies in front \(1, 2…\) or a comma-separated list of proxy addresses or ranges \(10\.0\.0\.1,10\.0\.0\.0\/8,loopback\) \(got "10\.0\.0\.1,proxy\.internal"\)\.$/,
+    ],
     ['a proxy range that is not one', { TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY must be false, true, a number of proxies/],
     ['an empty entry in the proxy list', { TRUST_PROXY: '10.0.0.1,,10.0.0.2' }, /TRUST_PROXY must be/],
     ['no account limit', { LOGIN_ACCOUNT_LIMIT: '0' }, /LOGIN_ACCOUNT_LIMIT must be a whole number of at least 1/],
   ];
   for (const [what, env, message] of bad) {
     it(`stops with a sentence naming the variable for ${what}`, () => {
-      assert.throws(() => parseConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message));
+      assert.throws(
+        () => parseConfig(env),
+        (err: unknown) => err instanceof ConfigError && message.test(err.message),
+      );
     });
   }
 
@@ -84,7 +95,10 @@ describe('configuration', () => {
       writeFileSync(blocker, 'not a folder');
       assert.throws(
         () => loadConfig({ DATA_DIR: path.join(blocker, 'data'), SESSION_SECRET: 'x'.repeat(40) }),
-        (err: unknown) => err instanceof ConfigError && err.message === `Configuration error: DATA_DIR ${path.join(blocker, 'data')} cannot be created or written (ENOTDIR); choose a folder this user may write to.`,
+        (err: unknown) =>
+          err instanceof ConfigError &&
+          err.message ===
+            `Configuration error: DATA_DIR ${path.join(blocker, 'data')} cannot be created or written (ENOTDIR); choose a folder this user may write to.`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -20,21 +20,46 @@
   }
 
   function points(list, key) {
-    return list.map(function (p) { return { x: dayNumber(p.date), y: p[key] }; });
+    return list.map(function (p) {
+      return { x: dayNumber(p.date), y: p[key] };
+    });
   }
 
   function draw(canvas, series, options) {
     var opts = options || {};
     var datasets = [
-      { label: 'Outstanding (total)', data: points(series.history, 'total'), borderColor: '#1d3557', backgroundColor: '#1d3557', borderWidth: 2.5, pointRadius: 2 },
+      {
+        label: 'Outstanding (total)',
+        data: points(series.history, 'total'),
+        borderColor: '#1d3557',
+        backgroundColor: '#1d3557',
+        borderWidth: 2.5,
+        pointRadius: 2,
+      },
       { label: 'ESME', data: points(series.history, 'esme'), borderColor: '#2f7fb5', backgroundColor: '#2f7fb5', borderWidth: 1.5, pointRadius: 0 },
       { label: 'GSME', data: points(series.history, 'gsme'), borderColor: '#7fa650', backgroundColor: '#7fa650', borderWidth: 1.5, pointRadius: 0 },
     ];
     if (series.allowance && series.allowance.length) {
-      datasets.push({ label: 'At full allowance', data: points(series.allowance, 'outstanding'), borderColor: '#8a5300', backgroundColor: '#8a5300', borderDash: [2, 3], borderWidth: 1.5, pointRadius: 0 });
+      datasets.push({
+        label: 'At full allowance',
+        data: points(series.allowance, 'outstanding'),
+        borderColor: '#8a5300',
+        backgroundColor: '#8a5300',
+        borderDash: [2, 3],
+        borderWidth: 1.5,
+        pointRadius: 0,
+      });
     }
     if (series.trajectory.length) {
-      datasets.push({ label: 'Deadline trajectory', data: points(series.trajectory, 'outstanding'), borderColor: '#b10e1e', backgroundColor: '#b10e1e', borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 });
+      datasets.push({
+        label: 'Deadline trajectory',
+        data: points(series.trajectory, 'outstanding'),
+        borderColor: '#b10e1e',
+        backgroundColor: '#b10e1e',
+        borderDash: [6, 4],
+        borderWidth: 1.5,
+        pointRadius: 0,
+      });
     }
     return new Chart(canvas, {
       type: 'line',
@@ -49,11 +74,26 @@
         interaction: { mode: 'nearest', intersect: false },
         scales: {
           x: { type: 'linear', ticks: { callback: monthLabel, maxTicksLimit: 8 }, grid: { color: '#e5e5e5' } },
-          y: { beginAtZero: true, title: { display: true, text: 'MAP IDs outstanding' }, ticks: { callback: function (v) { return Number(v).toLocaleString('en-GB'); } }, grid: { color: '#e5e5e5' } },
+          y: {
+            beginAtZero: true,
+            title: { display: true, text: 'MAP IDs outstanding' },
+            ticks: {
+              callback: function (v) {
+                return Number(v).toLocaleString('en-GB');
+              },
+            },
+            grid: { color: '#e5e5e5' },
+          },
         },
         plugins: {
           legend: { position: 'bottom', labels: { boxWidth: 14 } },
-          tooltip: { callbacks: { title: function (items) { return items.length ? dateLabel(items[0].parsed.x) : ''; } } },
+          tooltip: {
+            callbacks: {
+              title: function (items) {
+                return items.length ? dateLabel(items[0].parsed.x) : '';
+              },
+            },
+          },
         },
       },
     });

@@ -49,7 +49,12 @@
     event.preventDefault();
     var maxBytes = Number(form.getAttribute('data-max-bytes'));
     if (maxBytes && file.size > maxBytes) {
-      showErrors('The file is larger than the ' + form.getAttribute('data-max-text') + ' this server accepts. Compress it with gzip, or ask the operator to raise the limit.', []);
+      showErrors(
+        'The file is larger than the ' +
+          form.getAttribute('data-max-text') +
+          ' this server accepts. Compress it with gzip, or ask the operator to raise the limit.',
+        [],
+      );
       return;
     }
     // The same rule as the server's, checked before sending gigabytes only to be told.
@@ -74,7 +79,9 @@
     function poll() {
       if (finished) return;
       fetch(pollUrl, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
-        .then(function (res) { return res.ok ? res.json() : null; })
+        .then(function (res) {
+          return res.ok ? res.json() : null;
+        })
         .then(function (progress) {
           if (finished || !progress || progress.status === 'waiting') return;
           var share = file.size > 0 ? Math.min(1, progress.bytes / file.size) : 0;
@@ -82,8 +89,12 @@
           importText.textContent = Number(progress.rows).toLocaleString('en-GB') + ' rows read, ' + megabytes(progress.bytes) + ' of ' + megabytes(file.size);
           if (share >= 1) status.textContent = 'Checking for duplicate devices and saving…';
         })
-        .catch(function () { /* the next poll will tell */ })
-        .then(function () { if (!finished) window.setTimeout(poll, POLL_MS); });
+        .catch(function () {
+          /* the next poll will tell */
+        })
+        .then(function () {
+          if (!finished) window.setTimeout(poll, POLL_MS);
+        });
     }
     window.setTimeout(poll, POLL_MS);
 
@@ -120,7 +131,12 @@
         showErrors(file.name + ' was not imported. Nothing of it was stored.', body.errors);
       } else if (body && body.error) {
         status.textContent = 'Refused.';
-        showErrors(body.error.message, (body.error.fields || []).map(function (f) { return { line: f.line, reason: f.message }; }));
+        showErrors(
+          body.error.message,
+          (body.error.fields || []).map(function (f) {
+            return { line: f.line, reason: f.message };
+          }),
+        );
       } else {
         status.textContent = '';
         showErrors('The server did not answer as expected (HTTP ' + xhr.status + '). Reload the page to see whether the file was imported.', []);

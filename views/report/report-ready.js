@@ -5,6 +5,8 @@
   var data = JSON.parse(document.getElementById('chart-data').textContent);
   window.BackfillCharts.drawAll(document, data, { responsive: true, devicePixelRatio: 2 });
   requestAnimationFrame(function () {
-    requestAnimationFrame(function () { window.__reportReady = true; });
+    requestAnimationFrame(function () {
+      window.__reportReady = true;
+    });
   });
 })();

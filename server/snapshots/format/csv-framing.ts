@@ -323,11 +323,7 @@ export abstract class CsvFraming extends RowRules {
   /** At the end of the bytes, inside a row: the row is finished as if a line end followed, or a quote left open refuses the file. */
   protected endLastRow(): void {
     if (this.state === QUOTED) {
-      this.fail(
-        this.quoteLine,
-        `line ${this.quoteLine}: broken quoting: the quoted field opened on this line is never closed ` +
-          '(the file ends inside it)',
-      );
+      this.fail(this.quoteLine, `line ${this.quoteLine}: broken quoting: the quoted field opened on this line is never closed ` + '(the file ends inside it)');
     } else {
       this.endField();
       this.endRow();

@@ -10,14 +10,7 @@
 // path, which notes them as it copies the fields and judges them exactly (row-problems.ts).
 import { matchEui64At } from './eui64.ts';
 import { classifyDeviceStatus, classifyDeviceType, matchDateAt } from './field-rules.ts';
-import {
-  SLOT_DEVICE_ID,
-  SLOT_DEVICE_STATUS,
-  SLOT_DEVICE_TYPE,
-  SLOT_MAP_ID,
-  SLOT_PRENOTIFIED_DATE,
-  SLOT_RESPONSIBLE_USER_ID,
-} from './header.ts';
+import { SLOT_DEVICE_ID, SLOT_DEVICE_STATUS, SLOT_DEVICE_TYPE, SLOT_MAP_ID, SLOT_PRENOTIFIED_DATE, SLOT_RESPONSIBLE_USER_ID } from './header.ts';
 import { MAX_FIELD_BYTES } from './row-problems.ts';
 import { CsvFraming } from './csv-framing.ts';
 

@@ -146,7 +146,10 @@ function binary(text: Uint8Array, cut: boolean): FileType | null {
     else if ((c < 32 && c !== TAB && c !== LF && c !== CR) || c === 127) controls++;
   }
   if (zeros === text.length) {
-    return { what: 'a run of zero bytes (NUL)', rest: ', not CSV text: such bytes are what a copy or download that never finished leaves behind. Send the snapshot again.' };
+    return {
+      what: 'a run of zero bytes (NUL)',
+      rest: ', not CSV text: such bytes are what a copy or download that never finished leaves behind. Send the snapshot again.',
+    };
   }
   // A character cut off by the end of the sample is not a fault of the file's.
   const invalid = invalidUtf8Bytes(cut ? text.subarray(0, Math.max(0, text.length - 3)) : text);

@@ -1,14 +1,7 @@
 // Header matching for inventory snapshots (SPEC §3.1): finds the required columns by name in any
 // order, ignoring case and surrounding spaces, and says exactly what is wrong when it cannot.
 
-export const REQUIRED_COLUMNS = [
-  'device_id',
-  'device_type',
-  'device_status',
-  'responsible_user_id',
-  'map_id',
-  'prenotified_date',
-] as const;
+export const REQUIRED_COLUMNS = ['device_id', 'device_type', 'device_status', 'responsible_user_id', 'map_id', 'prenotified_date'] as const;
 
 export type RequiredColumn = (typeof REQUIRED_COLUMNS)[number];
 
@@ -63,9 +56,7 @@ export function matchHeader(names: readonly string[], line: number): HeaderMatch
     const shown = found.length > 80 ? `${found.slice(0, 80)}…` : found;
     return {
       ok: false,
-      message:
-        `line ${line}: no header: the first line must name the columns ${REQUIRED_COLUMNS.join(', ')} ` +
-        `(it reads "${shown}")`,
+      message: `line ${line}: no header: the first line must name the columns ${REQUIRED_COLUMNS.join(', ')} ` + `(it reads "${shown}")`,
     };
   }
   if (missing.length > 0) {

@@ -25,19 +25,45 @@ const SPACE = 32;
 
 /** A field's value for a message: JSON-quoted (so control characters show), cut to a readable length. */
 export function showValue(buf: Uint8Array, start: number, end: number): string {
-  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString(
-    'utf8',
-    start,
-    Math.min(end, start + 4 * SHOWN_CHARACTERS),
-  );
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8', start, Math.min(end, start + 4 * SHOWN_CHARACTERS));
   const cut = end - start > 4 * SHOWN_CHARACTERS || text.length > SHOWN_CHARACTERS;
   return JSON.stringify(cut ? `${text.slice(0, SHOWN_CHARACTERS)}…` : text);
 }
 
 /** The usual names of the C0 control characters, by code. */
 const CONTROL_NAMES = [
-  'NUL', 'SOH', 'STX', 'ETX', 'EOT', 'ENQ', 'ACK', 'BEL', 'BS', 'TAB', 'LF', 'VT', 'FF', 'CR', 'SO', 'SI',
-  'DLE', 'DC1', 'DC2', 'DC3', 'DC4', 'NAK', 'SYN', 'ETB', 'CAN', 'EM', 'SUB', 'ESC', 'FS', 'GS', 'RS', 'US',
+  'NUL',
+  'SOH',
+  'STX',
+  'ETX',
+  'EOT',
+  'ENQ',
+  'ACK',
+  'BEL',
+  'BS',
+  'TAB',
+  'LF',
+  'VT',
+  'FF',
+  'CR',
+  'SO',
+  'SI',
+  'DLE',
+  'DC1',
+  'DC2',
+  'DC3',
+  'DC4',
+  'NAK',
+  'SYN',
+  'ETB',
+  'CAN',
+  'EM',
+  'SUB',
+  'ESC',
+  'FS',
+  'GS',
+  'RS',
+  'US',
 ];
 
 const TAB = 9;

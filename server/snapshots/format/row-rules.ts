@@ -36,14 +36,7 @@ import {
 } from './header.ts';
 import { characterProblem, MAX_FIELD_BYTES, rowProblems } from './row-problems.ts';
 import { DuplicateFinder } from './duplicate-finder.ts';
-import {
-  CATEGORY_NONE,
-  CountsTable,
-  MAP_STATE_ABSENT,
-  MAP_STATE_INVALID,
-  MAP_STATE_VALID,
-  meterCategory,
-} from './user-counts.ts';
+import { CATEGORY_NONE, CountsTable, MAP_STATE_ABSENT, MAP_STATE_INVALID, MAP_STATE_VALID, meterCategory } from './user-counts.ts';
 import type { OutstandingDevice, Rejection, ScannerOptions, ScanPart } from './scan-types.ts';
 
 export const SLOT_COUNT = REQUIRED_COLUMNS.length;
@@ -225,9 +218,7 @@ export abstract class RowRules {
     });
     trimByLine(found, keep);
     if (found.length === 0) return;
-    const all = this.kept.concat(
-      found.map((row) => ({ line: row.line, reason: duplicateReason(row.hi, row.lo, row.firstLine) })),
-    );
+    const all = this.kept.concat(found.map((row) => ({ line: row.line, reason: duplicateReason(row.hi, row.lo, row.firstLine) })));
     trimByLine(all, keep);
     this.kept = all;
   }

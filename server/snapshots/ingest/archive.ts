@@ -72,7 +72,13 @@ export async function locateArchived(dataDir: string, snapshot: Pick<SnapshotRow
   const recorded = path.join(dataDir, snapshot.archive_path);
   const other = recorded.endsWith('.gz') ? recorded.slice(0, -3) : `${recorded}.gz`;
   for (const candidate of [recorded, other]) {
-    if (await stat(candidate).then(() => true, () => false)) return candidate;
+    if (
+      await stat(candidate).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   throw new Error(`the archived file of this snapshot is missing (${recorded})`);
 }
@@ -103,10 +109,19 @@ export async function compressArchive(knex: Knex, dataDir: string, snapshot: Pic
   const rawPath = path.join(dataDir, snapshot.archive_path);
   const compressed = `${snapshot.archive_path}.gz`;
   const finalPath = path.join(dataDir, compressed);
-  const rawExists = await stat(rawPath).then(() => true, () => false);
+  const rawExists = await stat(rawPath).then(
+    () => true,
+    () => false,
+  );
   if (!rawExists) {
     // Compressed already, the process stopping before the database was told.
-    if (await stat(finalPath).then(() => true, () => false)) await setArchivePath(knex, snapshot.id, snapshot.archive_path, compressed);
+    if (
+      await stat(finalPath).then(
+        () => true,
+        () => false,
+      )
+    )
+      await setArchivePath(knex, snapshot.id, snapshot.archive_path, compressed);
     return;
   }
   const temp = `${finalPath}.${INSTANCE.replaceAll(/[^\w.-]/g, '_')}.part`;

@@ -30,7 +30,10 @@ export function resolveAsOf(given: string | undefined, fileName: string, today: 
   if (typed !== '') {
     if (!isIsoDate(typed)) return { ok: false, reason: `the as-of date ${JSON.stringify(typed)} is not a real date written YYYY-MM-DD` };
     if (typed > today) {
-      return { ok: false, reason: `the as-of date ${typed} is after today (${today} in London): a snapshot can only be of a day that has begun; give the date the extract was taken` };
+      return {
+        ok: false,
+        reason: `the as-of date ${typed} is after today (${today} in London): a snapshot can only be of a day that has begun; give the date the extract was taken`,
+      };
     }
     return { ok: true, asOf: typed, from: 'given' };
   }

@@ -94,12 +94,7 @@ export async function processInbox(options: InboxOptions): Promise<InboxRun> {
   return run;
 }
 
-async function importClaimed(
-  options: InboxOptions,
-  paths: ReturnType<typeof inboxPaths>,
-  name: string,
-  claimed: string,
-): Promise<InboxFileResult> {
+async function importClaimed(options: InboxOptions, paths: ReturnType<typeof inboxPaths>, name: string, claimed: string): Promise<InboxFileResult> {
   const { knex, dataDir, logger } = options;
   let outcome: IngestOutcome;
   try {
@@ -143,7 +138,10 @@ export function errorText(name: string, outcome: IngestOutcome, at: Date): strin
 
 /** `name` in the failed folder, or name-import<id>.ext when a file of that name is there already. */
 async function freeName(folder: string, name: string, importId: number): Promise<string> {
-  const taken = await stat(path.join(folder, name)).then(() => true, () => false);
+  const taken = await stat(path.join(folder, name)).then(
+    () => true,
+    () => false,
+  );
   if (!taken) return name;
   const dot = name.indexOf('.', 1);
   return dot < 0 ? `${name}-import${importId}` : `${name.slice(0, dot)}-import${importId}${name.slice(dot)}`;

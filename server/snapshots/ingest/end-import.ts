@@ -23,7 +23,12 @@ export async function duplicateOf(deps: IngestDeps, request: IngestRequest, impo
   await recordAudit(
     deps.knex,
     request.actor,
-    { action: 'snapshot.import-duplicate', entity: 'snapshot', entityId: existing.id, after: { fileName: request.fileName, sha256: existing.sha256, source: request.source } },
+    {
+      action: 'snapshot.import-duplicate',
+      entity: 'snapshot',
+      entityId: existing.id,
+      after: { fileName: request.fileName, sha256: existing.sha256, source: request.source },
+    },
     request.origin,
   );
   const errors = await listRejections(deps.knex, existing.id, { offset: 0, limit: existing.rejected });

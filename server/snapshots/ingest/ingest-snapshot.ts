@@ -11,15 +11,7 @@ import path from 'node:path';
 import { findSnapshotBySha256, insertImport, listRejections, readMapRegister } from '../../../db/queries/snapshots.ts';
 import { outageOf } from '../../outage.ts';
 import { loadSettings } from '../../programme/settings.ts';
-import {
-  archiveRelativePath,
-  importTempPaths,
-  INSTANCE,
-  placeInArchive,
-  removeImportTemps,
-  scheduleCompression,
-  tempDir,
-} from './archive.ts';
+import { archiveRelativePath, importTempPaths, INSTANCE, placeInArchive, removeImportTemps, scheduleCompression, tempDir } from './archive.ts';
 import { resolveAsOf } from './as-of-date.ts';
 import { readSnapshot, type ReadResult } from '../reading/read-snapshot.ts';
 import { withinRejectRatio } from '../format/reject-ratio.ts';
@@ -181,7 +173,17 @@ async function ingest(deps: IngestDeps, request: IngestRequest): Promise<IngestO
       throw err;
     }
     deps.logger?.info(
-      { importId, snapshotId, asOf: asOf.asOf, rows: scan.rows, rejected: scan.rejected, bytes: read.bytes, gzip: read.gzip, threads: read.threads, source: request.source },
+      {
+        importId,
+        snapshotId,
+        asOf: asOf.asOf,
+        rows: scan.rows,
+        rejected: scan.rejected,
+        bytes: read.bytes,
+        gzip: read.gzip,
+        threads: read.threads,
+        source: request.source,
+      },
       'imported a snapshot',
     );
     if (!read.gzip) void scheduleCompression(deps, { id: snapshotId, sha256, archive_path: archivePath });

@@ -92,8 +92,22 @@ export async function removeAbandonedCompressions(dataDir: string, now = new Dat
       if (!owner) continue;
       const file = path.join(root, folder, name);
       const abandoned =
-        owner[1] === here ? processGone(Number(owner[2])) : now.getTime() - (await stat(file).then((s) => s.mtimeMs, () => now.getTime())) > FOREIGN_PART_AFTER_MS;
-      if (abandoned && (await unlink(file).then(() => true, () => false))) removed.push(file);
+        owner[1] === here
+          ? processGone(Number(owner[2]))
+          : now.getTime() -
+              (await stat(file).then(
+                (s) => s.mtimeMs,
+                () => now.getTime(),
+              )) >
+            FOREIGN_PART_AFTER_MS;
+      if (
+        abandoned &&
+        (await unlink(file).then(
+          () => true,
+          () => false,
+        ))
+      )
+        removed.push(file);
     }
   }
   return removed;

@@ -27,11 +27,7 @@ export interface AcceptedSnapshot {
 }
 
 /** Stores the snapshot; returns its id and those of the snapshots it superseded for its as-of date. */
-export async function storeSnapshot(
-  knex: Knex,
-  request: IngestRequest,
-  accepted: AcceptedSnapshot,
-): Promise<{ snapshotId: number; superseded: number[] }> {
+export async function storeSnapshot(knex: Knex, request: IngestRequest, accepted: AcceptedSnapshot): Promise<{ snapshotId: number; superseded: number[] }> {
   const { importId, asOf, sha256, read, scan, settings, register, archivePath, rejections } = accepted;
   return knex.transaction(async (trx) => {
     const id = await insertSnapshot(trx, {

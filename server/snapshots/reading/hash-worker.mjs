@@ -25,7 +25,7 @@ if (source !== null) {
       const chunk = buffer.subarray(0, read);
       hash.update(chunk);
       if (fd !== null) {
-        for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
+        for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
       }
       bytes += read;
     }
@@ -48,7 +48,7 @@ parentPort.on('message', (/** @type {{ slot: number, length: number } | 'end'} *
     const chunk = new Uint8Array(slots[message.slot], 0, message.length);
     hash.update(chunk);
     if (fd !== null) {
-      for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
+      for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
     }
     bytes += chunk.length;
     parentPort.postMessage({ release: message.slot });
@@ -68,5 +68,9 @@ parentPort.on('message', (/** @type {{ slot: number, length: number } | 'end'} *
 /** An error as a message: its code (ENOSPC, EIO…) and path go too, so the import can say which disk. */
 function failure(/** @type {unknown} */ err) {
   const e = /** @type {{ message?: unknown, code?: unknown }} */ (err);
-  return { error: err instanceof Error ? err.message : String(err), code: typeof e?.code === 'string' ? e.code : undefined, path: workerData.path ?? undefined };
+  return {
+    error: err instanceof Error ? err.message : String(err),
+    code: typeof e?.code === 'string' ? e.code : undefined,
+    path: workerData.path ?? undefined,
+  };
 }

@@ -13,10 +13,7 @@ const TEXT_SLOTS = 8;
 const TEXT_SLOT_BYTES = 1024 * 1024;
 
 /** What the inflating worker sends whoever scans the text. */
-export type TextMessage =
-  | { kind: 'text'; slot: number; length: number }
-  | { kind: 'end' }
-  | { kind: 'error'; code: string | undefined; message: string };
+export type TextMessage = { kind: 'text'; slot: number; length: number } | { kind: 'end' } | { kind: 'error'; code: string | undefined; message: string };
 
 type FromWorker = { kind: 'consumed'; id: number } | TextMessage;
 

@@ -15,10 +15,7 @@ export interface ScanPartJob extends ScanSettings {
   end: number;
 }
 
-export type ScanPartMessage =
-  | RejectionsMessage
-  | { kind: 'progress'; bytes: number; rows: number }
-  | { kind: 'part'; part: ScanPart };
+export type ScanPartMessage = RejectionsMessage | { kind: 'progress'; bytes: number; rows: number } | { kind: 'part'; part: ScanPart };
 
 const CHUNK = 1024 * 1024;
 const PROGRESS_EVERY = 8 * CHUNK;

@@ -137,7 +137,7 @@ async function scanRange(options: SplitScanOptions, from: number, to: number, ot
 /** The position just after the first LF at or after `at`, or `size` when there is none. */
 async function lineStartAfter(fd: number, at: number, size: number): Promise<number> {
   const buffer = Buffer.allocUnsafe(64 * 1024);
-  for (let position = at; position < size; ) {
+  for (let position = at; position < size;) {
     const { bytesRead } = await readAt(fd, buffer, 0, Math.min(buffer.length, size - position), position);
     if (bytesRead === 0) break;
     const found = buffer.subarray(0, bytesRead).indexOf(LF);

@@ -7,7 +7,5 @@ export const DASHBOARD: MatrixArea = {
   seed: async ({ db }) => {
     await insertSnapshot(db.knex, '2026-08-14', { '90-B3-D5-1F-30-01-00-0D': { esme: [100, 10] } });
   },
-  rows: [
-    { method: 'GET', route: '/users/:userId', path: '/users/90-B3-D5-1F-30-01-00-0D', expect: { anonymous: 'login', secas: 200, panel: 200, dcc: 200 } },
-  ],
+  rows: [{ method: 'GET', route: '/users/:userId', path: '/users/90-B3-D5-1F-30-01-00-0D', expect: { anonymous: 'login', secas: 200, panel: 200, dcc: 200 } }],
 };

@@ -7,13 +7,41 @@ const pdf = Buffer.from('%PDF-1.4\n% matrix seed\n');
 export const REPORTS: MatrixArea = {
   seed: async ({ db }) => {
     const [snapshotId] = await db.knex('snapshots').insert({
-      as_of: '2026-09-30', sha256: 'c'.repeat(64), file_name: 'seed.csv', byte_size: 1, gzip: false, archive_path: 'x', rows: 1, accepted: 1, rejected: 0,
-      source: 'cli', uploaded_by: 'seed', imported_at: '2026-10-01 00:00:00.000',
+      as_of: '2026-09-30',
+      sha256: 'c'.repeat(64),
+      file_name: 'seed.csv',
+      byte_size: 1,
+      gzip: false,
+      archive_path: 'x',
+      rows: 1,
+      accepted: 1,
+      rejected: 0,
+      source: 'cli',
+      uploaded_by: 'seed',
+      imported_at: '2026-10-01 00:00:00.000',
     });
-    const base = { snapshot_id: snapshotId, snapshot_sha256: 'c'.repeat(64), as_of: '2026-09-30', pdf, pdf_sha256: 'd'.repeat(64), pages: 1, csv: 'user_id\n', generated_by: 'seed', generated_at: '2026-10-07 06:00:00.000' };
+    const base = {
+      snapshot_id: snapshotId,
+      snapshot_sha256: 'c'.repeat(64),
+      as_of: '2026-09-30',
+      pdf,
+      pdf_sha256: 'd'.repeat(64),
+      pages: 1,
+      csv: 'user_id\n',
+      generated_by: 'seed',
+      generated_at: '2026-10-07 06:00:00.000',
+    };
     // Ids 1, 2, 3 in a fresh database.
     await db.knex('reports').insert({ ...base, month: '2026-09', version: 1, status: 'draft' });
-    await db.knex('reports').insert({ ...base, month: '2026-09', version: 2, status: 'published', published_month: '2026-09', published_by: 'seed', published_at: '2026-10-08 09:00:00.000' });
+    await db.knex('reports').insert({
+      ...base,
+      month: '2026-09',
+      version: 2,
+      status: 'published',
+      published_month: '2026-09',
+      published_by: 'seed',
+      published_at: '2026-10-08 09:00:00.000',
+    });
     await db.knex('reports').insert({ ...base, month: '2026-10', version: 1, status: 'draft' });
   },
   rows: [

@@ -17,7 +17,12 @@ export const SNAPSHOTS: MatrixArea = {
       '00-1B-C5-0C-00-00-00-01,ESME,Commissioned,90-B3-D5-1F-30-01-00-0A,,2017-05-01\n';
     const outcome = await ingestSnapshot(
       { knex: db.knex, dataDir },
-      { source: 'cli', fileName: 'matrix-20260831.csv', actor: { kind: 'system', name: 'matrix seed' }, bytes: { kind: 'stream', chunks: [Buffer.from(file)] } },
+      {
+        source: 'cli',
+        fileName: 'matrix-20260831.csv',
+        actor: { kind: 'system', name: 'matrix seed' },
+        bytes: { kind: 'stream', chunks: [Buffer.from(file)] },
+      },
     );
     if (outcome.snapshotId !== 1) throw new Error(`the matrix seed expected snapshot 1, got ${JSON.stringify(outcome)}`);
   },

@@ -11,7 +11,10 @@ describe('access rules', () => {
     routes.get('/a', PUBLIC, (_req, res) => res.end());
     routes.post('/b', allow('secas'), (_req, res) => res.end());
     assert.doesNotThrow(() => assertEveryRouteHasAccessRule(app));
-    assert.deepEqual(routes.list.map((r) => `${r.method} ${r.path}`), ['get /a', 'post /b']);
+    assert.deepEqual(
+      routes.list.map((r) => `${r.method} ${r.path}`),
+      ['get /a', 'post /b'],
+    );
   });
 
   it('refuses an app with a route added without an access rule', () => {

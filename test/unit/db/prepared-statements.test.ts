@@ -43,7 +43,10 @@ describe('prepared statements kept on a SQLite connection', () => {
         const inner = [...conn.prepare(sql).iterate()].map((r) => r.id);
         assert.deepEqual(first, { id: 1 });
         assert.deepEqual(inner, [1, 2, 3, 4]);
-        assert.deepEqual([...outer].map((r) => r.id), [2, 3, 4]);
+        assert.deepEqual(
+          [...outer].map((r) => r.id),
+          [2, 3, 4],
+        );
       } finally {
         await db.knex.client.releaseConnection(conn);
       }

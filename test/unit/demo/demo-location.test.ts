@@ -16,13 +16,20 @@ describe('where the demo goes', () => {
   });
 
   it('honours DATABASE_URL, with DATA_DIR or the app’s default ./data', () => {
-    assert.deepEqual(demoLocation({ DATABASE_URL: 'mysql://root:pw@db:3306/demo' }), { databaseUrl: 'mysql://root:pw@db:3306/demo', dataDir: './data', own: false });
+    assert.deepEqual(demoLocation({ DATABASE_URL: 'mysql://root:pw@db:3306/demo' }), {
+      databaseUrl: 'mysql://root:pw@db:3306/demo',
+      dataDir: './data',
+      own: false,
+    });
     assert.equal(demoLocation({ DATABASE_URL: 'sqlite:/x.sqlite', DATA_DIR: '/y' }).dataDir, '/y');
   });
 
   it('says how to start it again, relative to the working folder and never with a password', () => {
     assert.equal(restartCommand(demoLocation({}), '/work/app'), 'DATABASE_URL=sqlite:./data/demo/backfill.sqlite DATA_DIR=./data/demo npm start');
-    assert.equal(restartCommand(demoLocation({ DATA_DIR: '/tmp/my demo' }), '/work/app'), "DATABASE_URL='sqlite:/tmp/my demo/backfill.sqlite' DATA_DIR='/tmp/my demo' npm start");
+    assert.equal(
+      restartCommand(demoLocation({ DATA_DIR: '/tmp/my demo' }), '/work/app'),
+      "DATABASE_URL='sqlite:/tmp/my demo/backfill.sqlite' DATA_DIR='/tmp/my demo' npm start",
+    );
     const mysql = restartCommand(demoLocation({ DATABASE_URL: 'mysql://root:secret@db/demo' }), '/work/app');
     assert.doesNotMatch(mysql, /secret/);
     assert.match(mysql, /^DATA_DIR=\.\/data npm start {3}\(with DATABASE_URL set as it is now\)$/);

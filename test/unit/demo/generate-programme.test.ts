@@ -33,7 +33,7 @@ function wdBetween(a: string, b: string): number {
 }
 function addWd(a: string, n: number): string {
   let d = a;
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     d = nextDay(d);
     if (isWd(d)) left--;
   }
@@ -117,13 +117,26 @@ describe('the demo programme', () => {
     const types = new Set(records.map((r) => r.fields[1]));
     for (const type of ['ESME', 'GSME', 'CHF', 'GPF', 'PPMID', 'IHD']) assert.ok(types.has(type), `device type ${type}`);
     const statuses = new Set(records.map((r) => r.fields[2]));
-    for (const status of ['Commissioned', 'InstalledNotCommissioned', 'Decommissioned', 'Withdrawn', 'Pending', 'Suspended']) assert.ok(statuses.has(status), `status ${status}`);
+    for (const status of ['Commissioned', 'InstalledNotCommissioned', 'Decommissioned', 'Withdrawn', 'Pending', 'Suspended'])
+      assert.ok(statuses.has(status), `status ${status}`);
     const ids = records.map((r) => r.fields[0]!);
-    assert.ok(ids.some((id) => /^[0-9A-F]{16}$/.test(id)), 'some device IDs are bare hex');
-    assert.ok(ids.some((id) => id.includes(':')), 'some are joined by colons');
-    assert.ok(ids.some((id) => /[a-f]/.test(id) && id.includes('-')), 'some are lower case');
+    assert.ok(
+      ids.some((id) => /^[0-9A-F]{16}$/.test(id)),
+      'some device IDs are bare hex',
+    );
+    assert.ok(
+      ids.some((id) => id.includes(':')),
+      'some are joined by colons',
+    );
+    assert.ok(
+      ids.some((id) => /[a-f]/.test(id) && id.includes('-')),
+      'some are lower case',
+    );
     const newMeters = records.filter((r) => ['ESME', 'GSME'].includes(r.fields[1]!) && r.fields[5]! >= '2018-06-28');
-    assert.ok(newMeters.some((r) => r.fields[4] !== '') && newMeters.some((r) => r.fields[4] === ''), 'meters pre-notified since implementation, with and without MAP IDs');
+    assert.ok(
+      newMeters.some((r) => r.fields[4] !== '') && newMeters.some((r) => r.fields[4] === ''),
+      'meters pre-notified since implementation, with and without MAP IDs',
+    );
   });
 
   it('dates declarations and allowances so that the planned flags follow', () => {
@@ -147,7 +160,10 @@ describe('the demo programme', () => {
         assert.equal(declared.length, 2);
         assert.ok(Math.abs(declared[0]!.count - user.meters) / user.meters > 0.05, 'the first count was wrong');
       }
-      const confirmed = programme.allowances.filter((a) => a.userId === user.userId).map((a) => a.confirmedOn).sort()[0]!;
+      const confirmed = programme.allowances
+        .filter((a) => a.userId === user.userId)
+        .map((a) => a.confirmedOn)
+        .sort()[0]!;
       assert.equal(confirmed > addWd(declared[0]!.receivedOn, 5), user.traits.includes('late-confirmation'), `${user.name}: allowance confirmed ${confirmed}`);
     }
     assert.equal(byTrait('late-confirmation').length, 1);
@@ -159,12 +175,21 @@ describe('the demo programme', () => {
       const mine = programme.allowances.filter((a) => a.userId === user.userId);
       return dates.some((date, k) => {
         if (k === 0) return false;
-        const inForce = mine.filter((a) => a.effectiveFrom <= date && a.confirmedOn <= date).sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1)).at(-1);
+        const inForce = mine
+          .filter((a) => a.effectiveFrom <= date && a.confirmedOn <= date)
+          .sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1))
+          .at(-1);
         return inForce !== undefined && user.completed[k]! - user.completed[k - 1]! > inForce.perDay * wdBetween(dates[k - 1]!, date);
       });
     });
-    assert.deepEqual(exceeded.map((u) => u.name), ['Lantern Gas & Electric']);
-    assert.deepEqual(byTrait('bursts').map((u) => u.name), ['Lantern Gas & Electric']);
+    assert.deepEqual(
+      exceeded.map((u) => u.name),
+      ['Lantern Gas & Electric'],
+    );
+    assert.deepEqual(
+      byTrait('bursts').map((u) => u.name),
+      ['Lantern Gas & Electric'],
+    );
     assert.equal(programme.allowances.filter((a) => a.userId === byTrait('raised-allowance')[0]!.userId).length, 2, 'one User’s allowance is raised part-way');
   });
 
@@ -194,7 +219,10 @@ describe('the demo programme', () => {
   });
 
   it('is the same for the same seed and differs for another', () => {
-    const digest = (p: DemoProgramme) => createHash('sha256').update(p.files.map((f) => text(p, f)).join('')).digest('hex');
+    const digest = (p: DemoProgramme) =>
+      createHash('sha256')
+        .update(p.files.map((f) => text(p, f)).join(''))
+        .digest('hex');
     assert.equal(digest(build(7)), digest(programme));
     assert.notEqual(digest(build(8)), digest(programme));
   });

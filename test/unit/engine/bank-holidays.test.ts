@@ -49,7 +49,11 @@ describe('shippedBankHolidays', () => {
   it('matches gov.uk for every year it has published (2017–2027)', () => {
     for (const [year, days] of Object.entries(GOV_UK)) {
       const shippedThatYear = dates.filter((date) => date.startsWith(`${year}-`));
-      assert.deepEqual(shippedThatYear, days.map((day) => `${year}-${day}`), year);
+      assert.deepEqual(
+        shippedThatYear,
+        days.map((day) => `${year}-${day}`),
+        year,
+      );
     }
   });
 
@@ -91,7 +95,7 @@ describe('shippedBankHolidays', () => {
 });
 
 describe('the holidays the migration ships', () => {
-  it('are the generator\'s 2017–2035, written out so the migration never changes with the code', () => {
+  it("are the generator's 2017–2035, written out so the migration never changes with the code", () => {
     assert.equal(SHIPPED_HOLIDAYS.length, 155);
     assert.deepEqual(
       SHIPPED_HOLIDAYS.map(([date, name]) => ({ date, name })),

@@ -2,15 +2,7 @@
 import assert from 'node:assert/strict';
 import { shippedBankHolidays } from '../../../server/engine/bank-holidays.ts';
 import { WorkingDays } from '../../../server/engine/working-days.ts';
-import type {
-  FuelCounts,
-  ProgressAvailable,
-  ProgressInputs,
-  ProgressResult,
-  SnapshotInput,
-  UserCounts,
-  UserPosition,
-} from '../../../server/engine/types.ts';
+import type { FuelCounts, ProgressAvailable, ProgressInputs, ProgressResult, SnapshotInput, UserCounts, UserPosition } from '../../../server/engine/types.ts';
 
 export const HOLIDAYS = shippedBankHolidays().map((holiday) => holiday.date);
 export const WORKING_DAYS = new WorkingDays(HOLIDAYS);

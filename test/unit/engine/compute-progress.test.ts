@@ -36,9 +36,15 @@ describe('choosing the snapshot', () => {
     const alpha = userIn(result, ALPHA);
     assert.equal(alpha.total.completed, 300);
     assert.equal(alpha.actualRate, 30);
-    assert.deepEqual(alpha.history.map((point) => point.snapshotId), [1, 3]);
+    assert.deepEqual(
+      alpha.history.map((point) => point.snapshotId),
+      [1, 3],
+    );
     // Gamma was only in the superseded upload, so it is not a User of this programme.
-    assert.equal(result.users.some((user) => user.userId === GAMMA), false);
+    assert.equal(
+      result.users.some((user) => user.userId === GAMMA),
+      false,
+    );
   });
 });
 
@@ -58,7 +64,10 @@ describe('baseline', () => {
     // 07-02 → 07-16 is 10 WD: (900 − 600) / 10 = 30.
     assert.equal(alpha.actualRate, 30);
     assert.deepEqual(alpha.rateMeasuredFrom, { id: 2, asOf: '2018-07-02' });
-    assert.deepEqual(alpha.history.map((point) => point.asOf), ['2018-06-15', '2018-07-02', '2018-07-16']);
+    assert.deepEqual(
+      alpha.history.map((point) => point.asOf),
+      ['2018-06-15', '2018-07-02', '2018-07-16'],
+    );
   });
 
   it('is not known yet at a t before the baseline snapshot', () => {
@@ -113,7 +122,11 @@ describe('Users absent from some snapshots', () => {
     ];
     const early = userIn(computeProgress(buildInputs({ snapshots, askedAsOf: '2018-07-16' })), BETA);
     assert.deepEqual([early.baseline, early.actualRate, early.reason], [500, null, 'not enough snapshots']);
-    assert.deepEqual(early.history.map((point) => point.total), [500], 'nothing drawn before it appears');
+    assert.deepEqual(
+      early.history.map((point) => point.total),
+      [500],
+      'nothing drawn before it appears',
+    );
 
     const later = userIn(computeProgress(buildInputs({ snapshots, askedAsOf: '2018-07-30' })), BETA);
     assert.equal(later.baseline, 500);
@@ -132,7 +145,13 @@ describe('Users absent from some snapshots', () => {
     assert.equal(beta.baseline, 200);
     assert.equal(beta.completionPct, 100);
     assert.deepEqual([beta.rag, beta.reason], ['GREEN', 'complete']);
-    assert.deepEqual(beta.history.map((point) => [point.asOf, point.total]), [['2018-07-02', 200], ['2018-07-16', 0]]);
+    assert.deepEqual(
+      beta.history.map((point) => [point.asOf, point.total]),
+      [
+        ['2018-07-02', 200],
+        ['2018-07-16', 0],
+      ],
+    );
   });
 
   it('lists a registered User that no snapshot has shown yet, with no baseline', () => {
@@ -154,10 +173,18 @@ describe('listing Users', () => {
       { userId: GAMMA, name: GAMMA, registered: false },
     ];
     const result = available(computeProgress(buildInputs({ snapshots, register, askedAsOf: '2018-07-02' })));
-    assert.deepEqual(result.users.map((user) => user.userId), [early, ALPHA, BETA, GAMMA]);
+    assert.deepEqual(
+      result.users.map((user) => user.userId),
+      [early, ALPHA, BETA, GAMMA],
+    );
     assert.deepEqual(
       result.users.map((user) => [user.name, user.registered, user.flags.includes('UNREGISTERED_USER')]),
-      [[early, false, true], ['Alpha Energy', true, false], ['Beta Gas & Power', true, false], [GAMMA, false, true]],
+      [
+        [early, false, true],
+        ['Alpha Energy', true, false],
+        ['Beta Gas & Power', true, false],
+        [GAMMA, false, true],
+      ],
     );
   });
 });
@@ -194,10 +221,7 @@ describe('actual rate', () => {
 
   it('is null when no Working Day lies between S0 and t', () => {
     // Fri 08-24 → Mon 08-27 (bank holiday): Sat, Sun and the holiday are no WD, so wdBetween = 0.
-    const snapshots = [
-      snapshot(1, '2018-08-24', { [ALPHA]: esmeOnly(1000, 0) }),
-      snapshot(2, '2018-08-27', { [ALPHA]: esmeOnly(1000, 50) }),
-    ];
+    const snapshots = [snapshot(1, '2018-08-24', { [ALPHA]: esmeOnly(1000, 0) }), snapshot(2, '2018-08-27', { [ALPHA]: esmeOnly(1000, 50) })];
     const settings = { ...buildInputs().settings, implementationDate: '2018-08-01' };
     const alpha = userIn(computeProgress(buildInputs({ snapshots, settings, deadline: '2019-03-29' })), ALPHA);
     assert.deepEqual([alpha.actualRate, alpha.projectedCompletion, alpha.rag, alpha.reason], [null, null, 'AMBER', 'not enough snapshots']);
@@ -217,10 +241,7 @@ describe('actual rate', () => {
 describe('deadline', () => {
   // Fri 2019-03-08 → Fri 2019-03-22 is 10 WD; 1500 → 500 outstanding: 100 a WD. 500 more take
   // 5 WD: Mon 25 – Fri 29 March.
-  const snapshots = [
-    snapshot(1, '2019-03-08', { [ALPHA]: esmeOnly(2000, 500) }),
-    snapshot(2, '2019-03-22', { [ALPHA]: esmeOnly(2000, 1500) }),
-  ];
+  const snapshots = [snapshot(1, '2019-03-08', { [ALPHA]: esmeOnly(2000, 500) }), snapshot(2, '2019-03-22', { [ALPHA]: esmeOnly(2000, 1500) })];
   const settings = { ...buildInputs().settings, implementationDate: '2019-03-01' };
 
   it('on a Saturday leaves the Working Days up to the Friday before it', () => {
@@ -306,8 +327,7 @@ describe('ALLOWANCE_EXCEEDED', () => {
     snapshot(3, '2018-07-18', { [ALPHA]: esmeOnly(5000, 1201) }),
     snapshot(4, '2018-08-01', { [ALPHA]: esmeOnly(5000, 1300) }),
   ];
-  const flagsAt = (askedAsOf: string) =>
-    userIn(computeProgress(buildInputs({ snapshots, allowances, declarations, askedAsOf })), ALPHA).flags;
+  const flagsAt = (askedAsOf: string) => userIn(computeProgress(buildInputs({ snapshots, allowances, declarations, askedAsOf })), ALPHA).flags;
 
   it('is raised when completed rises by more than allowance × WDs between consecutive snapshots', () => {
     assert.deepEqual(flagsAt('2018-07-16'), []);

@@ -46,10 +46,7 @@ describe('complianceFlags (SPEC §4.4)', () => {
 
   it('NOTIFICATION_LATE: the declaration was received after the notification window', () => {
     assert.deepEqual(flags({ declaration: { count: 2000, firstReceivedOn: '2018-07-05' } }), []);
-    assert.deepEqual(
-      flags({ declaration: { count: 2000, firstReceivedOn: '2018-07-06' }, firstConfirmedOn: '2018-07-13' }),
-      ['NOTIFICATION_LATE'],
-    );
+    assert.deepEqual(flags({ declaration: { count: 2000, firstReceivedOn: '2018-07-06' }, firstConfirmedOn: '2018-07-13' }), ['NOTIFICATION_LATE']);
   });
 
   it('CONFIRMATION_MISSING: declared, nothing confirmed, and t after the confirmation window', () => {
@@ -96,15 +93,7 @@ describe('complianceFlags (SPEC §4.4)', () => {
         declaration: { count: 9000, firstReceivedOn: '2018-07-09' },
         firstConfirmedOn: '2018-07-20',
       }),
-      [
-        'ALLOWANCE_EXCEEDED',
-        'CONFIRMATION_LATE',
-        'DECLARATION_MISMATCH',
-        'INVALID_MAP_IDS',
-        'NEW_WITHOUT_MAP_ID',
-        'NOTIFICATION_LATE',
-        'UNREGISTERED_USER',
-      ],
+      ['ALLOWANCE_EXCEEDED', 'CONFIRMATION_LATE', 'DECLARATION_MISMATCH', 'INVALID_MAP_IDS', 'NEW_WITHOUT_MAP_ID', 'NOTIFICATION_LATE', 'UNREGISTERED_USER'],
     );
   });
 
@@ -132,7 +121,10 @@ describe('exceededAllowance', () => {
     const series = [observe('2018-07-02', 0), observe('2018-07-16', 1500)]; // 10 WDs
     const raisedOnThe16th = (date: string) => (date >= '2018-07-16' ? 200 : 100);
     assert.equal(exceededAllowance(series, raisedOnThe16th, wd), false);
-    assert.equal(exceededAllowance(series, () => null, wd), false);
+    assert.equal(
+      exceededAllowance(series, () => null, wd),
+      false,
+    );
     assert.equal(exceededAllowance([observe('2018-07-02', 0)], allowance100, wd), false, 'a single snapshot');
   });
 });

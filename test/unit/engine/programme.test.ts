@@ -53,7 +53,10 @@ describe('programme totals as of 2018-08-29 in the worked example', () => {
       { snapshotId: 3, asOf: '2018-08-24', esme: 5800, gsme: 3800, total: 9600 },
       { snapshotId: 4, asOf: '2018-08-29', esme: 5600, gsme: 3650, total: 9250 },
     ]);
-    assert.deepEqual(userIn(result, '90-B3-D5-1F-30-01-00-0C').history.map((point) => point.asOf), ['2018-07-16', '2018-08-24', '2018-08-29']);
+    assert.deepEqual(
+      userIn(result, '90-B3-D5-1F-30-01-00-0C').history.map((point) => point.asOf),
+      ['2018-07-16', '2018-08-24', '2018-08-29'],
+    );
   });
 
   it('draws the deadline trajectory from the baseline at tb to 0 at the deadline, in Working Days', () => {
@@ -65,7 +68,10 @@ describe('programme totals as of 2018-08-29 in the worked example', () => {
       ['2018-08-29', 12500 * (1 - 41 / 190)],
       ['2019-03-29', 0],
     ];
-    assert.deepEqual(programme.trajectory.map((point) => [point.date, point.outstanding]), expected);
+    assert.deepEqual(
+      programme.trajectory.map((point) => [point.date, point.outstanding]),
+      expected,
+    );
     const alpha = userIn(result, '90-B3-D5-1F-30-01-00-0A');
     assert.equal(alpha.trajectory[1]?.outstanding, 10_000 * (1 - 10 / 190));
   });

@@ -1,13 +1,6 @@
 // The worked example of SPEC §4 (examples/progress-scenario.json, copied to fixtures/) as engine inputs.
 import { readFileSync } from 'node:fs';
-import type {
-  AllowanceInput,
-  DeclarationInput,
-  FuelCounts,
-  ProgressInputs,
-  ProgressSettings,
-  UserCounts,
-} from '../../../server/engine/types.ts';
+import type { AllowanceInput, DeclarationInput, FuelCounts, ProgressInputs, ProgressSettings, UserCounts } from '../../../server/engine/types.ts';
 import { HOLIDAYS } from './build-inputs.ts';
 
 export interface ExpectedUser {
@@ -50,4 +43,3 @@ export function inputsAsOf(askedAsOf: string): ProgressInputs {
     allowances: scenario.allowances,
   };
 }
-

@@ -34,7 +34,10 @@ describe('earliest feasible deadline', () => {
       assert.equal(result.earliestFeasible.status, 'feasible');
       const date = result.earliestFeasible.status === 'feasible' ? result.earliestFeasible.date : '';
       const atDate = planned(askedAsOf, date);
-      assert.ok(atDate.users.every((user) => user.reason !== 'cannot finish within allowance'), askedAsOf);
+      assert.ok(
+        atDate.users.every((user) => user.reason !== 'cannot finish within allowance'),
+        askedAsOf,
+      );
       let dayBefore = addDays(date, -1);
       while (!wd.isWorkingDay(dayBefore)) dayBefore = addDays(dayBefore, -1);
       assert.ok(
@@ -78,7 +81,10 @@ describe('earliest feasible deadline', () => {
     assert.deepEqual(result, {
       status: 'feasible',
       date: '2018-07-16',
-      limitingUsers: [{ userId: ALPHA, name: 'Alpha' }, { userId: BETA, name: 'Beta' }],
+      limitingUsers: [
+        { userId: ALPHA, name: 'Alpha' },
+        { userId: BETA, name: 'Beta' },
+      ],
     });
   });
 });
@@ -88,7 +94,11 @@ describe('whatIf for a proposed deadline', () => {
     // Deadline Thu 2019-02-14: Beta needs 1850 / 31 = 59.7 ≤ 60, but at 5.7 a WD it projects to
     // 2020-04-08 → AMBER. Alpha projects to 2019-02-08 → GREEN.
     const feasible = planned('2019-01-02', '2019-02-14');
-    assert.deepEqual(ragOf(feasible), [['GREEN', 'on track'], ['AMBER', 'projected after deadline'], ['GREEN', 'complete']]);
+    assert.deepEqual(ragOf(feasible), [
+      ['GREEN', 'on track'],
+      ['AMBER', 'projected after deadline'],
+      ['GREEN', 'complete'],
+    ]);
     assert.deepEqual(feasible.ragCounts, { RED: 0, AMBER: 1, GREEN: 2 });
     assert.equal(feasible.users[1]?.wdRemaining, 31);
 
@@ -100,14 +110,21 @@ describe('whatIf for a proposed deadline', () => {
     assert.deepEqual(ragOf(planned('2019-01-02', '2019-02-07'))[0], ['AMBER', 'projected after deadline']);
 
     // A deadline on t itself has passed for everyone not complete.
-    assert.deepEqual(ragOf(planned('2019-01-02', '2019-01-02')), [['RED', 'deadline missed'], ['RED', 'deadline missed'], ['GREEN', 'complete']]);
+    assert.deepEqual(ragOf(planned('2019-01-02', '2019-01-02')), [
+      ['RED', 'deadline missed'],
+      ['RED', 'deadline missed'],
+      ['GREEN', 'complete'],
+    ]);
   });
 
   it('leaves the deadline in force alone', () => {
     planned('2019-01-02', '2019-02-13');
     const inForce = available(computeProgress(inputsAsOf('2019-01-02')));
     assert.equal(inForce.deadline, '2019-03-29');
-    assert.deepEqual(inForce.users.map((user) => user.rag), ['GREEN', 'AMBER', 'GREEN']);
+    assert.deepEqual(
+      inForce.users.map((user) => user.rag),
+      ['GREEN', 'AMBER', 'GREEN'],
+    );
   });
 
   it('says so when there is no snapshot to plan from', () => {

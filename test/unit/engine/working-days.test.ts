@@ -13,7 +13,7 @@ function slowWdBetween(calendar: WorkingDays, a: string, b: string): number {
 
 function slowAddWd(calendar: WorkingDays, a: string, n: number): string {
   let day = a;
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     day = addDays(day, 1);
     if (calendar.isWorkingDay(day)) left -= 1;
   }
@@ -74,7 +74,12 @@ describe('WorkingDays', () => {
     // The scenario's projection: 98 WDs after Wed 29 Aug 2018, across Christmas and New Year, is Thu 17 Jan 2019
     // (Aug 30–31: 2; Sep 20 → 22; Oct 23 → 45; Nov 22 → 67; Dec without 25/26: 86; Jan 2–17: 12 → 98).
     assert.equal(wd.addWd('2018-08-29', 98), '2019-01-17');
-    for (const [a, n] of [['2018-06-28', 5], ['2019-12-20', 3], ['2020-05-01', 7], ['2023-05-05', 1]] as const) {
+    for (const [a, n] of [
+      ['2018-06-28', 5],
+      ['2019-12-20', 3],
+      ['2020-05-01', 7],
+      ['2023-05-05', 1],
+    ] as const) {
       assert.equal(wd.wdBetween(a, wd.addWd(a, n)), n);
       assert.equal(wd.isWorkingDay(wd.addWd(a, n)), true);
     }

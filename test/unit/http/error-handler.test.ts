@@ -44,7 +44,13 @@ describe('error responses', () => {
     });
     app.use('/assets', express.static(path.join(VIEWS_DIR, 'public'), { fallthrough: false }));
     app.use(notFound);
-    app.use(errorHandler(createLogger('silent'), createPageRenderer(createViewRenderer(), () => 'token'), { dataDir: '/srv/backfill/data' }));
+    app.use(
+      errorHandler(
+        createLogger('silent'),
+        createPageRenderer(createViewRenderer(), () => 'token'),
+        { dataDir: '/srv/backfill/data' },
+      ),
+    );
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -12,7 +12,10 @@ const fromDatabase = (code: string): Error => markAsDatabaseError(coded(code));
 describe('what a person reads when the database or a disk fails', () => {
   it('says the database cannot be reached (503) for every way a MySQL server goes away or hangs', async () => {
     const unreachable = openDatabase('mysql://root@127.0.0.1:1/nothing');
-    const refused = await unreachable.knex.raw('select 1').then(() => null, (err: unknown) => err);
+    const refused = await unreachable.knex.raw('select 1').then(
+      () => null,
+      (err: unknown) => err,
+    );
     await unreachable.close();
     for (const err of [
       refused,
@@ -46,14 +49,30 @@ describe('what a person reads when the database or a disk fails', () => {
 
   it('names the full disk (507): the database file, DATA_DIR, another folder, or the MySQL server', () => {
     assert.equal(statusOf(outageOf(coded('SQLITE_FULL'), places)!), 507);
-    assert.match(outageOf(coded('SQLITE_FULL'), places)!.message, /^The disk holding the database \(\/srv\/bfm\/backfill\.sqlite\) is full, so nothing was stored\./);
-    assert.match(outageOf(coded('ENOSPC', { path: '/srv/bfm/data/archive/ab/x.csv' }), places)!.message, /^The disk holding the data folder, DATA_DIR \(\/srv\/bfm\/data\) is full/);
-    assert.match(outageOf(coded('ENOSPC'), places)!.message, /^The disk holding the data folder, DATA_DIR \(\/srv\/bfm\/data\) is full/, 'a write with no path is to DATA_DIR');
+    assert.match(
+      outageOf(coded('SQLITE_FULL'), places)!.message,
+      /^The disk holding the database \(\/srv\/bfm\/backfill\.sqlite\) is full, so nothing was stored\./,
+    );
+    assert.match(
+      outageOf(coded('ENOSPC', { path: '/srv/bfm/data/archive/ab/x.csv' }), places)!.message,
+      /^The disk holding the data folder, DATA_DIR \(\/srv\/bfm\/data\) is full/,
+    );
+    assert.match(
+      outageOf(coded('ENOSPC'), places)!.message,
+      /^The disk holding the data folder, DATA_DIR \(\/srv\/bfm\/data\) is full/,
+      'a write with no path is to DATA_DIR',
+    );
     assert.match(outageOf(coded('EDQUOT', { path: '/tmp/other/file' }), places)!.message, /^The disk holding \/tmp\/other is full/);
     const mysqlFull = outageOf(Object.assign(new Error('x'), { code: 'ER_RECORD_FILE_FULL' }), mysqlPlaces);
     assert.equal(statusOf(mysqlFull!), 507);
     assert.match(mysqlFull!.message, /^The database server's disk is full/);
-    assert.equal(outageOf(Object.assign(new Error('x'), { code: 'ER_ERROR_ON_WRITE', sqlMessage: 'Error writing file (Errcode: 28 "No space left on device")' }), mysqlPlaces)?.code, 'insufficient_storage');
+    assert.equal(
+      outageOf(
+        Object.assign(new Error('x'), { code: 'ER_ERROR_ON_WRITE', sqlMessage: 'Error writing file (Errcode: 28 "No space left on device")' }),
+        mysqlPlaces,
+      )?.code,
+      'insufficient_storage',
+    );
   });
 
   it('says which file or folder cannot be written (503) for I/O errors and read-only disks', () => {

@@ -50,7 +50,10 @@ describe('catching up missed runs', () => {
     await advance(10);
     assert.equal(catchUps.length, 0, 'nothing at 01:30');
     await advance(80); // to 03:00 BST
-    assert.deepEqual(catchUps.map((d) => d.toISOString()), ['2026-07-15T02:00:00.000Z']);
+    assert.deepEqual(
+      catchUps.map((d) => d.toISOString()),
+      ['2026-07-15T02:00:00.000Z'],
+    );
     await advance(26 * 60); // past the next 03:00
     assert.equal(catchUps.length, 1, 'once, not every night');
     await scheduler.stop();
@@ -61,7 +64,10 @@ describe('catching up missed runs', () => {
     const { runner, catchUps } = countingRunner();
     const scheduler = startScheduler<JobContext>(runner, [], logger, { retrySchedule: '30 12 * * *' });
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(catchUps.map((d) => d.toISOString()), ['2026-01-15T03:00:00.000Z']);
+    assert.deepEqual(
+      catchUps.map((d) => d.toISOString()),
+      ['2026-01-15T03:00:00.000Z'],
+    );
     await advance(26 * 60);
     assert.equal(catchUps.length, 1);
     await scheduler.stop();

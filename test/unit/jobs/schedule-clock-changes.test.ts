@@ -51,14 +51,23 @@ describe('the monthly report schedule across a year of clock changes', () => {
 
     // Every day of 2026 once (1 Jan – 31 Dec), each at 06:00 in London: 05:00 UTC in summer time.
     assert.equal(triggers.length, 365);
-    assert.ok(triggers.every((t) => london(t).endsWith(', 06:00')), triggers.map(london).filter((t) => !t.endsWith('06:00')).join(' | '));
+    assert.ok(
+      triggers.every((t) => london(t).endsWith(', 06:00')),
+      triggers
+        .map(london)
+        .filter((t) => !t.endsWith('06:00'))
+        .join(' | '),
+    );
     const utcHours = new Set(triggers.map((t) => `${t.toISOString().slice(0, 10)} ${t.getUTCHours()}`));
     assert.ok(utcHours.has('2026-03-28 6') && utcHours.has('2026-03-30 5'), 'BST starts on 29 March');
     assert.ok(utcHours.has('2026-10-24 5') && utcHours.has('2026-10-26 6'), 'GMT resumes on 25 October');
 
     // One report a month: December 2025's to November 2026's, each on its report day at 06:00.
     const expected = ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11'];
-    assert.deepEqual(keys.map((k) => k.key), expected.map((m) => `report:${m}`));
+    assert.deepEqual(
+      keys.map((k) => k.key),
+      expected.map((m) => `report:${m}`),
+    );
     for (const { key, at } of keys) {
       const day = reportDayFor(key.slice('report:'.length), calendar);
       assert.equal(london(at), `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}, 06:00`);

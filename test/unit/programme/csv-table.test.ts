@@ -24,11 +24,14 @@ describe('reading a reference-data CSV', () => {
     // Line 1 header; 2 Alpha; 3 blank; 4–6 Beta, whose quoted name holds a CRLF and an LF; 7 a
     // line of spaces (blank); 8 Gamma. CRLF and LF line ends mixed.
     const table = read('user_id,name\r\nA,Alpha\r\n\r\nB,"Beta\r\nGas\nPower"\r\n   \nC,Gamma');
-    assert.deepEqual(table.records.map((r) => [r.line, r.fields.user_id, r.fields.name]), [
-      [2, 'A', 'Alpha'],
-      [4, 'B', 'Beta\r\nGas\nPower'],
-      [8, 'C', 'Gamma'],
-    ]);
+    assert.deepEqual(
+      table.records.map((r) => [r.line, r.fields.user_id, r.fields.name]),
+      [
+        [2, 'A', 'Alpha'],
+        [4, 'B', 'Beta\r\nGas\nPower'],
+        [8, 'C', 'Gamma'],
+      ],
+    );
     assert.deepEqual(table.problems, []);
   });
 
@@ -40,7 +43,10 @@ describe('reading a reference-data CSV', () => {
 
   it('takes rows a spreadsheet padded with empty fields, and refuses rows of another length by line', () => {
     const table = read('user_id,name\nA,Alpha,,\nB\nC,Gamma,extra\n,,\nD,Delta\n');
-    assert.deepEqual(table.records.map((r) => r.line), [2, 6]);
+    assert.deepEqual(
+      table.records.map((r) => r.line),
+      [2, 6],
+    );
     assert.deepEqual(table.problems, [
       { field: 'row', message: 'it has 1 field but the header has 2', line: 3 },
       { field: 'row', message: 'it has 3 fields but the header has 2', line: 4 },
@@ -54,7 +60,13 @@ describe('reading a reference-data CSV', () => {
     assert.equal(refusal('user_id,name,User_ID\n'), 'Line 1: the header names "user_id" more than once; each column must appear once.');
     assert.equal(refusal('user_id,name\n\n'), 'Line 1: the file has a header but no data rows.');
     assert.equal(refusal('user_id,name\nA,"Alpha\nB,Beta\n'), 'Line 2: the CSV cannot be read: a quoted field is never closed (a " without its partner).');
-    assert.equal(refusal('user_id,name\nA,"Alpha"x\n'), 'Line 2: the CSV cannot be read: a closing quote is followed by something other than a comma or the end of the line.');
-    assert.equal(refusal(Buffer.from([0x75, 0x2c, 0x6e, 0x0a, 0xc3, 0x28])), 'Line 1: the file is not UTF-8 text; save it from your spreadsheet as "CSV UTF-8".');
+    assert.equal(
+      refusal('user_id,name\nA,"Alpha"x\n'),
+      'Line 2: the CSV cannot be read: a closing quote is followed by something other than a comma or the end of the line.',
+    );
+    assert.equal(
+      refusal(Buffer.from([0x75, 0x2c, 0x6e, 0x0a, 0xc3, 0x28])),
+      'Line 1: the file is not UTF-8 text; save it from your spreadsheet as "CSV UTF-8".',
+    );
   });
 });

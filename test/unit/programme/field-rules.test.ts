@@ -26,7 +26,10 @@ describe('reference-data field rules', () => {
 
   it('take whole numbers of 0 or more, with a spreadsheet’s thousands separators, up to a bound', () => {
     const rule = wholeNumberRule(1_000_000);
-    assert.deepEqual(['0', '10000', '10,000', '1,000,000'].map((raw) => value(rule(raw))), [0, 10_000, 10_000, 1_000_000]);
+    assert.deepEqual(
+      ['0', '10000', '10,000', '1,000,000'].map((raw) => value(rule(raw))),
+      [0, 10_000, 10_000, 1_000_000],
+    );
     assert.equal(value(rule('')), 'error: no number is given: write a whole number of 0 or more');
     for (const wrong of ['-1', '1.5', '1e3', '10,00', 'ten']) assert.match(String(value(rule(wrong))), /is not a whole number of 0 or more$/, wrong);
     assert.equal(value(rule('1,000,001')), 'error: "1,000,001" is more than 1,000,000');

@@ -69,9 +69,35 @@ function joinsText(node: ts.Expression): boolean {
  * arithmetic, Math.* or reduce over one of them in a route module is a figure worked out there.
  */
 const FIGURES = new Set([
-  'inScope', 'in_scope', 'completed', 'invalid', 'outstanding', 'newMissing', 'new_missing', 'total', 'esme', 'gsme',
-  'completionPct', 'baseline', 'declared', 'allowance', 'perDay', 'per_day', 'count', 'actualRate', 'requiredRate', 'rate',
-  'wdRemaining', 'projectedCompletion', 'history', 'trajectory', 'ragCounts', 'flagCounts', 'users', 'programme', 'positions',
+  'inScope',
+  'in_scope',
+  'completed',
+  'invalid',
+  'outstanding',
+  'newMissing',
+  'new_missing',
+  'total',
+  'esme',
+  'gsme',
+  'completionPct',
+  'baseline',
+  'declared',
+  'allowance',
+  'perDay',
+  'per_day',
+  'count',
+  'actualRate',
+  'requiredRate',
+  'rate',
+  'wdRemaining',
+  'projectedCompletion',
+  'history',
+  'trajectory',
+  'ragCounts',
+  'flagCounts',
+  'users',
+  'programme',
+  'positions',
 ]);
 
 function namesIn(node: ts.Node): string[] {
@@ -93,7 +119,10 @@ function arithmeticIn(file: string, only: 'all' | 'figures'): string[] {
     if (ts.isBinaryExpression(node)) {
       const kind = node.operatorToken.kind;
       if (ARITHMETIC.has(kind) || (kind === ts.SyntaxKind.PlusToken && !joinsText(node))) report(node, node);
-    } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && [ts.SyntaxKind.PlusPlusToken, ts.SyntaxKind.MinusMinusToken].includes(node.operator)) {
+    } else if (
+      (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+      [ts.SyntaxKind.PlusPlusToken, ts.SyntaxKind.MinusMinusToken].includes(node.operator)
+    ) {
       report(node, node);
     } else if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken && !ts.isNumericLiteral(node.operand)) {
       report(node, node);
@@ -114,8 +143,16 @@ function helpersUsed(template: string): Array<{ name: string; line: number }> {
   const used: Array<{ name: string; line: number }> = [];
   const visit = (node: unknown): void => {
     if (!node || typeof node !== 'object') return;
-    const statement = node as { type?: string; path?: { type?: string; original?: string }; params?: unknown[]; hash?: unknown; loc?: { start: { line: number } } };
-    const calls = ['SubExpression', 'BlockStatement'].includes(statement.type ?? '') || (statement.type === 'MustacheStatement' && ((statement.params?.length ?? 0) > 0 || Boolean(statement.hash)));
+    const statement = node as {
+      type?: string;
+      path?: { type?: string; original?: string };
+      params?: unknown[];
+      hash?: unknown;
+      loc?: { start: { line: number } };
+    };
+    const calls =
+      ['SubExpression', 'BlockStatement'].includes(statement.type ?? '') ||
+      (statement.type === 'MustacheStatement' && ((statement.params?.length ?? 0) > 0 || Boolean(statement.hash)));
     if (calls && statement.path?.type === 'PathExpression') used.push({ name: statement.path.original ?? '', line: statement.loc?.start.line ?? 0 });
     for (const value of Object.values(node)) {
       if (Array.isArray(value)) value.forEach(visit);
@@ -149,28 +186,44 @@ describe('one computation: no figure is worked out outside the progress engine',
   const routeFiles = filesUnder('server', (file) => ROUTE_FILE.test(path.basename(file)));
 
   it('finds the route modules it checks, this issue’s among them', () => {
-    for (const file of ['server/programme/routes.ts', 'server/programme/deadline-routes.ts', 'server/programme/users-routes.ts', 'server/programme/settings-routes.ts', 'server/progress/progress-api-routes.ts', 'server/programme/csv-import-route.ts']) {
+    for (const file of [
+      'server/programme/routes.ts',
+      'server/programme/deadline-routes.ts',
+      'server/programme/users-routes.ts',
+      'server/programme/settings-routes.ts',
+      'server/progress/progress-api-routes.ts',
+      'server/programme/csv-import-route.ts',
+    ]) {
       assert.ok(routeFiles.includes(file), file);
     }
   });
 
   it('has no arithmetic at all in this issue’s route modules', () => {
-    assert.deepEqual(routeFiles.filter((file) => file.startsWith('server/programme/') || file.startsWith('server/progress/')).flatMap((file) => arithmeticIn(file, 'all')), []);
+    assert.deepEqual(
+      routeFiles.filter((file) => file.startsWith('server/programme/') || file.startsWith('server/progress/')).flatMap((file) => arithmeticIn(file, 'all')),
+      [],
+    );
   });
 
   it('works out no figure in any route module (paging and time limits are not figures)', () => {
-    assert.deepEqual(routeFiles.flatMap((file) => arithmeticIn(file, 'figures')), []);
+    assert.deepEqual(
+      routeFiles.flatMap((file) => arithmeticIn(file, 'figures')),
+      [],
+    );
   });
 
   it('would catch a figure worked out in a route (the check itself is checked)', () => {
     const file = 'test/unit/programme/fixtures/figures-in-a-route.ts';
-    assert.deepEqual(arithmeticIn(file, 'figures').map((finding) => finding.replace(/^.*?:\d+: /, '')), [
-      '(100 * user.total.completed) / user.total.inScope',
-      '100 * user.total.completed',
-      'users.reduce((sum, u) => sum + u.total.outstanding, 0)',
-      'sum + u.total.outstanding',
-      'Math.round(position.actualRate)',
-    ]);
+    assert.deepEqual(
+      arithmeticIn(file, 'figures').map((finding) => finding.replace(/^.*?:\d+: /, '')),
+      [
+        '(100 * user.total.completed) / user.total.inScope',
+        '100 * user.total.completed',
+        'users.reduce((sum, u) => sum + u.total.outstanding, 0)',
+        'sum + u.total.outstanding',
+        'Math.round(position.actualRate)',
+      ],
+    );
     assert.equal(arithmeticIn(file, 'all').length, 7, 'and every operator, paging included, where none is allowed');
   });
 
@@ -195,12 +248,18 @@ describe('one computation: no figure is worked out outside the progress engine',
     assert.deepEqual(unknown, []);
     // The check itself: a helper that could do sums is seen, wherever it is called from.
     const sample = '{{formatNumber (subtract a b) 1}} {{#each (sum rows)}}{{/each}} {{percent done total}} {{plain}} {{> partial x=y}}';
-    assert.deepEqual(helpersUsed(sample).map(({ name }) => name), ['formatNumber', 'subtract', 'each', 'sum', 'percent']);
+    assert.deepEqual(
+      helpersUsed(sample).map(({ name }) => name),
+      ['formatNumber', 'subtract', 'each', 'sum', 'percent'],
+    );
   });
 
   it('asks SQL for no sum, average or arithmetic — only the counts as stored, and counts of rows', () => {
     const files = ['server', 'db', 'jobs'].flatMap((dir) => filesUnder(dir, (file) => file.endsWith('.ts') && !file.startsWith('server/engine/')));
-    assert.deepEqual(files.flatMap((file) => sqlArithmeticIn(sourceOf(file))), []);
+    assert.deepEqual(
+      files.flatMap((file) => sqlArithmeticIn(sourceOf(file))),
+      [],
+    );
     // The check itself.
     const sample = ts.createSourceFile(
       'sample.ts',
@@ -208,6 +267,9 @@ describe('one computation: no figure is worked out outside the progress engine',
       ts.ScriptTarget.ES2022,
       true,
     );
-    assert.deepEqual(sqlArithmeticIn(sample).map((finding) => finding.replace(/^.*?:\d+: /, '')), ['sum', "'select in_scope - completed from c'", '`x = ${y} * 2`']);
+    assert.deepEqual(
+      sqlArithmeticIn(sample).map((finding) => finding.replace(/^.*?:\d+: /, '')),
+      ['sum', "'select in_scope - completed from c'", '`x = ${y} * 2`'],
+    );
   });
 });

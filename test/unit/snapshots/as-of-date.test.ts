@@ -39,7 +39,8 @@ describe('the as-of date of an upload', () => {
   it('refuses a date after today in London, given or in the file name; today itself is fine', () => {
     assert.deepEqual(resolveAsOf('2024-02-01', 'x.csv', '2024-01-31'), {
       ok: false,
-      reason: 'the as-of date 2024-02-01 is after today (2024-01-31 in London): a snapshot can only be of a day that has begun; give the date the extract was taken',
+      reason:
+        'the as-of date 2024-02-01 is after today (2024-01-31 in London): a snapshot can only be of a day that has begun; give the date the extract was taken',
     });
     assert.deepEqual(resolveAsOf('', 'drops/smi-20240201.csv', '2024-01-31'), {
       ok: false,
@@ -61,6 +62,9 @@ describe('the as-of date of an upload', () => {
   it('says how to give one when there is none', () => {
     const r = resolveAsOf('', 'uploads/inventory.csv');
     assert.equal(r.ok, false);
-    assert.match(r.ok ? '' : r.reason, /^no as-of date: give one with the file .* or put it in the file name as YYYYMMDD or YYYY-MM-DD \("inventory\.csv" holds no date\)$/);
+    assert.match(
+      r.ok ? '' : r.reason,
+      /^no as-of date: give one with the file .* or put it in the file name as YYYYMMDD or YYYY-MM-DD \("inventory\.csv" holds no date\)$/,
+    );
   });
 });

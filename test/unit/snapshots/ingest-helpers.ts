@@ -31,10 +31,7 @@ export function ingestBytes(
   options: Partial<Omit<IngestRequest, 'bytes'>> = {},
 ): Promise<IngestOutcome> {
   const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
-  return ingestSnapshot(
-    { knex, dataDir },
-    { source: 'cli', fileName: 'test.csv', actor: TEST_ACTOR, ...options, bytes: { kind: 'stream', chunks: [data] } },
-  );
+  return ingestSnapshot({ knex, dataDir }, { source: 'cli', fileName: 'test.csv', actor: TEST_ACTOR, ...options, bytes: { kind: 'stream', chunks: [data] } });
 }
 
 export async function setSetting(knex: Knex, name: string, value: string): Promise<void> {

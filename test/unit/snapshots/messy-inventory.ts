@@ -26,8 +26,20 @@ const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor
 // which are then merely invalid).
 const TYPES = ['ESME', 'GSME', 'esme', ' gsme', 'CHF', 'GPF', 'PPMID', 'IHD', '', ' ', 'E,SME', 'GS"ME', 'ES\nME', 'ES\u0000ME', 'ÉSME'];
 const STATUSES = [
-  'Commissioned', 'commissioned', 'Installed Not Commissioned', 'Pending', 'Decommissioned', 'With Drawn', 'withdrawn', '', '  ', 'Sus,pended', 'De"com',
-  'Commiss\u001bioned', 'Commissionéd', '\tPending',
+  'Commissioned',
+  'commissioned',
+  'Installed Not Commissioned',
+  'Pending',
+  'Decommissioned',
+  'With Drawn',
+  'withdrawn',
+  '',
+  '  ',
+  'Sus,pended',
+  'De"com',
+  'Commiss\u001bioned',
+  'Commissionéd',
+  '\tPending',
 ];
 const MAP_IDS = ['', '', '', ' ', 'UFLM', 'ufl1', ' Z9Z9 ', 'MAP1', 'AB-1', 'TOOLONG', 'A"B', 'A,BC', 'AB\r\nC', 'UF\u007fM', 'ÜFLM'];
 const DATES = ['2017-01-01', '2018-06-27', '2018-06-28', '2019-03-31', '2016-02-29', ' 2015-05-05', '2018-02-30', '2018-6-1', '', '2018-01-01,'];

@@ -174,7 +174,11 @@ describe('readSnapshot', () => {
 
       it('refuses a file naming more Users than allowed on the line one scanner names, reading no further', async () => {
         // A new User every 10 rows: the 1,001st first appears on row 10,001 (line 10,002).
-        const userOf = (i: number): string => `90B3D51F${Math.floor(i / 10).toString(16).toUpperCase().padStart(8, '0')}`;
+        const userOf = (i: number): string =>
+          `90B3D51F${Math.floor(i / 10)
+            .toString(16)
+            .toUpperCase()
+            .padStart(8, '0')}`;
         const many = lines(Array.from({ length: 100_000 }, (_, i) => row(i + 1, { responsible_user_id: userOf(i) })));
         const { result } = await read({ kind: 'stream', chunks: pieces(gzipSync(many), 65_536) }, 1000);
         assert.deepEqual(result.fatal, scanBytes(many, { maxUsers: 1000 }).fatal);

@@ -22,14 +22,20 @@ describe('RejectionStore', () => {
     }
     for (const line of lines) store.add(line, `reason ${line}`);
     assert.equal(store.count, 5000);
-    assert.deepEqual(store.first().map((r) => r.line), Array.from({ length: 100 }, (_, i) => i + 2));
+    assert.deepEqual(
+      store.first().map((r) => r.line),
+      Array.from({ length: 100 }, (_, i) => i + 2),
+    );
     assert.ok(existsSync(spill));
     const all: Array<{ line: number; reason: string }> = [];
     for await (const batch of store.batches(700)) {
       assert.ok(batch.length <= 700);
       all.push(...batch);
     }
-    assert.deepEqual(all.map((r) => r.line).sort((a, b) => a - b), Array.from({ length: 5000 }, (_, i) => i + 2));
+    assert.deepEqual(
+      all.map((r) => r.line).sort((a, b) => a - b),
+      Array.from({ length: 5000 }, (_, i) => i + 2),
+    );
     assert.ok(all.every((r) => r.reason === `reason ${r.line}`));
     store.dispose();
     assert.ok(!existsSync(spill));

@@ -64,8 +64,20 @@ describe('chunk boundaries', () => {
     ['3 bytes', () => 3],
     ['7 bytes', () => 7],
     ['64 KiB', () => 65536],
-    ['random 1–100 bytes', () => { const next = random(7); return () => 1 + Math.floor(next() * 100); }],
-    ['random 1–5000 bytes', () => { const next = random(8); return () => 1 + Math.floor(next() * 5000); }],
+    [
+      'random 1–100 bytes',
+      () => {
+        const next = random(7);
+        return () => 1 + Math.floor(next() * 100);
+      },
+    ],
+    [
+      'random 1–5000 bytes',
+      () => {
+        const next = random(8);
+        return () => 1 + Math.floor(next() * 5000);
+      },
+    ],
   ];
 
   const inputs: Array<[string, Buffer]> = [

@@ -81,7 +81,10 @@ describe('CSV format', () => {
   it('reads a last row without a line end', () => {
     const result = scanText(`${HEADER}\n${row(1)}\n${row(2, { prenotified_date: 'x' })}`);
     assert.equal(result.rows, 2);
-    assert.deepEqual(result.rejections.map((r) => r.line), [3]);
+    assert.deepEqual(
+      result.rejections.map((r) => r.line),
+      [3],
+    );
   });
 
   it('reads a lone CR as a line end', () => {
@@ -137,11 +140,7 @@ describe('CSV format', () => {
   });
 
   it('keeps what quoted fields hold, unescaped, in reasons', () => {
-    const text = [
-      HEADER,
-      row(1, { device_id: '"00-1B,""x""\nY"' }),
-      row(2, { device_type: '"E\r\nSME"', device_status: '""' }),
-    ].join('\n');
+    const text = [HEADER, row(1, { device_id: '"00-1B,""x""\nY"' }), row(2, { device_type: '"E\r\nSME"', device_status: '""' })].join('\n');
     const result = scanText(text);
     // Line breaks inside quotes are data, but never part of an id or a type.
     assert.deepEqual(result.rejections, [

@@ -34,7 +34,8 @@ const refusals: Refusal[] = [
     name: 'data where the header should be',
     input: `${row(1)}\n${row(2)}\n`,
     line: 1,
-    message: /^line 1: no header: the first line must name the columns device_id, device_type, device_status, responsible_user_id, map_id, prenotified_date \(it reads "00-00/,
+    message:
+      /^line 1: no header: the first line must name the columns device_id, device_type, device_status, responsible_user_id, map_id, prenotified_date \(it reads "00-00/,
   },
   {
     name: 'a missing column',
@@ -62,7 +63,8 @@ const refusals: Refusal[] = [
     name: 'a header longer than 64 KiB',
     input: `${HEADER},${'x'.repeat(70_000)}\n${row(1)}\n`,
     line: 1,
-    message: /^line 1: no header: the first line is longer than 65,536 bytes, far longer than a header naming the columns; this does not look like an inventory extract$/,
+    message:
+      /^line 1: no header: the first line is longer than 65,536 bytes, far longer than a header naming the columns; this does not look like an inventory extract$/,
   },
   {
     name: 'an unterminated quote in a row, naming the line it opened on',

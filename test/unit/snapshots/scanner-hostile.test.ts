@@ -24,8 +24,12 @@ describe('a file that is not CSV text', () => {
     const result = scanAllWays(zip);
     assert.deepEqual(result.fatal, {
       line: null,
-      message: 'This is a ZIP archive (such as an Excel .xlsx workbook), not CSV text: take the CSV file out of it and send that (it may be compressed with gzip).',
-      fileType: { what: 'a ZIP archive (such as an Excel .xlsx workbook)', rest: ', not CSV text: take the CSV file out of it and send that (it may be compressed with gzip).' },
+      message:
+        'This is a ZIP archive (such as an Excel .xlsx workbook), not CSV text: take the CSV file out of it and send that (it may be compressed with gzip).',
+      fileType: {
+        what: 'a ZIP archive (such as an Excel .xlsx workbook)',
+        rest: ', not CSV text: take the CSV file out of it and send that (it may be compressed with gzip).',
+      },
     });
     assert.equal(result.rows, 0);
   });
@@ -127,7 +131,10 @@ describe('a row longer than MAX_ROW_BYTES', () => {
   it('names the quote that runs on for a MiB, when a row is long because a quote is never closed', () => {
     const text = `${header}\n${row(1)},"never closed\n${'more text\n'.repeat(120_000)}`;
     const result = scanAllWays(Buffer.from(text), [Infinity, 65_536]);
-    assert.match(result.fatal?.message ?? '', /^line 2: broken quoting: the quoted field opened on this line runs on over [\d,]+ more lines and 1,048,576 bytes without being closed/);
+    assert.match(
+      result.fatal?.message ?? '',
+      /^line 2: broken quoting: the quoted field opened on this line runs on over [\d,]+ more lines and 1,048,576 bytes without being closed/,
+    );
   });
 
   it('names the line a long row of several lines starts on', () => {

@@ -64,12 +64,16 @@ describe('outstandingOf', () => {
   });
 
   it('refuses a User ID that is not one', () => {
-    assert.throws(() => createScanner({ implementationDate: '2018-06-28', outstandingOf: { userId: 'nobody', onDevice: () => undefined } }), /"nobody" is not an EUI-64/);
+    assert.throws(
+      () => createScanner({ implementationDate: '2018-06-28', outstandingOf: { userId: 'nobody', onDevice: () => undefined } }),
+      /"nobody" is not an EUI-64/,
+    );
   });
 });
 
 describe('maxUsers', () => {
-  const userId = (n: number): string => `90-B3-D5-1F-30-01-${String(Math.floor(n / 256)).padStart(2, '0')}-${(n % 256).toString(16).toUpperCase().padStart(2, '0')}`;
+  const userId = (n: number): string =>
+    `90-B3-D5-1F-30-01-${String(Math.floor(n / 256)).padStart(2, '0')}-${(n % 256).toString(16).toUpperCase().padStart(2, '0')}`;
   // Line 2: User 1; 3: User 2, rejected (no date), so not counted; 4: User 2; 5: User 1 again;
   // 6: User 3; 7: User 4; 8: User 5.
   const text = file(
@@ -105,13 +109,18 @@ describe('maxUsers', () => {
     assert.equal(result.fatal, null);
     assert.equal(Object.keys(result.counts).length, 5);
     // A User only on a rejected row never counts towards the limit.
-    const rejectedOnly = scanText(file(row(1, { responsible_user_id: userId(1) }), row(2, { responsible_user_id: userId(2), device_type: '' })), { maxUsers: 1 });
+    const rejectedOnly = scanText(file(row(1, { responsible_user_id: userId(1) }), row(2, { responsible_user_id: userId(2), device_type: '' })), {
+      maxUsers: 1,
+    });
     assert.equal(rejectedOnly.fatal, null);
   });
 
   it('says 1,001st for the default, and refuses a limit below 1', () => {
     const many = file(...Array.from({ length: 1001 }, (_, i) => row(i + 1, { responsible_user_id: userId(i) })));
-    assert.match(scanText(many, { maxUsers: 1000 }).fatal?.message ?? '', /^line 1002: the file names more Users than the max-users setting allows \(1,000\): the 1,001st User/);
+    assert.match(
+      scanText(many, { maxUsers: 1000 }).fatal?.message ?? '',
+      /^line 1002: the file names more Users than the max-users setting allows \(1,000\): the 1,001st User/,
+    );
     assert.equal(scanText(many, { maxUsers: 1001 }).fatal, null);
     assert.throws(() => createScanner({ implementationDate: '2018-06-28', maxUsers: 0 }), /maxUsers must be at least 1/);
   });

@@ -200,9 +200,7 @@ describe('row rules (SPEC §3.1) and counts (§3.2)', () => {
 
 describe('duplicate device_id', () => {
   it('rejects a later row with the same id in any spelling, naming the first line', () => {
-    const result = scanText(
-      file(row(1), row(2), row(3, { device_id: '0000000000000001' }), row(4, { device_id: '00:00:00:00:00:00:00:01', map_id: 'UFLM' })),
-    );
+    const result = scanText(file(row(1), row(2), row(3, { device_id: '0000000000000001' }), row(4, { device_id: '00:00:00:00:00:00:00:01', map_id: 'UFLM' })));
     assert.deepEqual(result.rejections, [
       { line: 4, reason: `duplicate device_id ${deviceId(1)}, first at line 2` },
       { line: 5, reason: `duplicate device_id ${deviceId(1)}, first at line 2` },
@@ -223,7 +221,10 @@ describe('duplicate device_id', () => {
 
   it('treats an id seen on a row rejected for another field as seen', () => {
     const result = scanText(file(row(1, { prenotified_date: 'soon' }), row(1)));
-    assert.deepEqual(result.rejections.map((r) => r.line), [2, 3]);
+    assert.deepEqual(
+      result.rejections.map((r) => r.line),
+      [2, 3],
+    );
     assert.match(result.rejections[0]!.reason, /^prenotified_date "soon"/);
     assert.equal(result.rejections[1]!.reason, `duplicate device_id ${deviceId(1)}, first at line 2`);
     assert.deepEqual(result.counts, {});
@@ -232,10 +233,16 @@ describe('duplicate device_id', () => {
   it('keeps rejections in file order and only the first maxRejectedKept, counting them all', () => {
     const rows = [row(1), row(2), row(1), row(3, { device_type: '' }), row(2), row(4, { map_id: 'x', prenotified_date: '' }), row(1)];
     const all = scanText(file(...rows));
-    assert.deepEqual(all.rejections.map((r) => r.line), [4, 5, 6, 7, 8]);
+    assert.deepEqual(
+      all.rejections.map((r) => r.line),
+      [4, 5, 6, 7, 8],
+    );
     assert.equal(all.rejected, 5);
     const some = scanText(file(...rows), { maxRejectedKept: 3 });
-    assert.deepEqual(some.rejections.map((r) => r.line), [4, 5, 6]);
+    assert.deepEqual(
+      some.rejections.map((r) => r.line),
+      [4, 5, 6],
+    );
     assert.equal(some.rejected, 5);
     assert.deepEqual(some.counts, all.counts);
     assert.equal(scanText(file(...rows), { maxRejectedKept: 0 }).rejections.length, 0);

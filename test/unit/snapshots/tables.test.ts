@@ -74,10 +74,7 @@ describe('DuplicateFinder', () => {
 
 describe('header matching', () => {
   it('finds the required columns in any order, any case, ignoring surrounding spaces and extras', () => {
-    const match = matchHeader(
-      ['notes', ' MAP_ID ', 'Prenotified_Date', 'device_status', 'x', 'DEVICE_ID', 'device_type', 'responsible_user_id'],
-      1,
-    );
+    const match = matchHeader(['notes', ' MAP_ID ', 'Prenotified_Date', 'device_status', 'x', 'DEVICE_ID', 'device_type', 'responsible_user_id'], 1);
     assert.ok(match.ok);
     assert.equal(match.layout.columnCount, 8);
     assert.deepEqual([...match.layout.slots], [-1, 4, 5, 2, -1, 0, 1, 3]);
@@ -103,10 +100,7 @@ describe('header matching', () => {
   });
 
   it('refuses a required column named twice', () => {
-    const match = matchHeader(
-      ['device_id', 'device_type', 'device_status', 'responsible_user_id', 'map_id', 'prenotified_date', 'Device_ID', 'device_id'],
-      1,
-    );
+    const match = matchHeader(['device_id', 'device_type', 'device_status', 'responsible_user_id', 'map_id', 'prenotified_date', 'Device_ID', 'device_id'], 1);
     assert.ok(!match.ok);
     assert.match(match.message, /^line 1: the header names "device_id" more than once/);
   });
