@@ -40,9 +40,19 @@ const SLOWEST_FIRST = [
   'test/integration/programme-cli.test.ts',
 ];
 
+/** Where the command was typed: npm runs scripts in the package's folder, and says where it was run from. */
+const CWD = process.env.INIT_CWD ?? process.cwd();
+
 function testFiles(target: string): string[] {
-  const full = path.resolve(ROOT, target);
-  if (!statSync(full).isDirectory()) return [path.relative(ROOT, full)];
+  // A path as typed where the command was typed, or else from the package's folder (test:unit's test/unit).
+  const typed = path.resolve(CWD, target);
+  const full = statSync(typed, { throwIfNoEntry: false }) ? typed : path.resolve(ROOT, target);
+  const found = statSync(full, { throwIfNoEntry: false });
+  if (found === undefined) {
+    console.error(`npm test: there is no test file or folder ${target}`);
+    process.exit(2);
+  }
+  if (!found.isDirectory()) return [path.relative(ROOT, full)];
   return readdirSync(full, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.test.ts'))
     .map((name) => path.relative(ROOT, path.join(full, name)));
