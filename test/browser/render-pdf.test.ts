@@ -14,6 +14,7 @@ import { pino } from 'pino';
 import { createLogger } from '../../server/logger.ts';
 import { BrowserManager, RenderError } from '../../server/reports/browser.ts';
 import { renderPdf } from '../../server/reports/render-pdf.ts';
+import { waitFor } from '../helpers/processes.ts';
 
 const header = '<div style="font-size:9px;width:100%;text-align:center;font-family:DejaVu Sans">AMBER</div>';
 const footer = '<div style="font-size:9px;width:100%;text-align:center;font-family:DejaVu Sans">Page <span class="pageNumber"></span> of <span class="totalPages"></span> · BFM-TEST</div>';
@@ -108,7 +109,8 @@ describe('printing a report page to PDF', () => {
     assert.deepEqual(lines, []);
     const pid = await own.pid();
     process.kill(pid!, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 300));
+    // Said once the disconnect reaches this process, which a busy machine may take a while to tell.
+    await waitFor(() => Promise.resolve(lines.length > 0 ? true : undefined), 'a warning', 10_000).catch(() => undefined);
     assert.match(lines.join(''), /Chromium disconnected; the next render starts a new one/);
     await own.close();
   });
