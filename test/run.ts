@@ -22,27 +22,37 @@ const FOLDERS = ['test/unit', 'test/integration', 'test/browser'];
  * keeps the run from ending on one of them alone; a file missing from here simply starts later.
  */
 const SLOWEST_FIRST = [
-  'test/browser/dashboard-roles.test.ts',
   'test/integration/demo.test.ts',
+  'test/browser/dashboard-roles.test.ts',
   'test/browser/snapshots-upload.test.ts',
   'test/integration/snapshots-hostile.test.ts',
-  'test/integration/bounded-pages.test.ts',
-  'test/integration/login-throttle.test.ts',
-  'test/integration/reports.test.ts',
-  'test/integration/role-matrix.test.ts',
-  'test/integration/anonymous-visitors.test.ts',
   'test/integration/snapshots-kill.test.ts',
   'test/integration/snapshots-split.test.ts',
+  'test/integration/login-throttle.test.ts',
+  'test/integration/anonymous-visitors.test.ts',
+  'test/integration/bounded-pages.test.ts',
+  'test/integration/reports.test.ts',
   'test/integration/faults-database.test.ts',
-  'test/integration/report-jobs.test.ts',
   'test/integration/server-process.test.ts',
-  'test/browser/login.test.ts',
-  'test/integration/programme-cli.test.ts',
+  'test/integration/report-jobs.test.ts',
+  'test/browser/render-pdf.test.ts',
+  'test/integration/role-matrix.test.ts',
+  'test/unit/snapshots/read-snapshot.test.ts',
 ];
 
+/** Where the command was typed: npm runs scripts in the package's folder, and says where it was run from. */
+const CWD = process.env.INIT_CWD ?? process.cwd();
+
 function testFiles(target: string): string[] {
-  const full = path.resolve(ROOT, target);
-  if (!statSync(full).isDirectory()) return [path.relative(ROOT, full)];
+  // A path as typed where the command was typed, or else from the package's folder (test:unit's test/unit).
+  const typed = path.resolve(CWD, target);
+  const full = statSync(typed, { throwIfNoEntry: false }) ? typed : path.resolve(ROOT, target);
+  const found = statSync(full, { throwIfNoEntry: false });
+  if (found === undefined) {
+    console.error(`npm test: there is no test file or folder ${target}`);
+    process.exit(2);
+  }
+  if (!found.isDirectory()) return [path.relative(ROOT, full)];
   return readdirSync(full, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.test.ts'))
     .map((name) => path.relative(ROOT, path.join(full, name)));

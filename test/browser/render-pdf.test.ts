@@ -8,11 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { TargetType, type Browser } from 'puppeteer-core';
 import { chartJsUmdPath } from '../../server/templates/chart-js.ts';
 import { pino } from 'pino';
 import { createLogger } from '../../server/logger.ts';
 import { BrowserManager, RenderError } from '../../server/reports/browser.ts';
 import { renderPdf } from '../../server/reports/render-pdf.ts';
+import { waitFor } from '../helpers/processes.ts';
 
 const header = '<div style="font-size:9px;width:100%;text-align:center;font-family:DejaVu Sans">AMBER</div>';
 const footer =
@@ -115,7 +117,8 @@ describe('printing a report page to PDF', () => {
     assert.deepEqual(lines, []);
     const pid = await own.pid();
     process.kill(pid!, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 300));
+    // Said once the disconnect reaches this process, which a busy machine may take a while to tell.
+    await waitFor(() => Promise.resolve(lines.length > 0 ? true : undefined), 'a warning', 10_000).catch(() => undefined);
     assert.match(lines.join(''), /Chromium disconnected; the next render starts a new one/);
     await own.close();
   });
@@ -141,13 +144,20 @@ describe('printing a report page to PDF', () => {
 
   it('fails a render whose Chromium dies in the middle, and renders the next one', async () => {
     const pid = await browser.pid();
-    // The page waits long enough for the kill to land mid-render.
+    // The page says it is ready only after 10 s; the kill lands once its content is in (the render
+    // then waits for its charts), however long a busy machine took to get there.
     const slow = pageWithChart().replace(
       'requestAnimationFrame(() => { window.__reportReady = true; });',
-      'setTimeout(() => { window.__reportReady = true; }, 3000);',
+      'setTimeout(() => { window.__reportReady = true; }, 10000);',
     );
     const rendering = renderPdf(browser, slow, { headerTemplate: header, footerTemplate: footer });
-    await new Promise((r) => setTimeout(r, 800));
+    rendering.catch(() => undefined); // asserted below, once Chromium is killed
+    const chromium = await (browser as unknown as { launch(): Promise<Browser> }).launch();
+    const target = await chromium.waitForTarget((t) => t.type() === TargetType.PAGE && t.browserContext() !== chromium.defaultBrowserContext(), {
+      timeout: 30_000,
+    });
+    const rendered = await target.page();
+    await rendered!.waitForFunction(() => document.querySelector('h1') !== null, { polling: 50, timeout: 30_000 });
     process.kill(pid!, 'SIGKILL');
     await assert.rejects(rendering, RenderError);
     const { pages } = await renderPdf(browser, pageWithChart(), { headerTemplate: header, footerTemplate: footer });
