@@ -68,30 +68,13 @@ const rank = (file: string): number => {
 };
 files.sort((a, b) => rank(a) - rank(b));
 
-/**
- * Files that run after the others, by themselves: the database-fault test freezes and kills a
- * MariaDB of its own while an upload is still sending, and on a machine busy with other files the
- * upload's next write can meet the closed connection before the 503 is read (EPIPE).
- */
-const ALONE = ['test/integration/faults-database.test.ts'];
-const isAlone = (file: string): boolean => ALONE.includes(file.split(path.sep).join('/'));
-
 const concurrency = process.env.TEST_CONCURRENCY ?? '3';
 const reporter = options.some((option) => option.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec'];
 // --test-force-exit: a file whose test failed with a server or pool still open ends, rather than
 // holding the whole run until CI's time limit.
-const runFiles = (batch: string[], filesAtOnce: string): number => {
-  if (batch.length === 0) return 0;
-  const run = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '--test', '--test-force-exit', ...reporter, `--test-concurrency=${filesAtOnce}`, ...options, ...batch],
-    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, TZ: process.env.TZ || 'America/New_York' } },
-  );
-  return run.status ?? 1;
-};
-const together = runFiles(
-  files.filter((file) => !isAlone(file)),
-  concurrency,
+const run = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-force-exit', ...reporter, `--test-concurrency=${concurrency}`, ...options, ...files],
+  { cwd: ROOT, stdio: 'inherit', env: { ...process.env, TZ: process.env.TZ || 'America/New_York' } },
 );
-const alone = runFiles(files.filter(isAlone), '1');
-process.exitCode = together || alone;
+process.exitCode = run.status ?? 1;

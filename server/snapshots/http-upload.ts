@@ -23,15 +23,37 @@ export class UnsupportedMediaTypeError extends AppError {
   }
 }
 
+/** How long a refused upload's connection is kept reading after the answer, for the client to see it. */
+export const LINGER_MS = 2_000;
+
 /**
- * When the answer goes out before the request body has been read (too large, failed mid-way), the
- * connection is closed after it rather than left with unread bytes in it.
+ * When the answer goes out before the request body has been read (too large, refused, the database
+ * gone), the connection is closed after it rather than left with unread bytes in it — but not at
+ * once. Node ends a `Connection: close` answer by destroying the socket as soon as the answer is
+ * written; a client still sending then has its next write reset (EPIPE) before it has read the
+ * answer, and reports a broken connection instead of the reason. So the server closes its side
+ * (FIN after the answer) and keeps reading, discarding, until the client stops sending or
+ * LINGER_MS pass — the "lingering close" web servers have always done.
  */
 export function closeAfterResponse(req: Request, res: Response): void {
   if (req.readableEnded || res.headersSent) return;
   res.set('Connection', 'close');
   const socket = req.socket as Request['socket'] | null;
-  res.once('finish', () => {
-    if (!req.readableEnded && socket && !socket.destroyed) socket.destroySoon();
-  });
+  if (!socket) return;
+  const destroySoon = socket.destroySoon.bind(socket);
+  socket.destroySoon = () => {
+    if (req.complete || socket.destroyed) {
+      destroySoon();
+      return;
+    }
+    const stop = (): void => void socket.destroy();
+    const timer = setTimeout(stop, LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    // The client has sent all it will: nothing is left to discard.
+    socket.once('end', stop);
+    req.resume();
+    socket.resume();
+    socket.end();
+  };
 }
