@@ -8,7 +8,8 @@ import { loadSettings } from '../server/programme/settings.ts';
 import { addMonths, lastDayOfMonth, londonHour, londonToday } from '../server/engine/calendar.ts';
 import { WorkingDays } from '../server/engine/working-days.ts';
 import { generateReport } from '../server/reports/generate-report.ts';
-import { latestMonthDue, monthDueOn, type ReportCalendar } from '../server/reports/report-schedule.ts';
+import { monthDueOn, monthsToCatchUp, type ReportCalendar } from '../server/reports/report-schedule.ts';
+import { lastReportedMonth } from '../db/queries/reports.ts';
 import type { JobContext } from './context.ts';
 import type { JobDefinition } from './runner.ts';
 
@@ -19,19 +20,31 @@ async function reportCalendar(ctx: JobContext): Promise<ReportCalendar> {
   return { implementationDate: settings.implementationDate, reportDay: settings.reportDay, workingDays: new WorkingDays(await holidayDates(ctx.knex)) };
 }
 
-/** Reports stop once a month's positions show every User complete (SPEC §5). */
+/**
+ * Whether month M's report is to be made: there is a snapshot to build it from, and reports have not
+ * stopped — they stop once a month's positions show every User complete (SPEC §5). A month before
+ * the first snapshot is skipped rather than failed, so catching up a new installation tries only
+ * the months it can report on.
+ */
 async function stillReporting(ctx: JobContext, month: string): Promise<boolean> {
+  const end = lastDayOfMonth(month);
   const before = lastDayOfMonth(addMonths(month, -1));
-  const positions = positionsAt(await loadProgrammeData(ctx.knex, before), before);
+  const data = await loadProgrammeData(ctx.knex, end);
+  if (positionsAt(data, end).status !== 'ok') return false;
+  const positions = positionsAt(data, before);
   return !(positions.status === 'ok' && positions.users.length > 0 && positions.programme.total.outstanding === 0);
 }
 
 export interface MonthlyReportDeps {
   calendar(ctx: JobContext): Promise<ReportCalendar>;
   stillReporting(ctx: JobContext, month: string): Promise<boolean>;
+  /** The latest month with any version drafted, or null. */
+  lastDrafted(ctx: JobContext): Promise<string | null>;
 }
 
-export function monthlyReportJob(deps: MonthlyReportDeps = { calendar: reportCalendar, stillReporting }): JobDefinition<JobContext> {
+const DEFAULT_DEPS: MonthlyReportDeps = { calendar: reportCalendar, stillReporting, lastDrafted: (ctx) => lastReportedMonth(ctx.knex) };
+
+export function monthlyReportJob(deps: MonthlyReportDeps = DEFAULT_DEPS): JobDefinition<JobContext> {
   return {
     name: 'monthly-report',
     // Every day at 06:00; keyAt says whether today is a report day.
@@ -41,18 +54,25 @@ export function monthlyReportJob(deps: MonthlyReportDeps = { calendar: reportCal
       const month = monthDueOn(londonToday(now), await deps.calendar(ctx));
       return month && (await deps.stillReporting(ctx, month)) ? `${PREFIX}${month}` : null;
     },
+    // Every month missed since the last one drafted, oldest first; the runner's claim on each key
+    // makes each run once across instances, and a month after the programme finished is not made.
     async missed(now, ctx) {
-      const month = latestMonthDue(londonToday(now), londonHour(now), await deps.calendar(ctx));
-      return month && (await deps.stillReporting(ctx, month)) ? [`${PREFIX}${month}`] : [];
+      const months = monthsToCatchUp(londonToday(now), londonHour(now), await deps.calendar(ctx), await deps.lastDrafted(ctx));
+      const keys: string[] = [];
+      for (const month of months) if (await deps.stillReporting(ctx, month)) keys.push(`${PREFIX}${month}`);
+      return keys;
     },
     async run(ctx, key) {
       const month = key.slice(PREFIX.length);
-      const { report } = await generateReport({ knex: ctx.knex, views: createViewRenderer(), browser: ctx.browser, logger: ctx.logger }, month, {
+      const { report, model } = await generateReport({ knex: ctx.knex, views: createViewRenderer(), browser: ctx.browser, logger: ctx.logger }, month, {
         kind: 'system',
         name: 'scheduler',
       });
       return {
-        summary: `Drafted version ${report.version} of the ${month} report (${report.pages} pages, positions as of ${report.as_of}).`,
+        summary:
+          `Drafted version ${report.version} of the ${month} report (${report.pages} pages, positions as of ${report.as_of}).` +
+          (model.staleness.stale ? ' Stale data: the newest snapshot is old, or none arrived since the last report; the cover says so.' : ''),
+        stale: model.staleness.stale,
         reportId: report.id,
         month,
         version: report.version,

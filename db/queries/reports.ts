@@ -6,7 +6,8 @@ export interface ReportRow {
   id: number;
   month: string;
   version: number;
-  status: 'draft' | 'published';
+  /** superseded: a published version a correction has replaced; kept, and listed as such. */
+  status: 'draft' | 'published' | 'superseded';
   snapshot_id: number;
   snapshot_sha256: string;
   as_of: string;
@@ -18,9 +19,14 @@ export interface ReportRow {
   published_by: string | null;
   published_at: string | null;
   timings: string | null;
+  summary: string | null;
+  decisions: string | null;
+  supersedes_version: number | null;
+  correction_reason: string | null;
+  stale: boolean | number;
 }
 
-/** Every column but the two large ones. */
+/** Every column but the large ones (PDF, CSV, figures). */
 const SUMMARY_COLUMNS: string[] = [
   'id',
   'month',
@@ -37,6 +43,11 @@ const SUMMARY_COLUMNS: string[] = [
   'published_by',
   'published_at',
   'timings',
+  'summary',
+  'decisions',
+  'supersedes_version',
+  'correction_reason',
+  'stale',
 ];
 
 export interface NewReport {
@@ -51,6 +62,13 @@ export interface NewReport {
   generatedBy: string;
   generatedAt: Date;
   timings: Record<string, number>;
+  /** What the report told the Panel (JSON), for the next month's change. */
+  figures: string;
+  summary: string | null;
+  decisions: string | null;
+  supersedesVersion: number | null;
+  correctionReason: string | null;
+  stale: boolean;
 }
 
 /**
@@ -75,6 +93,12 @@ export async function insertReportVersion(knex: Knex, report: NewReport): Promis
       generated_by: report.generatedBy,
       generated_at: toDbInstant(report.generatedAt),
       timings: JSON.stringify(report.timings),
+      figures: report.figures,
+      summary: report.summary,
+      decisions: report.decisions,
+      supersedes_version: report.supersedesVersion,
+      correction_reason: report.correctionReason,
+      stale: report.stale,
     });
     return (await findReport(trx, Number(id)))!;
   });
@@ -94,6 +118,7 @@ export async function reportCsv(knex: Knex, id: number): Promise<string | undefi
   return row?.csv;
 }
 
+/** Newest month first; within a month the latest version first (a correction before what it superseded). */
 export function listReports(knex: Knex, options: { publishedOnly: boolean }): Promise<ReportRow[]> {
   const query = knex('reports')
     .select(SUMMARY_COLUMNS)
@@ -101,7 +126,8 @@ export function listReports(knex: Knex, options: { publishedOnly: boolean }): Pr
       { column: 'month', order: 'desc' },
       { column: 'version', order: 'desc' },
     ]);
-  if (options.publishedOnly) void query.where({ status: 'published' });
+  // What the Panel sees: the current published version and those a correction superseded.
+  if (options.publishedOnly) void query.whereIn('status', ['published', 'superseded']);
   return query as Promise<ReportRow[]>;
 }
 
@@ -112,13 +138,47 @@ export async function monthsWithReports(knex: Knex): Promise<Set<string>> {
 
 /**
  * Publishes one draft. Only a draft changes, and the unique published_month allows one published
- * version per month: a second publication of the month fails (the caller says which is published).
+ * version per month: publishing a second version of the month fails (the caller says which is
+ * published) unless `superseding` names the published version it replaces, which then becomes
+ * superseded — kept, with its PDF, but no longer the month's current report.
  */
-export async function publishReport(knex: Knex, id: number, by: string, at: Date): Promise<boolean> {
-  const changed = await knex('reports')
-    .where({ id, status: 'draft' })
-    .update({ status: 'published', published_month: knex.ref('month'), published_by: by, published_at: toDbInstant(at) });
-  return changed === 1;
+export async function publishReport(knex: Knex, id: number, by: string, at: Date, superseding: number | null = null): Promise<boolean> {
+  return knex
+    .transaction(async (trx) => {
+      if (superseding !== null) {
+        const released = await trx('reports').where({ id: superseding, status: 'published' }).update({ status: 'superseded', published_month: null });
+        if (released !== 1) return false;
+      }
+      const changed = await trx('reports')
+        .where({ id, status: 'draft' })
+        .update({ status: 'published', published_month: trx.ref('month'), published_by: by, published_at: toDbInstant(at) });
+      if (changed !== 1) throw new PublishRaced();
+      return true;
+    })
+    .catch((err: unknown) => {
+      if (err instanceof PublishRaced) return false;
+      throw err;
+    });
+}
+
+/** Rolls the supersession back when the draft was published (or removed) meanwhile. */
+class PublishRaced extends Error {}
+
+/** The figures a report told the Panel (JSON), or null for a report made before they were kept. */
+export async function reportFigures(knex: Knex, id: number): Promise<string | null> {
+  const row = (await knex('reports').select('figures').where({ id }).first()) as { figures: string | null } | undefined;
+  return row?.figures ?? null;
+}
+
+/** The latest version of a month, whatever its status. */
+export function latestReportOf(knex: Knex, month: string): Promise<ReportRow | undefined> {
+  return knex('reports').select(SUMMARY_COLUMNS).where({ month }).orderBy('version', 'desc').first() as Promise<ReportRow | undefined>;
+}
+
+/** The latest month any version was drafted for, or null. */
+export async function lastReportedMonth(knex: Knex): Promise<string | null> {
+  const row = (await knex('reports').max({ m: 'month' }).first()) as { m: string | null } | undefined;
+  return row?.m ?? null;
 }
 
 export function publishedVersionOf(knex: Knex, month: string): Promise<ReportRow | undefined> {
@@ -129,4 +189,8 @@ export function publishedVersionOf(knex: Knex, month: string): Promise<ReportRow
 export async function latestVersionOf(knex: Knex, month: string): Promise<number> {
   const row = (await knex('reports').where({ month }).max({ v: 'version' }).first()) as { v: number | null } | undefined;
   return Number(row?.v ?? 0);
+}
+
+export function findReportVersion(knex: Knex, month: string, version: number): Promise<ReportRow | undefined> {
+  return knex('reports').select(SUMMARY_COLUMNS).where({ month, version }).first() as Promise<ReportRow | undefined>;
 }

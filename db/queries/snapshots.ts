@@ -287,3 +287,14 @@ export async function listSnapshotDates(knex: Knex): Promise<SnapshotDate[]> {
 export function listSupersededBy(knex: Knex, snapshotId: number): Promise<Array<{ id: number; file_name: string }>> {
   return knex('snapshots').where({ superseded_by: snapshotId }).select('id', 'file_name');
 }
+
+/** Snapshots in force (not superseded) with an as-of date after `after` and up to `upTo`, oldest first. */
+export async function listSnapshotsBetween(knex: Knex, after: string, upTo: string): Promise<Array<{ id: number; asOf: string; fileName: string }>> {
+  const rows = await knex<{ id: number; as_of: string; file_name: string }>('snapshots')
+    .select('id', 'as_of', 'file_name')
+    .whereNull('superseded_by')
+    .where('as_of', '>', after)
+    .where('as_of', '<=', upTo)
+    .orderBy([{ column: 'as_of' }, { column: 'id' }]);
+  return rows.map((row) => ({ id: row.id, asOf: row.as_of, fileName: row.file_name }));
+}

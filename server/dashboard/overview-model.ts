@@ -1,8 +1,9 @@
 // The overview page's view model: the programme's position, the chart series and the User table,
 // filtered by RAG and flag and sorted as asked — the same rows the report prints. Pure.
-import { changeSince } from '../engine/change.ts';
+import type { ChangesSinceLastReport, ProgressChange } from '../engine/change.ts';
+import type { Staleness } from '../engine/staleness.ts';
 import { FLAG_LABELS } from '../engine/labels.ts';
-import { COMPLIANCE_FLAGS, type ComplianceFlag, type ProgressAvailable, type ProgressResult, type Rag } from '../engine/types.ts';
+import { COMPLIANCE_FLAGS, type ComplianceFlag, type ProgressAvailable, type Rag } from '../engine/types.ts';
 import { series, userRow, type ChartSeries, type ReportUserRow } from '../reports/report-model.ts';
 
 export const SORT_KEYS = ['user', 'name', 'esme', 'gsme', 'completion', 'change', 'actual', 'required', 'allowance', 'projected', 'rag'] as const;
@@ -48,6 +49,11 @@ export function parseOverviewQuery(query: Record<string, unknown>): OverviewQuer
 export interface OverviewModel {
   current: ProgressAvailable;
   change: { since: string | null; outstanding: number | null; completed: number | null };
+  /** "Changes since the last report", as the report for this snapshot's month lists them. */
+  changes: ChangesSinceLastReport;
+  /** What change is measured against: the previous month's report (its reference) or positions then. */
+  comparedWith: { since: string; reference: string | null } | null;
+  staleness: Staleness;
   users: ReportUserRow[];
   /** How many Users the table would show without the filters. */
   totalUsers: number;
@@ -55,15 +61,28 @@ export interface OverviewModel {
   flags: Array<{ flag: ComplianceFlag; title: string; count: number }>;
 }
 
-export function buildOverview(current: ProgressAvailable, previous: ProgressResult | null, query: OverviewQuery): OverviewModel {
-  const change = changeSince(current, previous);
+export function buildOverview(
+  current: ProgressAvailable,
+  compared: { change: ProgressChange; changes: ChangesSinceLastReport; staleness: Staleness; reference: string | null },
+  query: OverviewQuery,
+): OverviewModel {
+  const { change } = compared;
   const rows = current.users.map((u) => userRow(u, change.users[u.userId]));
   const shown = rows
     .filter((r) => (query.rag === null || r.rag === query.rag) && (query.flag === null || r.flags.includes(query.flag)))
-    .sort((a, b) => compare(SORT_VALUE[query.sort](a), SORT_VALUE[query.sort](b), query.descending) || a.userId.localeCompare(b.userId));
+    // By RAG, the report's reading order: within each status, most outstanding first.
+    .sort(
+      (a, b) =>
+        compare(SORT_VALUE[query.sort](a), SORT_VALUE[query.sort](b), query.descending) ||
+        (query.sort === 'rag' ? b.totalOutstanding - a.totalOutstanding : 0) ||
+        a.userId.localeCompare(b.userId),
+    );
   return {
     current,
     change: { since: change.since, ...change.programme },
+    changes: compared.changes,
+    comparedWith: change.since === null ? null : { since: change.since, reference: compared.reference },
+    staleness: compared.staleness,
     users: shown,
     totalUsers: rows.length,
     charts: { programme: series(current.programme.history, current.programme.trajectory) },

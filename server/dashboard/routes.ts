@@ -5,7 +5,10 @@ import { allow, type Routes } from '../auth/access.ts';
 import { ROLES } from '../auth/roles.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { parseAsOf } from '../progress/progress-service.ts';
-import { addMonths, lastDayOfMonth, monthOf } from '../engine/calendar.ts';
+import { monthOf } from '../engine/calendar.ts';
+import { staleness } from '../engine/staleness.ts';
+import { changesFor } from '../progress/comparison.ts';
+import type { ProgrammeData } from '../progress/progress-service.ts';
 import { FLAG_LABELS } from '../engine/labels.ts';
 import type { ProgressAvailable } from '../engine/types.ts';
 import { scriptJson } from '../reports/report-html.ts';
@@ -50,8 +53,8 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
     if (!user) throw new NotFoundError(`No User ${userId} has positions as of ${current.asOf}.`);
     const canSeeSnapshots = req.principal!.role !== 'panel';
     const body = await bodies.get(version, `user|${asked}|${req.url}|${String(canSeeSnapshots)}`, async () => {
-      const { positions: previous } = await positionsFor(req, lastDayOfMonth(addMonths(monthOf(current.asOf), -1)));
-      const model = buildUserPage(current, previous, userId, data)!;
+      const { change } = await changesFor(ctx.knex, data, monthOf(current.asOf), current);
+      const model = buildUserPage(current, change, userId, data)!;
       // The chart draws every snapshot; the table beside it pages them.
       const history = paged(req, model.snapshots, { path: `/users/${userId}`, label: 'Pages of snapshots', fragment: 'snapshots-title' });
       return ctx.pages.body('user', {
@@ -70,10 +73,16 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
     });
   });
 
-  const overviewBody = async (req: Request, current: ProgressAvailable): Promise<string> => {
+  const overviewBody = async (req: Request, data: ProgrammeData, current: ProgressAvailable, asked: string): Promise<string> => {
     const query = parseOverviewQuery(req.query);
-    const { positions: previous } = await positionsFor(req, lastDayOfMonth(addMonths(monthOf(current.asOf), -1)));
-    const model = buildOverview(current, previous, query);
+    // The same comparison as the report for this snapshot's month: what the previous report told the Panel.
+    const { change, changes, comparison } = await changesFor(ctx.knex, data, monthOf(current.asOf), current);
+    const age = staleness(current.asOf, null, asked, data.workingDays, data.settings.staleAfter);
+    const model = buildOverview(
+      current,
+      { change, changes, staleness: age, reference: comparison.source?.kind === 'report' ? comparison.source.reference : null },
+      query,
+    );
     // Only the table is paged: the totals, RAG counts, flag counts and chart above it cover every User.
     const table = paged(req, model.users, { path: '/', label: 'Pages of Users', fragment: 'users-title' });
     const keep = askedAsOf(req);
@@ -117,12 +126,12 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
 
   routes.get('/', allow(...ROLES), async (req, res) => {
     const asked = parseAsOf(askedAsOf(req));
-    const { positions: current, version } = await positionsFor(req, asked);
+    const { data, positions: current, version } = await positionsFor(req, asked);
     if (current.status !== 'ok') {
       return ctx.pages.page(req, res, 'overview-empty', { title: 'Overview', message: current.message, canUpload: req.principal!.role !== 'panel' });
     }
     // "Today" is part of the question when no date is given.
-    const body = await bodies.get(version, `overview|${asked}|${req.url}`, () => overviewBody(req, current));
+    const body = await bodies.get(version, `overview|${asked}|${req.url}`, () => overviewBody(req, data, current, asked));
     ctx.pages.pageFrom(req, res, body, {
       title: 'Overview',
       styles: ['dashboard.css'],

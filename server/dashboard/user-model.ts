@@ -1,9 +1,9 @@
 // A User's page: its position, chart series (history per fuel, the deadline trajectory and the
 // allowance line), the declarations and allowances recorded for it, its snapshots. Pure.
 import { allowanceLine } from '../engine/allowance-line.ts';
-import { changeSince, type Change } from '../engine/change.ts';
+import type { Change, ProgressChange } from '../engine/change.ts';
 import { FLAG_LABELS } from '../engine/labels.ts';
-import type { AllowanceInput, DeclarationInput, ProgressAvailable, ProgressResult, UserPosition } from '../engine/types.ts';
+import type { AllowanceInput, DeclarationInput, ProgressAvailable, UserPosition } from '../engine/types.ts';
 import type { WorkingDays } from '../engine/working-days.ts';
 import { series, type ChartSeries } from '../reports/report-model.ts';
 
@@ -12,6 +12,8 @@ export interface UserPageModel {
   asOf: string;
   deadline: string | null;
   change: Change;
+  /** The as-of date of the figures change is measured against. */
+  changeSince: string | null;
   flags: Array<{ flag: string; title: string; meaning: string }>;
   declarations: Array<DeclarationInput & { counted: boolean }>;
   allowances: Array<AllowanceInput & { known: boolean }>;
@@ -22,7 +24,7 @@ export interface UserPageModel {
 
 export function buildUserPage(
   current: ProgressAvailable,
-  previous: ProgressResult | null,
+  compared: ProgressChange,
   userId: string,
   facts: { declarations: readonly DeclarationInput[]; allowances: readonly AllowanceInput[]; workingDays: WorkingDays },
 ): UserPageModel | null {
@@ -43,7 +45,8 @@ export function buildUserPage(
     user,
     asOf: current.asOf,
     deadline: current.deadline,
-    change: changeSince(current, previous).users[userId] ?? { outstanding: null, completed: null, previousRag: null },
+    change: compared.users[userId] ?? { outstanding: null, completed: null, previousRag: null },
+    changeSince: compared.since,
     flags: user.flags.map((flag) => ({ flag, ...FLAG_LABELS[flag] })),
     declarations: declarations.map((d) => ({ ...d, counted: d.receivedOn <= current.asOf })),
     allowances: allowances.map((a) => ({ ...a, known: a.confirmedOn <= current.asOf })),

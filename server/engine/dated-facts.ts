@@ -56,3 +56,23 @@ export function firstConfirmationBy(allowances: readonly AllowanceInput[], date:
   const dates = confirmedBy(allowances, date).map((a) => a.confirmedOn);
   return dates.length === 0 ? null : dates.reduce((a, b) => (b < a ? b : a));
 }
+
+/** A Panel decision on the deadline, as the deadline history records it. */
+export interface DeadlineDecision {
+  /** The order decisions were recorded in. */
+  id: number;
+  deadline: string;
+  decidedOn: string;
+  reason: string;
+}
+
+/**
+ * The deadline as it stood at the end of `date`: of the decisions taken on or before it, the one
+ * recorded last (a correction of a mistyped date is recorded after what it corrects). Null when
+ * no decision had been taken yet.
+ */
+export function deadlineOn<T extends DeadlineDecision>(decisions: readonly T[], date: string): T | null {
+  let inForce: T | null = null;
+  for (const decision of decisions) if (decision.decidedOn <= date && (inForce === null || decision.id > inForce.id)) inForce = decision;
+  return inForce;
+}

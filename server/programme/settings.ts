@@ -7,7 +7,8 @@ import type { Actor } from '../auth/roles.ts';
 import { ValidationError } from '../errors.ts';
 import { isIsoDate } from '../engine/calendar.ts';
 
-export const CLASSIFICATIONS = ['RED', 'AMBER+STRICT', 'AMBER', 'GREEN', 'CLEAR'] as const;
+/** The TLP words, and WHITE: the Panel Information Policy's marking for papers anyone may read. */
+export const CLASSIFICATIONS = ['RED', 'AMBER+STRICT', 'AMBER', 'GREEN', 'CLEAR', 'WHITE'] as const;
 
 export interface ProgrammeSettings {
   implementationDate: string;
@@ -17,6 +18,10 @@ export interface ProgrammeSettings {
   /** The report is due on this Working Day of the following month. */
   reportDay: number;
   reportClassification: (typeof CLASSIFICATIONS)[number];
+  /** The Panel paper's reference (e.g. SECP_123_01), printed on the report's cover; empty for none. */
+  paperReference: string;
+  /** A report is stale when its snapshot is more than this many Working Days older than the month's end. */
+  staleAfter: number;
   maxRejectRatio: number;
   /** A snapshot naming more distinct Users than this is refused whole. */
   maxUsers: number;
@@ -90,6 +95,21 @@ export const SETTING_DEFINITIONS: { [K in EditableKey]: Definition<K> } = {
       return known ? ok(known) : error(`The report classification must be one of ${CLASSIFICATIONS.join(', ')}.`);
     },
   },
+  paperReference: {
+    name: 'paper-reference',
+    label: 'Panel paper reference',
+    help: 'The reference the Panel Secretariat gives the monthly paper (e.g. SECP_123_01), printed on the report’s cover. Leave empty for none.',
+    parse: (raw) => {
+      const value = raw.trim();
+      return /^[\w ./-]{0,40}$/.test(value) ? ok(value) : error('The paper reference must be up to 40 letters, digits, spaces and . / _ - characters.');
+    },
+  },
+  staleAfter: {
+    name: 'stale-after',
+    label: 'Stale data after (Working Days)',
+    help: 'A report (and the dashboard) says its data is stale when the newest snapshot is more than this many Working Days old.',
+    parse: wholeNumber(1, 250, 'The stale-data limit'),
+  },
   maxRejectRatio: {
     name: 'max-reject-ratio',
     label: 'Largest share of rejected rows',
@@ -127,6 +147,8 @@ export const DEFAULT_SETTINGS: ProgrammeSettings = {
   rateWindow: 10,
   reportDay: 5,
   reportClassification: 'AMBER',
+  paperReference: '',
+  staleAfter: 15,
   maxRejectRatio: 0.001,
   maxUsers: 1000,
   baselineSnapshotId: null,

@@ -3,13 +3,14 @@
 // renders what this returns, so the same question always gets the same numbers.
 import type { Knex } from 'knex';
 import { listAllowances } from '../../db/queries/allowances.ts';
-import { deadlineInForce, type DeadlineEntry } from '../../db/queries/deadlines.ts';
+import { listDeadlines, type DeadlineEntry } from '../../db/queries/deadlines.ts';
 import { listDccUsers } from '../../db/queries/dcc-users.ts';
 import { readCountsUpTo, type StoredSnapshotCounts } from '../../db/queries/snapshot-counts.ts';
 import { listSnapshotDates } from '../../db/queries/snapshots.ts';
 import { ValidationError } from '../errors.ts';
 import { isIsoDate, londonToday } from '../engine/calendar.ts';
 import { computeProgress } from '../engine/compute-progress.ts';
+import { deadlineOn } from '../engine/dated-facts.ts';
 import { fuelCountsOf } from '../engine/fuel-counts.ts';
 import { toProgressJson, type ProgressJson } from '../engine/progress-json.ts';
 import type { AllowanceInput, DeclarationInput, ProgressInputs, ProgressResult, RegisterEntry, SnapshotInput, UserCounts } from '../engine/types.ts';
@@ -28,6 +29,8 @@ export interface ProgrammeData {
   workingDays: WorkingDays;
   /** The deadline in force (the latest recorded), with who recorded it and why. */
   deadline: DeadlineEntry | null;
+  /** Every deadline decision, in the order recorded: the deadline as it stood on a date comes from these. */
+  deadlines: DeadlineEntry[];
   register: RegisterEntry[];
   snapshots: SnapshotInput[];
   declarations: DeclarationInput[];
@@ -61,24 +64,34 @@ export async function loadProgrammeData(knex: Knex, upTo: string): Promise<Progr
   return knex.transaction(async (trx) => {
     const settings = await loadSettings(trx);
     const holidays = await holidayDates(trx);
-    const deadline = await deadlineInForce(trx);
+    const deadlines = (await listDeadlines(trx)).reverse();
     const register = registerForEngine(await listDccUsers(trx));
     const snapshots = snapshotInputs(await listSnapshotDates(trx), await readCountsUpTo(trx, upTo));
     const declarations = await declarationInputs(trx);
     const allowances = (await listAllowances(trx)).map(({ userId, perDay, effectiveFrom, confirmedOn }) => ({ userId, perDay, effectiveFrom, confirmedOn }));
-    return { upTo, settings, workingDays: new WorkingDays(holidays), deadline, register, snapshots, declarations, allowances };
+    const deadline = deadlines.at(-1) ?? null;
+    return { upTo, settings, workingDays: new WorkingDays(holidays), deadline, deadlines, register, snapshots, declarations, allowances };
   });
 }
 
+/**
+ * How positions are asked: by default with the deadline in force now; `factsOn` asks them with the
+ * deadline as it stood at the end of that date (by its decided-on date), as a report made then
+ * would have shown them. Declarations and allowances always count from their own dates.
+ */
+export interface PositionsOptions {
+  factsOn?: string;
+}
+
 /** The engine's inputs for positions as of `askedAsOf` (what-if passes them on with another deadline). */
-export function inputsAt(data: ProgrammeData, askedAsOf: string): ProgressInputs {
+export function inputsAt(data: ProgrammeData, askedAsOf: string, options: PositionsOptions = {}): ProgressInputs {
   if (askedAsOf > data.upTo) throw new RangeError(`Positions as of ${askedAsOf} need data loaded up to it, not only up to ${data.upTo}`);
   const { implementationDate, notificationWindow, confirmationWindow, rateWindow, baselineSnapshotId } = data.settings;
   return {
     askedAsOf,
     settings: { implementationDate, notificationWindow, confirmationWindow, rateWindow, baselineSnapshotId },
     holidays: data.workingDays,
-    deadline: data.deadline?.deadline ?? null,
+    deadline: (options.factsOn === undefined ? data.deadline : deadlineOn(data.deadlines, options.factsOn))?.deadline ?? null,
     register: data.register,
     snapshots: data.snapshots,
     declarations: data.declarations,
@@ -87,8 +100,8 @@ export function inputsAt(data: ProgrammeData, askedAsOf: string): ProgressInputs
 }
 
 /** Positions as of a date from data already loaded (e.g. a report's month and the month before). */
-export function positionsAt(data: ProgrammeData, askedAsOf: string): ProgressResult {
-  return computeProgress(inputsAt(data, askedAsOf));
+export function positionsAt(data: ProgrammeData, askedAsOf: string, options: PositionsOptions = {}): ProgressResult {
+  return computeProgress(inputsAt(data, askedAsOf, options));
 }
 
 /**

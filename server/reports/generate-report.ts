@@ -4,14 +4,16 @@
 import { isUniqueViolation } from '../../db/dialect/unique-violation.ts';
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { insertReportVersion, latestVersionOf, type ReportRow } from '../../db/queries/reports.ts';
-import { findSnapshot, listRejections, readMapRegister } from '../../db/queries/snapshots.ts';
+import { insertReportVersion, latestReportOf, publishedVersionOf, type ReportRow } from '../../db/queries/reports.ts';
+import { findSnapshot, listRejections } from '../../db/queries/snapshots.ts';
 import { recordAudit, type RequestOrigin } from '../audit/record.ts';
 import type { Actor } from '../auth/roles.ts';
-import { AppError, ValidationError } from '../errors.ts';
+import { AppError, ConflictError, ValidationError } from '../errors.ts';
 import type { ViewRenderer } from '../templates/views.ts';
 import type { Logger } from '../logger.ts';
+import { changesFor } from '../progress/comparison.ts';
 import { loadProgrammeData, positionsAt } from '../progress/progress-service.ts';
+import { staleness } from '../engine/staleness.ts';
 import { addMonths, isIsoMonth, lastDayOfMonth } from '../engine/calendar.ts';
 import type { BrowserManager } from './browser.ts';
 import { reportCsv } from './report-csv.ts';
@@ -57,23 +59,102 @@ function sha256(data: Buffer | string): string {
 /** The version number the report was rendered with was taken meanwhile (by another instance). */
 class VersionTaken extends Error {}
 
+/** What SECAS adds to a version: its words, and for a correction, why. */
+export interface ReportText {
+  /** The executive summary: plain text, paragraphs and simple lists. Undefined carries the previous version's over. */
+  summary?: string | null | undefined;
+  /** Decisions sought from the Panel, one a line. Undefined carries the previous version's over. */
+  decisions?: string | null | undefined;
+  /** Makes the new version a correction of the month's published report, for this reason. */
+  correctionReason?: string | undefined;
+}
+
+/** The most SECAS may write in a summary (about four pages of print). */
+const SUMMARY_MAX = 20_000;
+const DECISIONS_MAX = 4_000;
+
+function cleanText(raw: string | null | undefined, max: number, field: string, what: string): string | null {
+  if (raw === null || raw === undefined) return null;
+  const text = raw.replace(/\r\n?/g, '\n').trim();
+  if (text.length > max) {
+    const message = `${what} is ${text.length.toLocaleString('en-GB')} characters long; the most is ${max.toLocaleString('en-GB')}.`;
+    throw new ValidationError(message, [{ field, message }]);
+  }
+  return text === '' ? null : text;
+}
+
+export function cleanSummary(raw: string | null | undefined): string | null {
+  return cleanText(raw, SUMMARY_MAX, 'summary', 'The executive summary');
+}
+
+export function cleanDecisions(raw: string | null | undefined): string | null {
+  return cleanText(raw, DECISIONS_MAX, 'decisions', 'The list of decisions sought');
+}
+
+/** What the new version is: its number, SECAS's words, and what it corrects. */
+interface VersionPlan {
+  version: number;
+  summary: string | null;
+  decisions: string | null;
+  supersedes: { version: number; reason: string } | null;
+}
+
+/**
+ * A new version carries the summary over from the one before, so nothing typed is lost. Once a
+ * month has a published report, a new version can only be a correction of it, with a reason (given
+ * now, or carried over from a correction drafted before).
+ */
+async function planVersion(knex: Knex, month: string, text: ReportText): Promise<VersionPlan> {
+  const latest = await latestReportOf(knex, month);
+  const published = await publishedVersionOf(knex, month);
+  const given = text.correctionReason?.trim();
+  if (text.correctionReason !== undefined && !given) {
+    const message = 'Say why the published report is being corrected: the new cover prints the reason.';
+    throw new ValidationError(message, [{ field: 'reason', message }]);
+  }
+  if (given !== undefined && given.length > 1000) {
+    const message = 'The reason for the correction must be at most 1,000 characters.';
+    throw new ValidationError(message, [{ field: 'reason', message }]);
+  }
+  if (given && !published) throw new ConflictError(`There is no published report for ${month} to correct; generate a draft instead.`);
+  const carried = latest?.status === 'draft' && latest.correction_reason !== null ? latest.correction_reason : null;
+  const reason = given ?? carried;
+  if (published && reason === null)
+    throw new ConflictError(
+      `Version ${published.version} of ${month} is published and stays as it is. To change it, issue a correction with a reason (backfill report correct --month ${month} --reason TEXT).`,
+    );
+  return {
+    version: (latest?.version ?? 0) + 1,
+    summary: text.summary === undefined ? (latest?.summary ?? null) : cleanSummary(text.summary),
+    decisions: text.decisions === undefined ? (latest?.decisions ?? null) : cleanDecisions(text.decisions),
+    supersedes: published && reason !== null ? { version: published.version, reason } : null,
+  };
+}
+
+/** The rules a snapshot was counted with, as stored with it (null: imported before they were kept). */
+function snapshotRules(snapshot: { rules_implementation_date: string | null; rules_map_register: string | null }, fallback: string) {
+  return { implementationDate: snapshot.rules_implementation_date ?? fallback, mapRegisterUsed: snapshot.rules_map_register !== null };
+}
+
 /** The report's view model for a month, from the database as it is now. */
-async function modelFor(knex: Knex, month: string, version: number, generatedAt: Date): Promise<ReportModel> {
+async function modelFor(knex: Knex, month: string, plan: VersionPlan, generatedAt: Date): Promise<ReportModel> {
   const end = lastDayOfMonth(month);
   const data = await loadProgrammeData(knex, end);
   const current = positionsAt(data, end);
   if (current.status !== 'ok') throw new NoSnapshotForMonthError(month);
-  const previous = positionsAt(data, lastDayOfMonth(addMonths(month, -1)));
   const snapshot = await findSnapshot(knex, current.snapshotId);
   if (!snapshot) throw new Error(`Snapshot ${current.snapshotId} disappeared while the report was made`);
+  const { comparison, change, changes } = await changesFor(knex, data, month, current);
+  const rules = snapshotRules(snapshot, data.settings.implementationDate);
   return buildReportModel({
     month,
-    version,
+    version: plan.version,
     generatedAt: generatedAt.toISOString(),
     classification: data.settings.reportClassification,
-    implementationDate: data.settings.implementationDate,
+    paperReference: data.settings.paperReference,
+    implementationDate: rules.implementationDate,
     rateWindow: data.settings.rateWindow,
-    mapRegisterUsed: (await readMapRegister(knex)).length > 0,
+    mapRegisterUsed: rules.mapRegisterUsed,
     snapshot: {
       id: snapshot.id,
       asOf: snapshot.as_of,
@@ -85,17 +166,30 @@ async function modelFor(knex: Knex, month: string, version: number, generatedAt:
       rejections: await listRejections(knex, snapshot.id, { offset: 0, limit: REJECTIONS_SHOWN }),
     },
     current,
-    previous,
+    comparison: comparison.source,
+    change,
+    changes,
+    staleness: staleness(current.asOf, changes.since, end, data.workingDays, data.settings.staleAfter),
+    summary: plan.summary,
+    decisions: plan.decisions,
+    supersedes: plan.supersedes,
   });
 }
 
-export async function generateReport(services: ReportServices, rawMonth: string, actor: Actor, origin: RequestOrigin = {}): Promise<GeneratedReport> {
+export async function generateReport(
+  services: ReportServices,
+  rawMonth: string,
+  actor: Actor,
+  origin: RequestOrigin = {},
+  text: ReportText = {},
+): Promise<GeneratedReport> {
   const month = parseMonth(rawMonth);
   const { knex } = services;
   for (let tries = 0; ; tries += 1) {
     const generatedAt = new Date();
     const started = performance.now();
-    const model = await modelFor(knex, month, (await latestVersionOf(knex, month)) + 1, generatedAt);
+    const plan = await planVersion(knex, month, text);
+    const model = await modelFor(knex, month, plan, generatedAt);
     const loaded = performance.now();
     const html = renderReportHtml(services.views, model);
     const written = performance.now();
@@ -115,16 +209,30 @@ export async function generateReport(services: ReportServices, rawMonth: string,
           generatedBy: actor.name,
           generatedAt,
           timings,
+          figures: JSON.stringify(model.figures),
+          summary: plan.summary,
+          decisions: plan.decisions,
+          supersedesVersion: plan.supersedes?.version ?? null,
+          correctionReason: plan.supersedes?.reason ?? null,
+          stale: model.staleness.stale,
         });
         if (row.version !== model.version) throw new VersionTaken(`version ${model.version} of ${month} was stored meanwhile`);
         await recordAudit(
           trx,
           actor,
           {
-            action: 'report.generate',
+            action: plan.supersedes ? 'report.correct' : 'report.generate',
             entity: 'report',
             entityId: row.id,
-            after: { month, version: row.version, asOf: row.as_of, snapshotId: row.snapshot_id, pdfSha256: row.pdf_sha256, pages: row.pages },
+            after: {
+              month,
+              version: row.version,
+              asOf: row.as_of,
+              snapshotId: row.snapshot_id,
+              pdfSha256: row.pdf_sha256,
+              pages: row.pages,
+              ...(plan.supersedes ? { supersedes: plan.supersedes } : {}),
+            },
           },
           origin,
         );

@@ -1,6 +1,8 @@
 // Publishing one version of a month's report: after this it is immutable and the Panel can see it.
+// A correction (a version drafted with a reason, superseding the published one) takes the
+// published one's place; that one is kept, marked superseded.
 import type { Knex } from 'knex';
-import { findReport, publishReport, publishedVersionOf, type ReportRow } from '../../db/queries/reports.ts';
+import { findReport, findReportVersion, latestReportOf, publishReport, publishedVersionOf, type ReportRow } from '../../db/queries/reports.ts';
 import { isUniqueViolation } from '../../db/dialect/unique-violation.ts';
 import { recordAudit, type RequestOrigin } from '../audit/record.ts';
 import type { Actor } from '../auth/roles.ts';
@@ -11,10 +13,18 @@ export async function publish(knex: Knex, id: number, actor: Actor, origin: Requ
     return await knex.transaction(async (trx) => {
       const report = await findReport(trx, id);
       if (!report) throw new NotFoundError('There is no such report.');
-      if (report.status === 'published') throw new ConflictError(`Version ${report.version} of ${report.month} is already published.`);
+      if (report.status !== 'draft') throw new ConflictError(`Version ${report.version} of ${report.month} is already ${report.status}.`);
       const already = await publishedVersionOf(trx, report.month);
-      if (already) throw new ConflictError(`Version ${already.version} of ${report.month} is already published; a month has one published report.`);
-      if (!(await publishReport(trx, id, actor.name, new Date())))
+      const correction = report.supersedes_version !== null;
+      if (already && !correction)
+        throw new ConflictError(
+          `Version ${already.version} of ${report.month} is already published; a month has one published report. To change it, issue a correction with a reason.`,
+        );
+      if (already && already.version !== report.supersedes_version)
+        throw new ConflictError(
+          `Version ${report.version} corrects version ${report.supersedes_version ?? '?'}, but version ${already.version} is the one published now; draft the correction again.`,
+        );
+      if (!(await publishReport(trx, id, actor.name, new Date(), already?.id ?? null)))
         throw new ConflictError('The report changed while it was being published; reload and try again.');
       await recordAudit(
         trx,
@@ -23,8 +33,14 @@ export async function publish(knex: Knex, id: number, actor: Actor, origin: Requ
           action: 'report.publish',
           entity: 'report',
           entityId: id,
-          before: { status: 'draft' },
-          after: { status: 'published', month: report.month, version: report.version, pdfSha256: report.pdf_sha256 },
+          before: { status: 'draft', ...(already ? { published: { version: already.version, id: already.id } } : {}) },
+          after: {
+            status: 'published',
+            month: report.month,
+            version: report.version,
+            pdfSha256: report.pdf_sha256,
+            ...(already ? { supersedes: { version: already.version, reason: report.correction_reason } } : {}),
+          },
         },
         origin,
       );
@@ -35,4 +51,12 @@ export async function publish(knex: Knex, id: number, actor: Actor, origin: Requ
     if (isUniqueViolation(err)) throw new ConflictError('Another version of this month was published at the same time; reload to see which.');
     throw err;
   }
+}
+
+/** The version `backfill report publish --month M` means: the one given, or the month's latest. */
+export async function versionToPublish(knex: Knex, month: string, version: number | undefined): Promise<ReportRow> {
+  const report = version === undefined ? await latestReportOf(knex, month) : await findReportVersion(knex, month, version);
+  if (!report)
+    throw new NotFoundError(version === undefined ? `There is no report for ${month}; generate one first.` : `There is no version ${version} of ${month}.`);
+  return report;
 }

@@ -16,8 +16,7 @@ export function reportsFor(knex: Knex, principal: Principal): Promise<ReportRow[
 export async function reportFor(knex: Knex, principal: Principal, rawId: unknown): Promise<ReportRow> {
   const id = Number(rawId);
   const report = Number.isInteger(id) && id > 0 ? await findReport(knex, id) : undefined;
-  if (!report || (report.status !== 'published' && !seesDrafts(principal)))
-    throw new NotFoundError('There is no such report, or it has not been published yet.');
+  if (!report || (report.status === 'draft' && !seesDrafts(principal))) throw new NotFoundError('There is no such report, or it has not been published yet.');
   return report;
 }
 

@@ -39,7 +39,8 @@ const TEMPLATE_STYLE = 'font-family:"Liberation Sans","DejaVu Sans",Arial,sans-s
 /** Chromium's page header and footer: inline styles only, the marking on top, the page count below. */
 export function pageTemplates(model: Pick<ReportModel, 'classification' | 'reference' | 'month'>): { headerTemplate: string; footerTemplate: string } {
   return {
-    headerTemplate: `<div style='${TEMPLATE_STYLE}text-align:center;'><span style="font-weight:700;letter-spacing:0.08em;border:1px solid #0b0c0c;padding:0.5mm 3mm;">${escapeHtml(model.classification)}</span></div>`,
+    // Plain words, no box or fill, so the marking cannot be taken for a RAG tag.
+    headerTemplate: `<div style='${TEMPLATE_STYLE}text-align:center;'><span style="font-weight:700;letter-spacing:0.04em;">Classification: ${escapeHtml(model.classification)}</span></div>`,
     footerTemplate:
       `<div style='${TEMPLATE_STYLE}display:flex;justify-content:space-between;'>` +
       `<span>${escapeHtml(model.reference)} · SECMP0011 MAP ID backfill progress</span>` +

@@ -1,13 +1,15 @@
 // The monthly report's view model (SPEC §5), built from the progress engine's results for the
 // month and the month before — the same figures the dashboard shows, arranged for print. Pure.
-import { changeSince, type Change } from '../engine/change.ts';
+import { figuresOf, type Change, type ChangesSinceLastReport, type ProgressChange, type ReportedFigures } from '../engine/change.ts';
 import { FLAG_LABELS } from '../engine/labels.ts';
+import type { Staleness } from '../engine/staleness.ts';
+import type { ComparisonSource } from '../progress/comparison.ts';
+import { listItems, textBlocks, type TextBlock } from './plain-text.ts';
 import {
   COMPLIANCE_FLAGS,
   type ComplianceFlag,
   type OutstandingPoint,
   type ProgressAvailable,
-  type ProgressResult,
   type Rag,
   type TrajectoryPoint,
   type UserPosition,
@@ -30,14 +32,39 @@ export interface ReportInputs {
   version: number;
   generatedAt: string;
   classification: string;
+  /** The Panel paper's reference, or '' for none. */
+  paperReference: string;
+  /** The implementation date the snapshot was counted with. */
   implementationDate: string;
   rateWindow: number;
   /** Whether MAP IDs were checked against a MAP register (changes the definition of valid). */
   mapRegisterUsed: boolean;
   snapshot: ReportSnapshot;
   current: ProgressAvailable;
-  /** Positions at the latest snapshot on or before the last day of the month before. */
-  previous: ProgressResult | null;
+  /** What the figures are compared with: the previous month's published report, or positions then. */
+  comparison: ComparisonSource | null;
+  change: ProgressChange;
+  changes: ChangesSinceLastReport;
+  staleness: Staleness;
+  summary: string | null;
+  decisions: string | null;
+  /** For a correction: the published version it supersedes, and why. */
+  supersedes: { version: number; reason: string } | null;
+  /** Enforcement actions of each RED and AMBER User since the previous report, and any overdue. */
+  actions?: ReadonlyMap<string, UserActions>;
+}
+
+export interface ReportAction {
+  kindLabel: string;
+  takenOn: string;
+  dueOn: string | null;
+  text: string;
+  recordedBy: string;
+}
+
+export interface UserActions {
+  recent: ReportAction[];
+  overdue: ReportAction[];
 }
 
 export interface ChartSeries {
@@ -71,11 +98,20 @@ export interface AttentionUser extends ReportUserRow {
   declared: number | null;
   wdRemaining: number | null;
   chartId: string;
+  actions: UserActions;
 }
 
 /** What the report shows: the facts it was asked for, and everything worked out from the positions. */
-export interface ReportModel extends Omit<ReportInputs, 'current' | 'previous'> {
+export interface ReportModel extends Omit<ReportInputs, 'current' | 'change' | 'summary' | 'decisions' | 'actions'> {
   reference: string;
+  /** What this report tells the Panel, stored with it for next month's comparison. */
+  figures: ReportedFigures;
+  /** "since 28 Nov 2019 (report BFM-2019-11-v1)": what every change in it is measured against. */
+  comparedWith: { since: string; reference: string | null } | null;
+  summary: TextBlock[];
+  decisions: string[];
+  /** The sections in print order, for the cover's contents list. */
+  contents: string[];
   asOf: string;
   deadline: string | null;
   wdRemaining: number | null;
@@ -93,11 +129,12 @@ export interface ReportModel extends Omit<ReportInputs, 'current' | 'previous'> 
     ragCounts: Record<Rag, number>;
     change: { since: string | null; outstanding: number | null; completed: number | null };
   };
+  /** RED first, then AMBER, then GREEN, each by outstanding, largest first. */
   users: ReportUserRow[];
   columns: readonly UserTableColumn[];
-  /** RED Users first, then AMBER, each with its own chart. */
+  /** RED Users first, then AMBER (by outstanding, largest first), each with its own chart. */
   attention: AttentionUser[];
-  flags: Array<{ flag: ComplianceFlag; title: string; meaning: string; users: Array<{ userId: string; name: string }> }>;
+  flags: Array<{ flag: ComplianceFlag; title: string; meaning: string; users: Array<{ userId: string; name: string; registered: boolean }> }>;
   unregistered: Array<{ userId: string }>;
   warnings: string[];
   /** Chart data keyed by chart id: 'programme' and one per attention User. */
@@ -120,7 +157,7 @@ export const USER_TABLE_COLUMNS: readonly UserTableColumn[] = [
   { key: 'esme', label: 'ESME outstanding', numeric: true },
   { key: 'gsme', label: 'GSME outstanding', numeric: true },
   { key: 'completion', label: '% complete', numeric: true },
-  { key: 'change', label: 'Change since last month', numeric: true },
+  { key: 'change', label: 'Change since last report', numeric: true },
   { key: 'actual', label: 'Actual rate /WD', numeric: true },
   { key: 'required', label: 'Required rate /WD', numeric: true },
   { key: 'allowance', label: 'Allowance /WD', numeric: true },
@@ -164,26 +201,43 @@ export function userRow(user: UserPosition, change: Change | undefined): ReportU
   };
 }
 
+/** The Panel's reading order: RED, then AMBER, then GREEN; within each, most outstanding first. */
+export function byReadingOrder<T extends { rag: Rag; total: { outstanding: number }; name: string; userId: string }>(a: T, b: T): number {
+  return RAG_ORDER[a.rag] - RAG_ORDER[b.rag] || b.total.outstanding - a.total.outstanding || a.name.localeCompare(b.name) || a.userId.localeCompare(b.userId);
+}
+
+const NO_ACTIONS: UserActions = { recent: [], overdue: [] };
+
 export function buildReportModel(inputs: ReportInputs): ReportModel {
-  const { current } = inputs;
-  const change = changeSince(current, inputs.previous);
-  const users = current.users.map((u) => userRow(u, change.users[u.userId]));
-  const attentionPositions = current.users
-    .filter((u) => u.rag !== 'GREEN')
-    .sort((a, b) => RAG_ORDER[a.rag] - RAG_ORDER[b.rag] || a.userId.localeCompare(b.userId));
+  const { current, change } = inputs;
+  const ordered = [...current.users].sort(byReadingOrder);
+  const users = ordered.map((u) => userRow(u, change.users[u.userId]));
   const charts: Record<string, ChartSeries> = { programme: series(current.programme.history, current.programme.trajectory) };
-  const attention = attentionPositions.map((u, i): AttentionUser => {
-    const chartId = `user-${i + 1}`;
-    charts[chartId] = series(u.history, u.trajectory);
-    return { ...userRow(u, change.users[u.userId]), baseline: u.baseline, declared: u.declared, wdRemaining: u.wdRemaining, chartId };
-  });
+  const attention = ordered
+    .filter((u) => u.rag !== 'GREEN')
+    .map((u, i): AttentionUser => {
+      const chartId = `user-${i + 1}`;
+      charts[chartId] = series(u.history, u.trajectory);
+      return {
+        ...userRow(u, change.users[u.userId]),
+        baseline: u.baseline,
+        declared: u.declared,
+        wdRemaining: u.wdRemaining,
+        chartId,
+        actions: inputs.actions?.get(u.userId) ?? NO_ACTIONS,
+      };
+    });
   const p = current.programme;
+  const summary = textBlocks(inputs.summary);
+  const decisions = listItems(inputs.decisions);
+  const comparison = inputs.comparison;
   return {
     reference: reportReference(inputs.month, inputs.version),
     month: inputs.month,
     version: inputs.version,
     generatedAt: inputs.generatedAt,
     classification: inputs.classification,
+    paperReference: inputs.paperReference,
     implementationDate: inputs.implementationDate,
     rateWindow: inputs.rateWindow,
     mapRegisterUsed: inputs.mapRegisterUsed,
@@ -191,6 +245,24 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
     deadline: current.deadline,
     wdRemaining: p.wdRemaining,
     snapshot: inputs.snapshot,
+    figures: figuresOf(current),
+    comparison,
+    comparedWith: change.since === null ? null : { since: change.since, reference: comparison?.kind === 'report' ? comparison.reference : null },
+    changes: inputs.changes,
+    staleness: inputs.staleness,
+    summary,
+    decisions,
+    supersedes: inputs.supersedes,
+    contents: [
+      ...(summary.length > 0 || decisions.length > 0 ? ['Executive summary'] : []),
+      'Summary',
+      'Changes since the last report',
+      'Every User',
+      'Users at RED or AMBER',
+      'Compliance flags',
+      'Data quality',
+      'Definitions',
+    ],
     programme: {
       inScope: p.total.inScope,
       completed: p.total.completed,
@@ -211,7 +283,7 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
     flags: COMPLIANCE_FLAGS.map((flag) => ({
       flag,
       ...FLAG_LABELS[flag],
-      users: current.users.filter((u) => u.flags.includes(flag)).map((u) => ({ userId: u.userId, name: u.name })),
+      users: ordered.filter((u) => u.flags.includes(flag)).map((u) => ({ userId: u.userId, name: u.name, registered: u.registered })),
     })),
     unregistered: current.users.filter((u) => !u.registered).map((u) => ({ userId: u.userId })),
     warnings: current.warnings,

@@ -35,3 +35,20 @@ export function latestMonthDue(today: string, hour: number, calendar: ReportCale
   if (today < day || (today === day && hour < REPORT_HOUR)) month = addMonths(month, -1);
   return month < monthOf(calendar.implementationDate) ? null : month;
 }
+
+/** At most this many missed months are caught up at once: a year of reports. */
+export const CATCH_UP_MONTHS = 12;
+
+/**
+ * Every month whose report time has passed and that has no draft yet, since the last month drafted
+ * (or the implementation date's month when none was): oldest first, at most the latest
+ * CATCH_UP_MONTHS of them.
+ */
+export function monthsToCatchUp(today: string, hour: number, calendar: ReportCalendar, lastDrafted: string | null): string[] {
+  const latest = latestMonthDue(today, hour, calendar);
+  if (latest === null) return [];
+  const first = lastDrafted === null ? monthOf(calendar.implementationDate) : addMonths(lastDrafted, 1);
+  const months: string[] = [];
+  for (let month = latest; month >= first && months.length < CATCH_UP_MONTHS; month = addMonths(month, -1)) months.push(month);
+  return months.reverse();
+}

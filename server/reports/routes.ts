@@ -1,14 +1,17 @@
 // Reports pages and API: months and versions, generate and publish (SECAS), download PDF and CSV.
 import type { Request, Response } from 'express';
-import { reportCsv, reportPdf, type ReportRow } from '../../db/queries/reports.ts';
+import { latestReportOf, publishedVersionOf, reportCsv, reportPdf, type ReportRow } from '../../db/queries/reports.ts';
 import { originOf } from '../auth/routes.ts';
 import { allow, type Routes } from '../auth/access.ts';
 import { actorOf } from '../auth/roles.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { paged } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { RenderError } from './browser.ts';
-import { generateReport, NoSnapshotForMonthError, type ReportServices } from './generate-report.ts';
+import { cleanDecisions, cleanSummary, generateReport, NoSnapshotForMonthError, parseMonth, type ReportServices } from './generate-report.ts';
+import { errorsView } from '../programme/page-support.ts';
+import { listItems, textBlocks } from './plain-text.ts';
+import { supersedesJson } from './report-json.ts';
 import { publish } from './publish-report.ts';
 import { reportFileName, reportFor, reportsFor, seesDrafts } from './report-access.ts';
 import { addMonths, londonToday, monthOf } from '../engine/calendar.ts';
@@ -35,6 +38,8 @@ function summary(report: ReportRow) {
     generatedAt: report.generated_at,
     generatedBy: report.generated_by,
     publishedAt: report.published_at,
+    stale: Boolean(report.stale),
+    supersedes: supersedesJson(report),
     pdf: `/api/v1/reports/${report.id}.pdf`,
   };
 }
@@ -48,6 +53,7 @@ interface GenerateForm {
 /** A generate the user can act on: a month to correct (beside the field) or a render that failed (above the form). */
 function refusal(err: unknown, month: string): { form: GenerateForm; status: number } | null {
   if (err instanceof ValidationError || err instanceof NoSnapshotForMonthError) return { form: { month, monthError: err.message }, status: 422 };
+  if (err instanceof ConflictError) return { form: { month, monthError: err.message }, status: 409 };
   if (err instanceof RenderError)
     return { form: { month, renderProblem: `${err.message} Nothing was stored; try again, or tell your administrator if it keeps happening.` }, status: 503 };
   return null;
@@ -81,11 +87,18 @@ export function registerReportRoutes(routes: Routes, ctx: RouteContext, services
         months: shown.rows.map(([month, versions]) => ({
           month,
           published: versions.find((v) => v.status === 'published'),
-          versions: versions.map((v) => ({
-            ...v,
-            draft: v.status === 'draft',
-            canPublish: canManage && v.status === 'draft' && !versions.some((o) => o.status === 'published'),
-          })),
+          versions: versions.map((v) => {
+            const published = versions.find((o) => o.status === 'published');
+            return {
+              ...v,
+              draft: v.status === 'draft',
+              superseded: v.status === 'superseded',
+              current: v.status === 'published',
+              stale: Boolean(v.stale),
+              // A draft is published on its own, or — a correction of the published version — in its place.
+              canPublish: canManage && v.status === 'draft' && (!published || published.version === v.supersedes_version),
+            };
+          }),
         })),
       },
       status,
@@ -109,9 +122,70 @@ export function registerReportRoutes(routes: Routes, ctx: RouteContext, services
     res.redirect(303, '/reports');
   });
 
+  /** The page where SECAS writes a new draft's summary (or a correction's reason), previews it and generates it. */
+  const showDraftForm = async (req: Request, res: Response, month: string, extra: Record<string, unknown> = {}, status = 200): Promise<void> => {
+    const [latest, published] = await Promise.all([latestReportOf(ctx.knex, month), publishedVersionOf(ctx.knex, month)]);
+    ctx.pages.page(
+      req,
+      res,
+      'report-draft',
+      {
+        title: published ? `Correct the ${month} report` : `New draft of the ${month} report`,
+        styles: ['reports.css'],
+        month,
+        published: published ?? null,
+        correcting: published !== undefined,
+        carried: latest?.summary ? latest.version : null,
+        form: {
+          summary: latest?.summary ?? '',
+          decisions: latest?.decisions ?? '',
+          reason: latest?.status === 'draft' ? (latest.correction_reason ?? '') : '',
+        },
+        ...extra,
+      },
+      status,
+    );
+  };
+
+  routes.get('/reports/:month/draft', allow('secas'), async (req, res) => {
+    await showDraftForm(req, res, parseMonth(req.params.month));
+  });
+
+  routes.post('/reports/:month/draft', allow('secas'), async (req, res) => {
+    const month = parseMonth(req.params.month);
+    const body = req.body as Record<string, unknown>;
+    const field = (name: string): string => (typeof body[name] === 'string' ? body[name] : '');
+    const form = { summary: field('summary'), decisions: field('decisions'), reason: field('reason') };
+    const published = await publishedVersionOf(ctx.knex, month);
+    try {
+      const summary = cleanSummary(form.summary);
+      const decisions = cleanDecisions(form.decisions);
+      if (body.step !== 'generate')
+        return await showDraftForm(req, res, month, { form, preview: { summary: textBlocks(summary), decisions: listItems(decisions) } });
+      const { report } = await generateReport(services, month, actorOf(req.principal!), originOf(req), {
+        summary,
+        decisions,
+        ...(published ? { correctionReason: form.reason } : {}),
+      });
+      req.session.flash = published
+        ? `Version ${report.version} of the ${report.month} report, a correction of version ${published.version}, was generated. Check it, then publish it in version ${published.version}'s place.`
+        : `Version ${report.version} of the ${report.month} report was generated (${report.pages} pages) with the summary. Check it, then publish it for the Panel.`;
+      res.redirect(303, '/reports');
+    } catch (err) {
+      if (err instanceof ValidationError || err instanceof ConflictError || err instanceof NoSnapshotForMonthError)
+        return showDraftForm(req, res, month, { form, errors: errorsView(err, 'draft') }, err instanceof ConflictError ? 409 : 422);
+      const refused = refusal(err, month);
+      if (!refused) throw err;
+      return showDraftForm(req, res, month, { form, renderProblem: refused.form.renderProblem ?? refused.form.monthError }, refused.status);
+    }
+  });
+
   routes.post('/reports/:id/publish', allow('secas'), async (req, res) => {
     const report = await publish(ctx.knex, Number(req.params.id), actorOf(req.principal!), originOf(req));
-    req.session.flash = `Version ${report.version} of the ${report.month} report is published; Panel members can now see it.`;
+    req.session.flash =
+      report.supersedes_version === null
+        ? `Version ${report.version} of the ${report.month} report is published; Panel members can now see it.`
+        : `Version ${report.version} of the ${report.month} report is published and supersedes version ${report.supersedes_version}, which is kept and marked superseded.`;
     res.redirect(303, '/reports');
   });
 

@@ -8,7 +8,11 @@ import { after, describe, it } from 'node:test';
 import { createViewRenderer } from '../../server/templates/views.ts';
 import { createLogger } from '../../server/logger.ts';
 import { computeProgress } from '../../server/engine/compute-progress.ts';
-import type { ProgressAvailable } from '../../server/engine/types.ts';
+import type { ProgressAvailable, ProgressResult } from '../../server/engine/types.ts';
+import { changeSince, changesSinceLastReport, figuresOf } from '../../server/engine/change.ts';
+import { addMonths, lastDayOfMonth } from '../../server/engine/calendar.ts';
+import { staleness } from '../../server/engine/staleness.ts';
+import { WORKING_DAYS } from '../unit/engine/build-inputs.ts';
 import { BrowserManager } from '../../server/reports/browser.ts';
 import { buildReportModel } from '../../server/reports/report-model.ts';
 import { pageTemplates, renderReportHtml } from '../../server/reports/report-html.ts';
@@ -16,6 +20,22 @@ import { renderPdf } from '../../server/reports/render-pdf.ts';
 import { inputsAsOf } from '../unit/engine/scenario-inputs.ts';
 
 const ARTIFACTS = 'test/artifacts';
+
+/** What a report for `month` says of its change: against positions at the month before's end, no words from SECAS. */
+function compared(month: string, current: ProgressAvailable, previous: ProgressResult | null) {
+  const figures = previous?.status === 'ok' ? figuresOf(previous) : null;
+  const before = addMonths(month, -1);
+  return {
+    paperReference: '',
+    comparison: figures ? { kind: 'positions' as const, month: before, factsOn: lastDayOfMonth(before) } : null,
+    change: changeSince(current, figures),
+    changes: changesSinceLastReport(current, figures, [], []),
+    staleness: staleness(current.asOf, figures?.asOf ?? null, lastDayOfMonth(month), WORKING_DAYS, 15),
+    summary: null,
+    decisions: null,
+    supersedes: null,
+  };
+}
 
 function positions(askedAsOf: string, rename: Record<string, string>): ProgressAvailable {
   const inputs = inputsAsOf(askedAsOf);
@@ -52,7 +72,7 @@ describe('the monthly report as PDF', () => {
         rejections: [{ line: 17, reason: 'prenotified_date "2018-02-30" is not a calendar date' }],
       },
       current,
-      previous,
+      ...compared('2018-10', current, previous),
     });
     const html = renderReportHtml(createViewRenderer(), model);
     const { pdf, pages } = await renderPdf(browser, html, pageTemplates(model));
@@ -65,7 +85,7 @@ describe('the monthly report as PDF', () => {
     assert.equal(pageTexts.length, pages);
     assert.ok(pages >= 6, `cover, summary, users, attention, flags, quality, definitions: ${pages} pages`);
     pageTexts.forEach((page, i) => {
-      assert.match(page, /^\s*AMBER/, `page ${i + 1} starts with the marking`);
+      assert.match(page, /^\s*Classification: AMBER/, `page ${i + 1} starts with the marking`);
       assert.match(page, new RegExp(`BFM-2018-10-v2 · SECMP0011 MAP ID backfill progress\\s+Page ${i + 1} of ${pages}\\s*$`), `page ${i + 1} footer`);
     });
     // Wrapped cells split a name across lines in the layout; read it with the whitespace folded.
@@ -111,7 +131,7 @@ describe('the monthly report as PDF', () => {
         rejections: [],
       },
       current,
-      previous: computeProgress(inputsAsOf('2018-06-30')),
+      ...compared('2018-07', current, computeProgress(inputsAsOf('2018-06-30'))),
     });
     assert.deepEqual(
       model.attention.map((u) => [u.name, u.rag, u.reason]),
@@ -121,7 +141,7 @@ describe('the monthly report as PDF', () => {
     const file = path.join(ARTIFACTS, 'report-red.pdf');
     writeFileSync(file, pdf);
     const pageTexts = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).split('\f');
-    const redPage = pageTexts.findIndex((p) => /3\. Users at RED or AMBER/.test(p)) + 1;
+    const redPage = pageTexts.findIndex((p) => /Users at RED or AMBER\s+RED first, then AMBER; within each/.test(p)) + 1;
     assert.ok(redPage > 0);
     assert.match(pageTexts[redPage - 1]!, /Beta Gas & Power[\s\S]*RED\s+no progress/);
     assert.match(pageTexts[0]!, /Progress report, July 2018/);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { changeSince } from '../../../server/engine/change.ts';
+import { changeSince, figuresOf } from '../../../server/engine/change.ts';
 import { computeProgress } from '../../../server/engine/compute-progress.ts';
-import { ALPHA, BETA, buildInputs, esmeOnly, snapshot } from './build-inputs.ts';
+import { ALPHA, available, BETA, buildInputs, esmeOnly, snapshot } from './build-inputs.ts';
 
 describe('change since the previous month', () => {
   // Alpha: 1,000 in scope; 100 done by 31 Jul, 400 by 31 Aug → outstanding 900 → 600, change −300.
@@ -13,11 +13,11 @@ describe('change since the previous month', () => {
     snapshot(2, '2018-07-31', { [ALPHA]: esmeOnly(1000, 100) }),
     snapshot(3, '2018-08-31', { [ALPHA]: esmeOnly(1000, 400), [BETA]: esmeOnly(200, 50) }),
   ];
-  const july = computeProgress(buildInputs({ askedAsOf: '2018-07-31', snapshots }));
-  const august = computeProgress(buildInputs({ askedAsOf: '2018-08-31', snapshots }));
+  const july = available(computeProgress(buildInputs({ askedAsOf: '2018-07-31', snapshots })));
+  const august = available(computeProgress(buildInputs({ askedAsOf: '2018-08-31', snapshots })));
 
   it('gives each User’s and the programme’s change in outstanding and completed', () => {
-    const change = changeSince(august, july);
+    const change = changeSince(august, figuresOf(july));
     assert.equal(change.since, '2018-07-31');
     // In July Alpha was moving (100 in 21 WDs) and there is no deadline, so it was GREEN "on track".
     assert.deepEqual(change.users[ALPHA], { outstanding: -300, completed: 300, previousRag: 'GREEN' });
@@ -27,8 +27,9 @@ describe('change since the previous month', () => {
   });
 
   it('has nothing to compare with before the first month', () => {
-    const june = computeProgress(buildInputs({ askedAsOf: '2018-06-30', snapshots }));
-    const change = changeSince(july, june);
+    // There is no snapshot on or before 30 June, so nothing was reported then.
+    assert.equal(computeProgress(buildInputs({ askedAsOf: '2018-06-30', snapshots })).status, 'no-snapshot');
+    const change = changeSince(july, null);
     assert.equal(change.since, null);
     assert.deepEqual(change.programme, { outstanding: null, completed: null });
     assert.deepEqual(change.users[ALPHA], { outstanding: null, completed: null, previousRag: null });

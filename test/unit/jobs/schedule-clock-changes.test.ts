@@ -22,7 +22,11 @@ describe('the monthly report schedule across a year of clock changes', () => {
 
   it('fires once a day at 06:00 London time and once a month for the report', async () => {
     const machineZone = process.env.TZ;
-    const definition = monthlyReportJob({ calendar: () => Promise.resolve(calendar), stillReporting: () => Promise.resolve(true) });
+    const definition = monthlyReportJob({
+      calendar: () => Promise.resolve(calendar),
+      stillReporting: () => Promise.resolve(true),
+      lastDrafted: () => Promise.resolve(null),
+    });
     const triggers: Date[] = [];
     const keys: Array<{ key: string; at: Date }> = [];
     const runner = {

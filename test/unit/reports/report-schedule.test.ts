@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { latestMonthDue, monthDueOn, reportDayFor } from '../../../server/reports/report-schedule.ts';
+import { latestMonthDue, monthDueOn, monthsToCatchUp, reportDayFor } from '../../../server/reports/report-schedule.ts';
 import { WORKING_DAYS } from '../engine/build-inputs.ts';
 
 const calendar = { implementationDate: '2018-06-28', reportDay: 5, workingDays: WORKING_DAYS };
@@ -33,5 +33,21 @@ describe('when monthly reports are due', () => {
     assert.equal(latestMonthDue('2019-01-02', 12, calendar), '2018-11');
     assert.equal(latestMonthDue('2018-07-05', 12, calendar), null, 'before the first report day');
     assert.equal(latestMonthDue('2018-07-06', 7, calendar), '2018-06');
+  });
+
+  it('catches up every month missed since the last one drafted, oldest first, a year at most', () => {
+    // Last drafted: September 2018. On 8 Jan 2019 after 06:00, October, November and December are due.
+    assert.deepEqual(monthsToCatchUp('2019-01-08', 7, calendar, '2018-09'), ['2018-10', '2018-11', '2018-12']);
+    // Before 06:00 that day, December's time has not come.
+    assert.deepEqual(monthsToCatchUp('2019-01-08', 5, calendar, '2018-09'), ['2018-10', '2018-11']);
+    // Nothing missed: the last drafted is the latest due.
+    assert.deepEqual(monthsToCatchUp('2019-01-08', 7, calendar, '2018-12'), []);
+    // Nothing drafted ever: from the implementation month (June 2018) to December 2018, seven months.
+    assert.deepEqual(monthsToCatchUp('2019-01-08', 7, calendar, null), ['2018-06', '2018-07', '2018-08', '2018-09', '2018-10', '2018-11', '2018-12']);
+    // Years down: the latest twelve due, oldest first — January to December 2020 on 8 Jan 2021
+    // (January 2021's 5th WD: 4, 5, 6, 7, 8 Jan, so December 2020's report is due that morning).
+    const year = monthsToCatchUp('2021-01-08', 7, calendar, '2018-09');
+    assert.equal(year.length, 12);
+    assert.deepEqual([year[0], year[11]], ['2020-01', '2020-12']);
   });
 });

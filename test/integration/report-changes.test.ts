@@ -1,0 +1,243 @@
+// "Change" and "Changes since the last report" for a worked scenario with a deadline move (SPEC §5),
+// through the CLI as SECAS would run it, on each database: November 2019's report compared with
+// October's — first with no October report published (positions as things stood on 31 October),
+// then with it published (its stored figures) — and the dashboard giving the same change.
+//
+// Snapshots 30 Sep, 31 Oct and 29 Nov 2019; the deadline 31 Dec 2019 (decided 3 Jul 2018), moved on
+// 7 Nov 2019 to 30 Jun 2020. Working Days: October 2019 has 23, November 21, December 20 (25 and 26
+// are holidays), so from 31 Oct to 31 Dec is 41.
+//
+// Alpha  10,000 in scope; completed 2,000 → 4,300 → 6,400 (outstanding 8,000 → 5,700 → 3,600).
+//        Rate 100/WD both months (2,300 / 23, 2,100 / 21). October: 5,700 / 100 = 57 WDs from 31 Oct
+//        → 23 Jan 2020, after 31 Dec 2019: AMBER "projected after deadline". November: 36 WDs from
+//        29 Nov → 23 Jan 2020, before 30 Jun 2020: GREEN "on track" — the move is why. 12 invalid in
+//        November raises INVALID_MAP_IDS.
+// Beta    5,000 in scope; 1,000 completed throughout: RED "no progress" both months. 5 new meters
+//        without a MAP ID in October only: NEW_WITHOUT_MAP_ID cleared.
+// Gamma   2,000 in scope; 1,500 → 1,990 → 2,000: GREEN "on track", then GREEN "complete": newly
+//        complete, no RAG move.
+// Delta  first seen in November (300 in scope, none done), unregistered: null → AMBER "not enough
+//        snapshots"; NOTIFICATION_MISSING and UNREGISTERED_USER raised. (Every User has no
+//        declaration, so NOTIFICATION_MISSING stands for Alpha, Beta and Gamma in both months.)
+// Programme outstanding 9,710 → 7,900 (−1,810); completed 7,290 → 9,400 (+2,110).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { toDbInstant } from '../../db/instant.ts';
+import { createApiToken } from '../../server/auth/tokens.ts';
+import { findChrome } from '../../server/reports/chrome.ts';
+import { addRoleAccounts, loggedInClients } from '../helpers/accounts.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
+import { databasesFor, type TestDatabase } from '../helpers/databases.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { insertSnapshot } from './programme-fixtures.ts';
+
+const ALPHA = '90-B3-D5-1F-30-01-00-0A';
+const BETA = '90-B3-D5-1F-30-01-00-0B';
+const GAMMA = '90-B3-D5-1F-30-01-00-0C';
+const DELTA = '90-B3-D5-1F-30-01-00-0D';
+const MOVE_REASON = 'Moved by six months: suppliers’ systems for the MAP ID update were late';
+
+const EXPECTED_CHANGES = {
+  since: '2019-10-31',
+  rag: [
+    { userId: DELTA, name: DELTA, from: null, to: 'AMBER' },
+    { userId: ALPHA, name: 'Alpha Energy', from: 'AMBER', to: 'GREEN' },
+  ],
+  deadline: [{ from: '2019-12-31', to: '2020-06-30', decidedOn: '2019-11-07', reason: MOVE_REASON }],
+  flagsRaised: [
+    { userId: ALPHA, flag: 'INVALID_MAP_IDS' },
+    { userId: DELTA, flag: 'NOTIFICATION_MISSING' },
+    { userId: DELTA, flag: 'UNREGISTERED_USER' },
+  ],
+  flagsCleared: [{ userId: BETA, flag: 'NEW_WITHOUT_MAP_ID' }],
+  completed: [GAMMA],
+};
+
+const chrome = findChrome(process.env.CHROME_PATH);
+
+async function seedScenario(t: TestDatabase): Promise<void> {
+  const { knex } = t.db;
+  const at = '2019-07-01 00:00:00.000';
+  await knex('dcc_users').insert(
+    [
+      [ALPHA, 'Alpha Energy'],
+      [BETA, 'Beta Gas & Power'],
+      [GAMMA, 'Gamma Supply'],
+    ].map(([userId, name]) => ({ user_id: userId, name, registered: true, created_at: at, updated_at: at })),
+  );
+  await knex('deadlines').insert({
+    deadline: '2019-12-31',
+    decided_on: '2018-07-03',
+    reason: 'Set by the Panel when it approved SECMP0011',
+    recorded_by: 'test',
+    recorded_at: '2018-07-03 10:00:00.000',
+  });
+  await insertSnapshot(knex, '2019-09-30', { [ALPHA]: { esme: [10_000, 2_000] }, [BETA]: { esme: [5_000, 1_000] }, [GAMMA]: { gsme: [2_000, 1_500] } });
+  await insertSnapshot(knex, '2019-10-31', {
+    [ALPHA]: { esme: [10_000, 4_300] },
+    [BETA]: { esme: [5_000, 1_000, 0, 5] },
+    [GAMMA]: { gsme: [2_000, 1_990] },
+  });
+  await insertSnapshot(knex, '2019-11-29', {
+    [ALPHA]: { esme: [10_000, 6_400, 12] },
+    [BETA]: { esme: [5_000, 1_000] },
+    [GAMMA]: { gsme: [2_000, 2_000] },
+    [DELTA]: { esme: [300, 0] },
+  });
+}
+
+/** The Panel's move, recorded now: after anything generated before this call. */
+async function recordMove(t: TestDatabase): Promise<void> {
+  await t.db
+    .knex('deadlines')
+    .insert({ deadline: '2020-06-30', decided_on: '2019-11-07', reason: MOVE_REASON, recorded_by: 'test', recorded_at: toDbInstant() });
+}
+
+function pdfText(file: string, layout = false): string {
+  return execFileSync('pdftotext', [...(layout ? ['-layout'] : []), file, '-'], { encoding: 'utf8' });
+}
+
+for (const kind of databasesFor('sql')) {
+  describe(`changes since the last report, on ${kind.name}`, { skip: kind.skip ?? (chrome ? undefined : 'no Chromium here') }, () => {
+    let t: TestDatabase;
+    let dir: string;
+    let server: TestServer;
+    const cli = (args: string[]) => runCliInProcess(args, { env: { DATABASE_URL: t.url, DATA_DIR: dir } });
+    const json = async (args: string[]) => {
+      const run = await cli([...args, '--json']);
+      assert.equal(run.code, 0, run.stderr + run.stdout);
+      return JSON.parse(run.stdout) as Record<string, unknown>;
+    };
+
+    before(async () => {
+      t = await kind.create();
+      dir = mkdtempSync(path.join(tmpdir(), 'bfm-changes-'));
+      await seedScenario(t);
+    });
+    after(async () => {
+      await server?.stop();
+      await t?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('without an October report: compares with 31 October as things stood then, the old deadline included', async () => {
+      await recordMove(t);
+      const november = await json(['report', 'generate', '--month', '2019-11']);
+      assert.deepEqual(november.changes, EXPECTED_CHANGES);
+      assert.equal(november.stale, false);
+      assert.equal(november.summary, null);
+      assert.equal(november.supersedes, null);
+      // The dashboard on the same snapshot: the same change, dated the same.
+      await addRoleAccounts(t.db.knex);
+      server = await startTestServer(t.url);
+      const secas = (await loggedInClients(server.url)).get('secas')!;
+      const overview = await secas.get('/?asOf=2019-11-30');
+      assert.equal(overview.status, 200);
+      assert.match(overview.text, /−1,810 since 31 Oct 2019/);
+      assert.match(overview.text, /Compared with the positions as of 31 Oct 2019, as things stood then\./);
+      assert.match(overview.text, new RegExp(MOVE_REASON));
+      const alphaPage = await secas.get(`/users/${ALPHA}?asOf=2019-11-30`);
+      assert.match(alphaPage.text, /−2,100 outstanding since 31 Oct 2019/);
+      // RED first, then AMBER, then GREEN; within GREEN the most outstanding first (Alpha 3,600, Gamma 0).
+      const order = [...overview.text.matchAll(/<tr data-rag="(\w+)">\s*<th scope="row"><a href="\/users\/([0-9A-F-]+)"/g)].map((m) => `${m[1]} ${m[2]}`);
+      assert.deepEqual(order, [`RED ${BETA}`, `AMBER ${DELTA}`, `GREEN ${ALPHA}`, `GREEN ${GAMMA}`]);
+      await server.stop();
+      server = undefined as unknown as TestServer;
+    });
+
+    it('with October’s report published: compares with what it told the Panel, and names it', async () => {
+      const { knex } = t.db;
+      await knex('reports').del();
+      await knex('deadlines').where({ deadline: '2020-06-30' }).del();
+      // October's report, made (and published) before the Panel moved the deadline.
+      const october = await json(['report', 'generate', '--month', '2019-10']);
+      assert.equal(october.version, 1);
+      await json(['report', 'publish', '--month', '2019-10']);
+      await recordMove(t);
+      const out = path.join(dir, 'november.pdf');
+      const november = await json(['report', 'generate', '--month', '2019-11', '--out', out]);
+      assert.deepEqual(november.changes, EXPECTED_CHANGES);
+      const flat = pdfText(out).replace(/\s+/g, ' ');
+      assert.match(flat, /Changes since the last report Compared with report BFM-2019-10-v1 \(positions as of 31 Oct 2019\)\./);
+      for (const name of ['Alpha Energy', DELTA]) assert.match(flat, new RegExp(`RAG moves .*${name}`), `${name} is among the RAG moves`);
+      assert.match(flat, /31 Dec 2019 → 30 Jun 2020, decided on 7 Nov 2019\. The Panel's reason: Moved by six months: suppliers’ systems/);
+      assert.match(flat, /Raised for Alpha Energy: INVALID_MAP_IDS/);
+      assert.match(flat, /Cleared for Beta Gas & Power: NEW_WITHOUT_MAP_ID/);
+      assert.match(flat, /Users newly complete Gamma Supply/);
+      assert.match(flat, /Snapshots received As of 29 Nov 2019: smi-2019-11-29\.csv/);
+      // The dashboard again: compared with the same report.
+      server = await startTestServer(t.url);
+      const secas = (await loggedInClients(server.url)).get('secas')!;
+      const overview = await secas.get('/?asOf=2019-11-30');
+      assert.match(overview.text, /Compared with report BFM-2019-10-v1 \(positions as of 31 Oct 2019\)\./);
+      assert.match(overview.text, /−1,810 since 31 Oct 2019/);
+    });
+
+    it('prints SECAS’s summary and decisions, RED before GREEN, and marks a correction on the cover', async () => {
+      const summaryFile = path.join(dir, 'summary.txt');
+      writeFileSync(
+        summaryFile,
+        'Progress picked up in November.\n\nThe Panel moved the deadline on 7 November:\n- Alpha Energy is now on track\n- Beta Gas & Power has made no progress since September <b>again</b>\n',
+      );
+      const decisionsFile = path.join(dir, 'decisions.txt');
+      writeFileSync(decisionsFile, '1. Note the report.\n2. Agree to write to Beta Gas & Power.\n');
+      const out = path.join(dir, 'november-2.pdf');
+      const draft = await json(['report', 'generate', '--month', '2019-11', '--summary-file', summaryFile, '--decisions-file', decisionsFile, '--out', out]);
+      assert.equal(draft.version, 2);
+      assert.match(String(draft.summary), /^Progress picked up in November\./);
+      const flat = pdfText(out).replace(/\s+/g, ' ');
+      assert.match(
+        flat,
+        /Executive summary Progress picked up in November\. The Panel moved the deadline on 7 November: Alpha Energy is now on track Beta Gas & Power has made no progress since September <b>again<\/b>/,
+      );
+      assert.match(flat, /Decisions sought from the Panel 1\. Note the report\. 2\. Agree to write to Beta Gas & Power\./);
+      // The Every User table: Beta (RED) before Delta (AMBER) before Alpha and Gamma (GREEN).
+      const table = flat.slice(flat.indexOf('Every User RED first'));
+      const at = (text: string) => table.indexOf(text);
+      assert.ok(at('Beta Gas & Power') < at(DELTA) && at(DELTA) < at('Alpha Energy') && at('Alpha Energy') < at('Gamma Supply'), 'RED, AMBER, GREEN');
+      assert.match(pdfText(out, true), /^\s*Classification: AMBER/);
+
+      const published = await json(['report', 'publish', '--month', '2019-11']);
+      assert.deepEqual(published, { month: '2019-11', version: 2, status: 'published', sha256: draft.sha256, asOf: '2019-11-29', supersedes: null });
+      // Publishing again, or drafting without a reason, is refused: the published report stays.
+      const again = await cli(['report', 'generate', '--month', '2019-11']);
+      assert.equal(again.code, 1);
+      assert.match(again.stderr, /Version 2 of 2019-11 is published and stays as it is\. To change it, issue a correction with a reason/);
+
+      const corrected = path.join(dir, 'november-3.pdf');
+      const correction = await json(['report', 'correct', '--month', '2019-11', '--reason', 'Beta’s figures were misread', '--out', corrected]);
+      assert.equal(correction.version, 3);
+      assert.deepEqual(correction.supersedes, { version: 2, reason: 'Beta’s figures were misread' });
+      assert.equal(correction.summary, draft.summary, 'the summary is carried over');
+      assert.match(pdfText(corrected).replace(/\s+/g, ' '), /Supersedes version 2: Beta’s figures were misread/);
+      await json(['report', 'publish', '--month', '2019-11', '--version', '3']);
+      const list = (await json(['report', 'list'])) as unknown as Array<Record<string, unknown>>;
+      assert.deepEqual(
+        list.map((r) => [r.month, r.version, r.status, r.supersedes]),
+        [
+          ['2019-11', 3, 'published', { version: 2, reason: 'Beta’s figures were misread' }],
+          ['2019-11', 2, 'superseded', null],
+          ['2019-11', 1, 'draft', null],
+          ['2019-10', 1, 'published', null],
+        ],
+      );
+      // The Panel sees both published versions of November, the current first.
+      const { token } = await createApiToken(t.db.knex, { name: 'panel system', role: 'panel' }, { kind: 'system', name: 'test' });
+      const reports = await fetch(`${server.url}/api/v1/reports`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(reports.status, 200);
+      const seen = ((await reports.json()) as { reports: Array<{ month: string; version: number; status: string }> }).reports;
+      assert.deepEqual(
+        seen.map((r) => [r.month, r.version, r.status]),
+        [
+          ['2019-11', 3, 'published'],
+          ['2019-11', 2, 'superseded'],
+          ['2019-10', 1, 'published'],
+        ],
+      );
+    });
+  });
+}
