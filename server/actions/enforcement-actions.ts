@@ -87,6 +87,14 @@ const actionTextRule: Rule<string> = (raw) => {
 
 const optionalDateRule: Rule<string | null> = (raw) => (raw === '' ? valid(null) : dateRule(raw));
 
+/** An action is recorded once it has happened; `today` is London's. */
+function takenOnRule(today: string): Rule<string> {
+  return (raw) => {
+    const date = dateRule(raw);
+    return date.ok && date.value > today ? invalid(`${date.value} is after today (${today}); record an action once it has happened`) : date;
+  };
+}
+
 const ACTION_RULES = {
   user_id: userIdRule,
   kind: kindRule,
@@ -94,6 +102,8 @@ const ACTION_RULES = {
   due_on: optionalDateRule,
   text: actionTextRule,
 };
+
+const FIELD_ORDER = Object.keys(ACTION_RULES);
 
 function refuse(errors: FieldError[]): never {
   throw new ValidationError(errors.length === 1 ? errors[0]!.message : 'Please correct the fields marked below.', errors);
@@ -147,20 +157,23 @@ export async function addEnforcementAction(
   origin: RequestOrigin = {},
   today: string = londonToday(),
 ): Promise<ActionEntry> {
-  const read = readRecord(form, ACTION_RULES);
-  if (!read.ok) refuse(read.errors);
-  const { user_id: userId, kind, taken_on: takenOn, due_on: dueOn, text } = read.value;
-  const errors: FieldError[] = [];
-  if (takenOn > today) errors.push({ field: 'taken_on', message: `${takenOn} is after today (${today}); record an action once it has happened` });
-  if (dueOn !== null && dueOn < takenOn) errors.push({ field: 'due_on', message: `The due date ${dueOn} is before the action's date ${takenOn}` });
-  const user = await findDccUser(knex, userId);
-  if (!user) {
-    errors.unshift({
+  const read = readRecord(form, { ...ACTION_RULES, taken_on: takenOnRule(today) });
+  // Every problem at once: those of each field, then those between fields or with the register,
+  // for the fields that read well on their own.
+  const errors: FieldError[] = read.ok ? [] : [...read.errors];
+  const raw = (field: string): string => (typeof form[field] === 'string' ? form[field].trim() : '');
+  const [taken, due, user] = [dateRule(raw('taken_on')), optionalDateRule(raw('due_on')), userIdRule(raw('user_id'))];
+  if (taken.ok && due.ok && due.value !== null && due.value < taken.value) {
+    errors.push({ field: 'due_on', message: `The due date ${due.value} is before the action's date ${taken.value}` });
+  }
+  if (user.ok && !(await findDccUser(knex, user.value))) {
+    errors.push({
       field: 'user_id',
-      message: `${userId} is not in the Users register; SECAS adds it under Users first (a User seen in a snapshot is there already)`,
+      message: `${user.value} is not in the Users register; SECAS adds it under Users first (a User seen in a snapshot is there already)`,
     });
   }
-  if (errors.length > 0) refuse(errors);
+  if (errors.length > 0 || !read.ok) refuse(errors.sort((a, b) => FIELD_ORDER.indexOf(a.field) - FIELD_ORDER.indexOf(b.field)));
+  const { user_id: userId, kind, taken_on: takenOn, due_on: dueOn, text } = read.value;
 
   const recordedAt = toDbInstant();
   const id = await knex.transaction(async (trx) => {
