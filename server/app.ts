@@ -12,6 +12,7 @@ import { registerAuthRoutes } from './auth/routes.ts';
 import { createCsrf } from './auth/csrf.ts';
 import { createSessions } from './auth/session.ts';
 import { startLoginSweeper } from './auth/sweeper.ts';
+import { registerActionRoutes } from './actions/routes.ts';
 import { registerApiRoutes } from './http/api-routes.ts';
 import { registerAuditRoutes } from './audit/audit-routes.ts';
 import { registerDashboardRoutes } from './dashboard/routes.ts';
@@ -103,6 +104,7 @@ export function buildApp(deps: AppDeps): App {
   registerSnapshotRoutes(routes, ctx);
   registerProgrammeRoutes(routes, ctx);
   registerProgressApiRoutes(routes, ctx);
+  registerActionRoutes(routes, ctx);
   registerDashboardRoutes(routes, ctx);
 
   app.use(notFound);

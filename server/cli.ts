@@ -10,6 +10,7 @@ import { ROLES } from './auth/roles.ts';
 import { cliActor, cliIo, ExitCode, processStreams, readStdin, SAYS_NOTHING, withDatabase, type CliIo, type CliStreams } from './cli-support.ts';
 import { AppError } from './errors.ts';
 import type { FailurePlaces } from './outage.ts';
+import { registerActionCommands } from './actions/cli.ts';
 import { registerDemoCommands } from './demo/cli.ts';
 import { registerProgrammeCommands } from './programme/cli.ts';
 import { registerProgressCommands } from './progress/cli.ts';
@@ -80,6 +81,7 @@ export function buildCli(io: CliIo): Command {
   registerProgrammeCommands(program, io);
   registerProgressCommands(program, io);
   registerReportCommands(program, io);
+  registerActionCommands(program, io);
   // The server is loaded only when the demo starts it: every other command would pay for it.
   registerDemoCommands(program, io, async (config, logger, options) => (await import('./main.ts')).startServer(config, logger, options));
   return program;

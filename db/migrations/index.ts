@@ -13,6 +13,7 @@ import * as jobRunHeartbeats from './20261128I-job-run-heartbeats.ts';
 import * as snapshotRules from './20261128J-snapshot-rules.ts';
 import * as sessionAccounts from './20261203A-session-accounts.ts';
 import * as loginFailures from './20261203B-login-failures.ts';
+import * as enforcementActions from './20261203C-enforcement-actions.ts';
 import * as reportPaper from './20261203D-report-paper.ts';
 
 interface Migration {
@@ -33,6 +34,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261128J-snapshot-rules', snapshotRules],
   ['20261203A-session-accounts', sessionAccounts],
   ['20261203B-login-failures', loginFailures],
+  ['20261203C-enforcement-actions', enforcementActions],
   ['20261203D-report-paper', reportPaper],
 ];
 

@@ -45,3 +45,9 @@ export async function updateDccUser(knex: Knex, user: DccUser): Promise<void> {
     .where({ user_id: user.userId })
     .update({ name: user.name, short_name: user.shortName, registered: user.registered, updated_at: toDbInstant() });
 }
+
+/** One User by its normalised ID, or undefined when the register does not have it. */
+export async function findDccUser(knex: Knex, userId: string): Promise<DccUser | undefined> {
+  const row = await knex<DccUserRow>('dcc_users').select('user_id', 'name', 'short_name', 'registered').where({ user_id: userId }).first();
+  return row ? fromRow(row) : undefined;
+}

@@ -1,6 +1,6 @@
 // The dashboard: the programme overview (SPEC §6.1) for every role, rendered from the progress
 // service — the same computation as the API, CLI and report.
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { allow, type Routes } from '../auth/access.ts';
 import { ROLES } from '../auth/roles.ts';
 import type { RouteContext } from '../http/route-context.ts';
@@ -19,6 +19,12 @@ import { paged } from '../http/pagination.ts';
 import { buildOverview, parseOverviewQuery, SORT_KEYS, type OverviewQuery } from './overview-model.ts';
 import { BodyCache } from './body-cache.ts';
 import { buildUserPage } from './user-model.ts';
+import { actionsSection } from './user-actions.ts';
+import { addEnforcementAction } from '../actions/enforcement-actions.ts';
+import { originOf } from '../auth/routes.ts';
+import { actorOf } from '../auth/roles.ts';
+import { changeThen, formOf, PROGRAMME_STYLES, type Again } from '../programme/page-support.ts';
+import { formatDate } from '../templates/view-helpers.ts';
 
 function link(query: OverviewQuery, asOf: string | undefined, change: Partial<OverviewQuery>): string {
   const q = { ...query, ...change };
@@ -38,14 +44,29 @@ function askedAsOf(req: Request): string | undefined {
 
 const EUI64_PATH = /^[0-9A-F]{2}(-[0-9A-F]{2}){7}$/;
 
+function userIdOfPath(req: Request): string {
+  const userId = String(req.params.userId).toUpperCase();
+  if (!EUI64_PATH.test(userId)) throw new NotFoundError('There is no User with that ID. User IDs are written like 90-B3-D5-1F-30-01-00-0A.');
+  return userId;
+}
+
+/** Where in the User page's cached part its enforcement trail goes (views/pages/user.hbs). */
+const ACTIONS_MARK = Buffer.from('<!--enforcement-actions-->');
+
+function withActions(body: Buffer, actions: string): Buffer {
+  const at = body.indexOf(ACTIONS_MARK);
+  if (at < 0) return body;
+  return Buffer.concat([body.subarray(0, at), Buffer.from(actions), body.subarray(at + ACTIONS_MARK.length)]);
+}
+
 export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void {
   /** Positions as of a date, from the data as it was when the request arrived. */
   const positionsFor = async (req: Request, asOf: string) => ctx.progress.positionsAt(asOf, await dataVersionOf(req, ctx.knex));
   const bodies = new BodyCache();
 
-  routes.get('/users/:userId', allow(...ROLES), async (req, res) => {
-    const userId = String(req.params.userId).toUpperCase();
-    if (!EUI64_PATH.test(userId)) throw new NotFoundError('There is no User with that ID. User IDs are written like 90-B3-D5-1F-30-01-00-0A.');
+  /** A User's page; `extra` and `status` show the enforcement action form again with its problems. */
+  const showUser = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200): Promise<void> => {
+    const userId = userIdOfPath(req);
     const asked = parseAsOf(askedAsOf(req));
     const { data, positions: current, version } = await positionsFor(req, asked);
     if (current.status !== 'ok') throw new NotFoundError(current.message);
@@ -66,10 +87,33 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
         chartJson: scriptJson(model.charts),
       });
     });
-    ctx.pages.pageFrom(req, res, body, {
-      title: user.registered ? user.name : user.userId,
-      styles: ['dashboard.css'],
-      scripts: ['/assets-vendor/chart.umd.min.js', '/assets/progress-chart.js', '/assets/overview.js'],
+    // The enforcement trail is made for each request: it carries SECAS's form (its CSRF token, what
+    // was typed), and an addition to it changes no position, so it does not renew the cached part.
+    const actions = ctx.pages.body('user-actions', {
+      ...(await actionsSection(ctx.knex, userId, req.principal!.role === 'secas')),
+      csrfToken: ctx.pages.formToken(req, res),
+      ...extra,
+    });
+    ctx.pages.pageFrom(
+      req,
+      res,
+      withActions(body, actions),
+      {
+        title: user.registered ? user.name : user.userId,
+        styles: ['dashboard.css', ...PROGRAMME_STYLES],
+        scripts: ['/assets-vendor/chart.umd.min.js', '/assets/progress-chart.js', '/assets/overview.js'],
+      },
+      status,
+    );
+  };
+
+  routes.get('/users/:userId', allow(...ROLES), (req, res) => showUser(req, res));
+  routes.post('/users/:userId/actions', allow('secas'), async (req, res) => {
+    const userId = userIdOfPath(req);
+    const again: Again = (extra, status) => showUser(req, res, extra, status);
+    await changeThen(req, res, { form: 'action', then: `/users/${userId}#actions-title`, again }, async () => {
+      const added = await addEnforcementAction(ctx.knex, { ...formOf(req), user_id: userId }, actorOf(req.principal!), originOf(req));
+      return `Recorded: ${added.kindLabel.toLowerCase()} on ${formatDate(added.takenOn)}.`;
     });
   });
 

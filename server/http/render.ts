@@ -17,6 +17,8 @@ export interface PageRenderer {
   body(view: string, data: Record<string, unknown>): string;
   /** Sends a body made by `body` (as UTF-8 bytes, e.g. kept in a cache) inside the layout for this request. */
   pageFrom(req: Request, res: Response, body: Buffer, data: PageData, status?: number): void;
+  /** The CSRF token for a form in a part of a page made per request (the layout's own forms get the same one). */
+  formToken(req: Request, res: Response): string;
 }
 
 const BODY_MARK = '\u0000body\u0000';
@@ -92,6 +94,9 @@ export function createPageRenderer(views: ViewRenderer, csrfTokenFor: CsrfTokenF
       res.write(head);
       res.write(body);
       res.end(tail);
+    },
+    formToken(req, res) {
+      return csrfTokenFor(req, res);
     },
   };
 }

@@ -13,7 +13,7 @@ const PLANS_KEPT = 32;
 
 /**
  * Audited actions that change nothing the progress engine reads: who may use the system, reports
- * stored, files refused or seen before. Every login is audited, so without this list each one
+ * stored, files refused or seen before, the enforcement trail. Every login is audited, so without this list each one
  * would make the next dashboard page load and compute every User's position again (at 10,000
  * Users, seconds). Anything not listed counts as a change.
  */
@@ -22,6 +22,8 @@ const OUTSIDE_PROGRAMME = new Set([
   'login.failed',
   'login.throttled',
   'logout',
+  // The enforcement trail is shown beside positions, never computed into them.
+  'action.add',
   'report.generate',
   'report.publish',
   'snapshot.import-duplicate',

@@ -12,6 +12,7 @@ const TABLES = [
   'dcc_users',
   'deadlines',
   'declarations',
+  'enforcement_actions',
   'holidays',
   'job_locks',
   'job_runs',

@@ -59,7 +59,7 @@ export async function clearProgramme(knex: Knex): Promise<void> {
   await knex('snapshot_counts').delete();
   await knex('snapshots').update({ superseded_by: null });
   await knex('snapshots').delete();
-  for (const table of ['declaration_history', 'declarations', 'allowances', 'deadlines', 'settings', 'map_register', 'audit_log']) {
+  for (const table of ['enforcement_actions', 'declaration_history', 'declarations', 'allowances', 'deadlines', 'settings', 'map_register', 'audit_log']) {
     await knex(table).delete();
   }
   await knex('dcc_users').delete();

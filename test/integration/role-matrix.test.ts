@@ -6,6 +6,7 @@ import { buildApp } from '../../server/app.ts';
 import { addAccount } from '../../server/auth/accounts.ts';
 import { ROLES, type Role } from '../../server/auth/roles.ts';
 import { parseConfig } from '../../server/config.ts';
+import { ACTIONS } from './matrix/actions.ts';
 import { ADMIN } from './matrix/admin.ts';
 import { PROGRAMME } from './matrix/programme.ts';
 import { DASHBOARD } from './matrix/dashboard.ts';
@@ -37,7 +38,7 @@ const FRAME_ROWS: MatrixRow[] = [
   { method: 'GET', route: '/api/v1/me', expect: { anonymous: 401, secas: 200, panel: 200, dcc: 200 } },
 ];
 
-const AREAS = [SNAPSHOTS, PROGRAMME, REPORTS, ADMIN, DASHBOARD];
+const AREAS = [SNAPSHOTS, PROGRAMME, REPORTS, ADMIN, DASHBOARD, ACTIONS];
 const MATRIX: MatrixRow[] = [...FRAME_ROWS, ...AREAS.flatMap((a) => a.rows)];
 
 const PASSWORD = 'matrix password 123';
