@@ -10,6 +10,7 @@ import { WorkingDays } from '../server/engine/working-days.ts';
 import { generateReport } from '../server/reports/generate-report.ts';
 import { monthDueOn, monthsToCatchUp, type ReportCalendar } from '../server/reports/report-schedule.ts';
 import { lastReportedMonth } from '../db/queries/reports.ts';
+import { firstSnapshotDate } from '../db/queries/snapshots.ts';
 import type { JobContext } from './context.ts';
 import type { JobDefinition } from './runner.ts';
 
@@ -38,11 +39,15 @@ async function stillReporting(ctx: JobContext, month: string): Promise<boolean> 
 export interface MonthlyReportDeps {
   calendar(ctx: JobContext): Promise<ReportCalendar>;
   stillReporting(ctx: JobContext, month: string): Promise<boolean>;
-  /** The latest month with any version drafted, or null. */
-  lastDrafted(ctx: JobContext): Promise<string | null>;
+  /** The latest month with any version drafted, and the first snapshot's as-of date (null when none). */
+  drafted(ctx: JobContext): Promise<{ last: string | null; firstSnapshot: string | null }>;
 }
 
-const DEFAULT_DEPS: MonthlyReportDeps = { calendar: reportCalendar, stillReporting, lastDrafted: (ctx) => lastReportedMonth(ctx.knex) };
+const DEFAULT_DEPS: MonthlyReportDeps = {
+  calendar: reportCalendar,
+  stillReporting,
+  drafted: async (ctx) => ({ last: await lastReportedMonth(ctx.knex), firstSnapshot: await firstSnapshotDate(ctx.knex) }),
+};
 
 export function monthlyReportJob(deps: MonthlyReportDeps = DEFAULT_DEPS): JobDefinition<JobContext> {
   return {
@@ -57,7 +62,7 @@ export function monthlyReportJob(deps: MonthlyReportDeps = DEFAULT_DEPS): JobDef
     // Every month missed since the last one drafted, oldest first; the runner's claim on each key
     // makes each run once across instances, and a month after the programme finished is not made.
     async missed(now, ctx) {
-      const months = monthsToCatchUp(londonToday(now), londonHour(now), await deps.calendar(ctx), await deps.lastDrafted(ctx));
+      const months = monthsToCatchUp(londonToday(now), londonHour(now), await deps.calendar(ctx), await deps.drafted(ctx));
       const keys: string[] = [];
       for (const month of months) if (await deps.stillReporting(ctx, month)) keys.push(`${PREFIX}${month}`);
       return keys;

@@ -298,3 +298,9 @@ export async function listSnapshotsBetween(knex: Knex, after: string, upTo: stri
     .orderBy([{ column: 'as_of' }, { column: 'id' }]);
   return rows.map((row) => ({ id: row.id, asOf: row.as_of, fileName: row.file_name }));
 }
+
+/** The earliest as-of date of any snapshot, or null when there is none. */
+export async function firstSnapshotDate(knex: Knex): Promise<string | null> {
+  const row = (await knex('snapshots').min({ d: 'as_of' }).first()) as { d: string | null } | undefined;
+  return row?.d ?? null;
+}

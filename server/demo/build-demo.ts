@@ -27,7 +27,8 @@ import { importUsers } from '../programme/users-register.ts';
 import { isIsoDate, londonToday } from '../engine/calendar.ts';
 import { WorkingDays } from '../engine/working-days.ts';
 import { BrowserManager, RenderError } from '../reports/browser.ts';
-import { generateReport } from '../reports/generate-report.ts';
+import { generateReport, type ReportText } from '../reports/generate-report.ts';
+import { DEMO_CORRECTION_REASON, demoSummary, recordDemoActions } from './demo-paper.ts';
 import { publish } from '../reports/publish-report.ts';
 import { archiveWorkDone } from '../snapshots/ingest/archive.ts';
 import { describeError, ingestSnapshot } from '../snapshots/ingest/ingest-snapshot.ts';
@@ -166,12 +167,15 @@ export async function buildDemo(options: BuildDemoOptions): Promise<BuiltDemo> {
       `(${seconds(snapshotsStarted)} s).`,
   );
 
+  const actions = await recordDemoActions(knex, programme.reportMonths);
+  say(`Recorded ${actions} enforcement actions for the Users at RED.`);
+
   const reportsStarted = performance.now();
   const { reports, skipped } = await publishReports(programme, { knex, logger, chromePath: options.chromePath });
   say(
     skipped === null
-      ? `Published the reports for ${reports.map((r) => r.month).join(' and ')}; the deadline moved to ${programme.deadlines[1].deadline} between them (${seconds(reportsStarted)} s).`
-      : `Moved the deadline to ${programme.deadlines[1].deadline}. Skipped the two reports: ${skipped}`,
+      ? `Published the reports for ${programme.reportMonths.join(' and ')} with SECAS's summaries, and a correction of ${programme.reportMonths[1]}'s; the deadline moved to ${programme.deadlines[1].deadline} between them (${seconds(reportsStarted)} s).`
+      : `Moved the deadline to ${programme.deadlines[1].deadline}. Skipped the reports: ${skipped}`,
   );
 
   const logins: DemoLogin[] = [];
@@ -249,10 +253,10 @@ async function publishReports(
   const services = { knex: deps.knex, views: createViewRenderer(), browser, logger: deps.logger };
   const reports: ReportRow[] = [];
   let skipped = browser.unavailableReason();
-  const publishMonth = async (month: string): Promise<void> => {
+  const publishVersion = async (month: string, text: ReportText): Promise<void> => {
     if (skipped !== null) return;
     try {
-      const { report } = await generateReport(services, month, DEMO_ACTOR);
+      const { report } = await generateReport(services, month, DEMO_ACTOR, {}, text);
       reports.push(await publish(deps.knex, report.id, DEMO_ACTOR));
     } catch (err) {
       // A browser that is there but cannot start is the same for the demo as none at all.
@@ -260,10 +264,14 @@ async function publishReports(
       skipped = err.message;
     }
   };
+  const [first, second] = programme.reportMonths;
   try {
-    await publishMonth(programme.reportMonths[0]);
+    await publishVersion(first, await demoSummary(deps.knex, first, null));
     await recordDeadline(deps.knex, programme.deadlines[1]);
-    await publishMonth(programme.reportMonths[1]);
+    // November's first version named the wrong Users (the list from October); SECAS corrects it.
+    const stale = await demoSummary(deps.knex, first, programme.deadlines[1].deadline);
+    await publishVersion(second, stale);
+    await publishVersion(second, { ...(await demoSummary(deps.knex, second, programme.deadlines[1].deadline)), correctionReason: DEMO_CORRECTION_REASON });
   } finally {
     await browser.close();
   }

@@ -24,6 +24,7 @@ const HOLDINGS: ReadonlyArray<readonly [table: string, one: string, many: string
   ['dcc_users', 'User', 'Users'],
   ['deadlines', 'deadline', 'deadlines'],
   ['reports', 'report', 'reports'],
+  ['enforcement_actions', 'enforcement action', 'enforcement actions'],
 ];
 
 /** What the database holds that the demo would add to, e.g. ["40 snapshots", "3 accounts"]; empty when it is fresh. */

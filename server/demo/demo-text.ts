@@ -37,8 +37,9 @@ export function loginBlock(block: LoginBlock): string {
     lines.push(
       ...(block.scheduler
         ? [
-            '  The scheduler is on. At start it catches up the monthly report last due: a draft',
-            `  built from the newest snapshot (as of ${block.lastSnapshot}), where the demo’s data ends.`,
+            '  The scheduler is on. At start it catches up the monthly reports missed since the',
+            '  last one drafted, up to twelve, oldest first: drafts from the newest snapshot',
+            `  (as of ${block.lastSnapshot}, where the demo’s data ends), marked stale once it is old.`,
             '  --no-scheduler leaves the jobs out.',
           ]
         : ['  The scheduler is off (--no-scheduler): no drop-folder imports, checks or monthly reports run.']),

@@ -24,6 +24,8 @@ const OUTSIDE_PROGRAMME = new Set([
   'logout',
   // The enforcement trail is shown beside positions, never computed into them.
   'action.add',
+  // Reports change no position; the dashboard's comparison with them is read when its page is made.
+  'report.correct',
   'report.generate',
   'report.publish',
   'snapshot.import-duplicate',

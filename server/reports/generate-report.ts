@@ -11,6 +11,7 @@ import type { Actor } from '../auth/roles.ts';
 import { AppError, ConflictError, ValidationError } from '../errors.ts';
 import type { ViewRenderer } from '../templates/views.ts';
 import type { Logger } from '../logger.ts';
+import { actionsForReport } from '../actions/enforcement-actions.ts';
 import { changesFor } from '../progress/comparison.ts';
 import { loadProgrammeData, positionsAt } from '../progress/progress-service.ts';
 import { staleness } from '../engine/staleness.ts';
@@ -146,6 +147,10 @@ async function modelFor(knex: Knex, month: string, plan: VersionPlan, generatedA
   if (!snapshot) throw new Error(`Snapshot ${current.snapshotId} disappeared while the report was made`);
   const { comparison, change, changes } = await changesFor(knex, data, month, current);
   const rules = snapshotRules(snapshot, data.settings.implementationDate);
+  // The RED and AMBER Users' actions in the month reported on (the last report listed those before),
+  // and any overdue at its end: the trail as it stood then, whenever the report is made.
+  const attention = current.users.filter((u) => u.rag !== 'GREEN').map((u) => u.userId);
+  const actions = await actionsForReport(knex, { userIds: attention, since: lastDayOfMonth(addMonths(month, -1)), asOf: end });
   return buildReportModel({
     month,
     version: plan.version,
@@ -173,6 +178,7 @@ async function modelFor(knex: Knex, month: string, plan: VersionPlan, generatedA
     summary: plan.summary,
     decisions: plan.decisions,
     supersedes: plan.supersedes,
+    actions,
   });
 }
 

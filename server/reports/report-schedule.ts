@@ -40,15 +40,22 @@ export function latestMonthDue(today: string, hour: number, calendar: ReportCale
 export const CATCH_UP_MONTHS = 12;
 
 /**
- * Every month whose report time has passed and that has no draft yet, since the last month drafted
- * (or the implementation date's month when none was): oldest first, at most the latest
- * CATCH_UP_MONTHS of them.
+ * The months whose report time has passed since the last month drafted (or, when none was, since
+ * the first month there is a snapshot for: nothing before it could be reported), oldest first and
+ * at most CATCH_UP_MONTHS of them: each report is compared with the one before, so they are made in
+ * order, without gaps, and a service down for longer catches the rest up at its next start.
  */
-export function monthsToCatchUp(today: string, hour: number, calendar: ReportCalendar, lastDrafted: string | null): string[] {
+export function monthsToCatchUp(
+  today: string,
+  hour: number,
+  calendar: ReportCalendar,
+  drafted: { last: string | null; firstSnapshot: string | null },
+): string[] {
   const latest = latestMonthDue(today, hour, calendar);
-  if (latest === null) return [];
-  const first = lastDrafted === null ? monthOf(calendar.implementationDate) : addMonths(lastDrafted, 1);
+  if (latest === null || drafted.firstSnapshot === null) return [];
+  const candidates = [monthOf(calendar.implementationDate), monthOf(drafted.firstSnapshot), ...(drafted.last === null ? [] : [addMonths(drafted.last, 1)])];
   const months: string[] = [];
-  for (let month = latest; month >= first && months.length < CATCH_UP_MONTHS; month = addMonths(month, -1)) months.push(month);
-  return months.reverse();
+  for (let month = candidates.reduce((a, b) => (a > b ? a : b)); month <= latest && months.length < CATCH_UP_MONTHS; month = addMonths(month, 1))
+    months.push(month);
+  return months;
 }

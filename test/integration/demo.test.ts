@@ -3,9 +3,9 @@
 // planned, the RAG mix and every promised flag on the dashboard's numbers, the deadline history, two
 // published reports, working logins — and `npm run demo` as a process that serves what it prints.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,7 +15,7 @@ import { resolveBearerToken } from '../../server/auth/tokens.ts';
 import { findChrome } from '../../server/reports/chrome.ts';
 import { buildDemo, type BuiltDemo } from '../../server/demo/build-demo.ts';
 import { databaseHoldings, resetDemoDatabase } from '../../server/demo/demo-database.ts';
-import { progressAsOf } from '../../server/progress/progress-service.ts';
+import { loadProgrammeData, positionsAt, progressAsOf } from '../../server/progress/progress-service.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { TestClient } from '../helpers/http-client.ts';
 import { runCliInProcess } from '../helpers/cli-in-process.ts';
@@ -147,28 +147,74 @@ for (const kind of databaseKinds) {
       assert.ok(history.every((d) => d.reason.length > 20 && d.recordedBy === 'backfill demo'));
     });
 
-    it('published the reports for October and November 2019, with the move between them', { skip: chrome ? undefined : 'no Chromium here' }, async () => {
-      const reports = await t.db.knex('reports').orderBy('id').select('month', 'version', 'status', 'as_of', 'pages', 'generated_at');
+    it(
+      'published the reports for October and November 2019 with SECAS’s words, the move between them and a correction',
+      { skip: chrome ? undefined : 'no Chromium here' },
+      async () => {
+        const { knex } = t.db;
+        const reports = await knex('reports')
+          .orderBy('id')
+          .select('id', 'month', 'version', 'status', 'as_of', 'pages', 'summary', 'decisions', 'supersedes_version', 'correction_reason');
+        assert.deepEqual(
+          reports.map((r) => [r.month, r.version, r.status, r.as_of, r.supersedes_version]),
+          [
+            ['2019-10', 1, 'published', '2019-10-31', null],
+            ['2019-11', 1, 'superseded', '2019-11-28', null],
+            ['2019-11', 2, 'published', '2019-11-28', 1],
+          ],
+        );
+        assert.ok(
+          reports.every((r) => r.pages >= 5),
+          'each report has its pages',
+        );
+        assert.ok(
+          reports.every((r) => /^The backfill is \d+\.\d % complete\. \d+ Users are RED/.test(r.summary) && /Note the progress/.test(r.decisions)),
+          'each has a summary and decisions sought',
+        );
+        assert.match(reports[2].correction_reason, /wrong Users/);
+        assert.match(reports[2].summary, /The Panel moved the deadline to 2020-06-30/);
+        // The audit log's order (its ids) is the order things happened in, whatever the clock's resolution.
+        const story = await knex('audit_log')
+          .whereIn('action', ['report.generate', 'report.correct', 'deadline.set'])
+          .orderBy('id')
+          .select('action', 'entity_id');
+        assert.deepEqual(
+          story.map((e) => e.action),
+          ['deadline.set', 'report.generate', 'deadline.set', 'report.generate', 'report.correct'],
+          'October made before the move, November after, then corrected',
+        );
+        assert.equal(story[2].entity_id, '2020-06-30');
+        assert.equal(built.reportsSkipped, null);
+
+        // The published November report as the Panel reads it.
+        const file = path.join(dataDir, 'november.pdf');
+        writeFileSync(file, (await knex('reports').where({ id: reports[2].id }).first('pdf')).pdf);
+        const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+        assert.match(text, /Supersedes version 1: The executive summary gave the wrong Users/);
+        assert.match(text, /Executive summary The backfill is/);
+        assert.match(text, /Changes since the last report Compared with report BFM-2019-10-v1 \(positions as of 31 Oct 2019\)/);
+        assert.match(text, /31 Dec 2019 → 30 Jun 2020, decided on 7 Nov 2019/);
+        assert.match(text, /Enforcement actions since the last report \d+ Nov 2019 · (Letter sent|Meeting|Escalation)/);
+        assert.match(text, /Overdue: Letter sent of 5 Nov 2019, due 19 Nov 2019/);
+      },
+    );
+
+    it('recorded an enforcement trail for the Users at RED', async () => {
+      const actions = await t.db.knex('enforcement_actions').orderBy('id');
+      assert.equal(actions.length, 6);
       assert.deepEqual(
-        reports.map((r) => [r.month, r.version, r.status, r.as_of]),
-        [
-          ['2019-10', 1, 'published', '2019-10-31'],
-          ['2019-11', 1, 'published', '2019-11-28'],
-        ],
+        actions.map((a) => a.kind),
+        ['letter-sent', 'response-received', 'meeting', 'letter-sent', 'note', 'escalation'],
       );
+      // At RED as things stood then: against the deadline before the Panel moved it.
+      const positions = positionsAt(await loadProgrammeData(t.db.knex, '2019-10-31'), '2019-10-31', { factsOn: '2019-10-31' });
+      assert.equal(positions.status, 'ok');
+      if (positions.status !== 'ok') return;
+      const rag = new Map(positions.users.map((u) => [u.userId, u.rag]));
       assert.ok(
-        reports.every((r) => r.pages >= 5),
-        'each report has its pages',
+        actions.every((a) => rag.get(a.user_id) === 'RED'),
+        'every action is about a User at RED at the end of October',
       );
-      // The audit log's order (its ids) is the order things happened in, whatever the clock's resolution.
-      const story = await t.db.knex('audit_log').whereIn('action', ['report.generate', 'deadline.set']).orderBy('id').select('action', 'entity_id');
-      assert.deepEqual(
-        story.map((e) => e.action),
-        ['deadline.set', 'report.generate', 'deadline.set', 'report.generate'],
-        'October made before the move, November after',
-      );
-      assert.equal(story[2].entity_id, '2020-06-30');
-      assert.equal(built.reportsSkipped, null);
     });
 
     it('made one working login per role and a DCC API token', async () => {
@@ -188,7 +234,7 @@ for (const kind of databaseKinds) {
     it('refuses to fill it again, and --reset empties it with its archive', async () => {
       await assert.rejects(
         buildDemo({ knex: t.db.knex, dataDir, meters: METERS }),
-        /already holds programme data \(41 snapshots, 42 snapshot imports, 3 accounts, 1 API token, 40 Users, 2 deadlines, 2 reports\)/,
+        /already holds programme data \(41 snapshots, 42 snapshot imports, 3 accounts, 1 API token, 40 Users, 2 deadlines, 3 reports, 6 enforcement actions\)/,
       );
       await resetDemoDatabase(t.db, dataDir);
       assert.deepEqual(await databaseHoldings(t.db.knex), []);

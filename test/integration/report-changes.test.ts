@@ -22,7 +22,7 @@
 // Programme outstanding 9,710 → 7,900 (−1,810); completed 7,290 → 9,400 (+2,110).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -185,6 +185,14 @@ for (const kind of databasesFor('sql')) {
       );
       const decisionsFile = path.join(dir, 'decisions.txt');
       writeFileSync(decisionsFile, '1. Note the report.\n2. Agree to write to Beta Gas & Power.\n');
+      // Beta's trail: a note in October (the last report's month) and a letter in November, due before its end, unanswered.
+      for (const args of [
+        ['--on', '2019-10-15', '--kind', 'note', '--text', 'Called Beta about its stalled backfill'],
+        ['--on', '2019-11-12', '--kind', 'letter-sent', '--text', 'Letter asking for a recovery plan', '--due', '2019-11-26'],
+      ]) {
+        const added = await cli(['actions', 'add', '--user', BETA, ...args]);
+        assert.equal(added.code, 0, added.stderr);
+      }
       const out = path.join(dir, 'november-2.pdf');
       const draft = await json(['report', 'generate', '--month', '2019-11', '--summary-file', summaryFile, '--decisions-file', decisionsFile, '--out', out]);
       assert.equal(draft.version, 2);
@@ -195,6 +203,11 @@ for (const kind of databasesFor('sql')) {
         /Executive summary Progress picked up in November\. The Panel moved the deadline on 7 November: Alpha Energy is now on track Beta Gas & Power has made no progress since September <b>again<\/b>/,
       );
       assert.match(flat, /Decisions sought from the Panel 1\. Note the report\. 2\. Agree to write to Beta Gas & Power\./);
+      assert.match(
+        flat,
+        /Beta Gas & Power 90-B3-D5-1F-30-01-00-0B RED no progress .* Enforcement actions since the last report 12 Nov 2019 · Letter sent: Letter asking for a recovery plan \(due 26 Nov 2019\) recorded by \S+ Overdue: Letter sent of 12 Nov 2019, due 26 Nov 2019: Letter asking for a recovery plan/,
+      );
+      assert.doesNotMatch(flat, /Called Beta about its stalled backfill/, 'October’s note was in October’s report');
       // The Every User table: Beta (RED) before Delta (AMBER) before Alpha and Gamma (GREEN).
       const table = flat.slice(flat.indexOf('Every User RED first'));
       const at = (text: string) => table.indexOf(text);
@@ -214,6 +227,9 @@ for (const kind of databasesFor('sql')) {
       assert.deepEqual(correction.supersedes, { version: 2, reason: 'Beta’s figures were misread' });
       assert.equal(correction.summary, draft.summary, 'the summary is carried over');
       assert.match(pdfText(corrected).replace(/\s+/g, ' '), /Supersedes version 2: Beta’s figures were misread/);
+      // Kept to look at: a report with a summary, changes, actions and a correction.
+      mkdirSync('test/artifacts', { recursive: true });
+      copyFileSync(corrected, `test/artifacts/report-paper-${kind.name}.pdf`);
       await json(['report', 'publish', '--month', '2019-11', '--version', '3']);
       const list = (await json(['report', 'list'])) as unknown as Array<Record<string, unknown>>;
       assert.deepEqual(
@@ -238,6 +254,56 @@ for (const kind of databasesFor('sql')) {
           ['2019-10', 1, 'published'],
         ],
       );
+    });
+
+    it('lets SECAS write, preview and generate a correction on the Reports page, escaping what is typed', async () => {
+      const clients = await loggedInClients(server.url);
+      const secas = clients.get('secas')!;
+      const page = await secas.get('/reports/2019-10/draft');
+      assert.equal(page.status, 200);
+      assert.match(page.text, /Correct the October 2019 report/);
+      assert.equal((await clients.get('panel')!.get('/reports/2019-10/draft')).status, 403);
+      const _csrf = await secas.csrfToken('/reports/2019-10/draft');
+      const summary = 'Figures <script>alert(1)</script> as sent.\nWe ask:\n- the first\n- the second';
+      const preview = await secas.postForm('/reports/2019-10/draft', { _csrf, step: 'preview', summary, decisions: 'Note it', reason: '' });
+      assert.equal(preview.status, 200);
+      assert.match(
+        preview.text.replace(/>\s+</g, '><'),
+        /<p>Figures &lt;script&gt;alert\(1\)&lt;\/script&gt; as sent\.<br>We ask:<\/p><ul><li>the first<\/li><li>the second<\/li><\/ul>/,
+      );
+      assert.doesNotMatch(preview.text, /<script>alert/);
+      assert.equal(
+        await t.db
+          .knex('reports')
+          .where({ month: '2019-10' })
+          .count({ n: '*' })
+          .first()
+          .then((r) => Number(r?.n)),
+        1,
+        'a preview stores nothing',
+      );
+      const noReason = await secas.postForm('/reports/2019-10/draft', { _csrf, step: 'generate', summary, decisions: '', reason: '  ' });
+      assert.equal(noReason.status, 422);
+      assert.match(noReason.text, /Say why the published report is being corrected/);
+      assert.match(noReason.text, /We ask:/, 'what was typed is kept');
+      const made = await secas.postForm('/reports/2019-10/draft', { _csrf, step: 'generate', summary, decisions: '', reason: 'A figure was wrong' });
+      assert.equal(made.status, 303);
+      const rows = await t.db
+        .knex('reports')
+        .where({ month: '2019-10' })
+        .orderBy('version')
+        .select('version', 'status', 'summary', 'supersedes_version', 'correction_reason');
+      assert.deepEqual(
+        rows.map((r) => [r.version, r.status, r.supersedes_version, r.correction_reason]),
+        [
+          [1, 'published', null, null],
+          [2, 'draft', 1, 'A figure was wrong'],
+        ],
+      );
+      assert.equal(rows[1].summary, summary);
+      const list = await secas.get('/reports');
+      assert.match(list.text, /Supersedes version 1: A figure was wrong/);
+      assert.match(list.text, /Publish v2/, 'the correction can be published in version 1’s place');
     });
   });
 }

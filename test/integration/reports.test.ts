@@ -128,15 +128,33 @@ for (const kind of databaseKinds) {
     it('generates from the CLI with the JSON of SPEC §6.3', async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'bfm-cli-report-'));
       try {
-        const out = path.join(dir, 'october.pdf');
-        const res = await runCliInProcess(['report', 'generate', '--month', '2026-10', '--out', out, '--json'], { env: { DATABASE_URL: t.url } });
+        // October is published (above): a new version of it would have to be a correction. September's first draft.
+        const out = path.join(dir, 'september.pdf');
+        const res = await runCliInProcess(['report', 'generate', '--month', '2026-09', '--out', out, '--json'], { env: { DATABASE_URL: t.url } });
         assert.equal(res.code, 0, res.stderr);
         const json = JSON.parse(res.stdout) as Record<string, unknown>;
-        assert.deepEqual(Object.keys(json), ['reportId', 'month', 'version', 'status', 'asOf', 'snapshotId', 'sha256', 'pages', 'path']);
-        assert.equal(json.month, '2026-10');
-        assert.equal(json.version, 3);
+        assert.deepEqual(Object.keys(json), [
+          'reportId',
+          'month',
+          'version',
+          'status',
+          'asOf',
+          'snapshotId',
+          'sha256',
+          'pages',
+          'changes',
+          'stale',
+          'summary',
+          'supersedes',
+          'path',
+        ]);
+        assert.equal(json.month, '2026-09');
+        assert.equal(json.version, 1);
         assert.equal(json.status, 'draft');
-        assert.equal(json.asOf, '2026-10-30');
+        assert.equal(json.asOf, '2026-09-30');
+        // The first snapshot: nothing before it to compare with.
+        assert.deepEqual(json.changes, { since: null, rag: [], deadline: [], flagsRaised: [], flagsCleared: [], completed: [] });
+        assert.equal(json.stale, false);
         assert.equal(json.path, out);
         assert.equal(sha256(readFileSync(out)), json.sha256);
 
@@ -182,7 +200,7 @@ for (const kind of databaseKinds) {
           /Reports cannot be rendered on this server<\/h2><p>No Chromium or Chrome was found\. Install one \(on Debian: apt-get install -y chromium\) or set CHROME_PATH/,
         );
         const before = await t.db.knex('reports').count({ n: '*' }).first();
-        const refused = await secas.postForm('/reports/generate', { _csrf: await secas.csrfToken('/reports'), month: '2026-10' });
+        const refused = await secas.postForm('/reports/generate', { _csrf: await secas.csrfToken('/reports'), month: '2026-09' });
         assert.equal(refused.status, 503);
         assert.match(refused.text, /<h2>The report could not be made<\/h2><p>No Chromium or Chrome was found\..*Nothing was stored; try again/);
         assert.deepEqual(await t.db.knex('reports').count({ n: '*' }).first(), before);
@@ -197,7 +215,7 @@ for (const kind of databaseKinds) {
 
     it('answers the CLI with failed JSON when Chromium cannot start', async () => {
       // /bin/false is executable, so configuration accepts it, but it is no browser.
-      const res = await runCliInProcess(['report', 'generate', '--month', '2026-10', '--json'], { env: { DATABASE_URL: t.url, CHROME_PATH: '/bin/false' } });
+      const res = await runCliInProcess(['report', 'generate', '--month', '2026-09', '--json'], { env: { DATABASE_URL: t.url, CHROME_PATH: '/bin/false' } });
       assert.equal(res.code, 1, res.stderr);
       const json = JSON.parse(res.stdout) as { status: string; errors: Array<{ reason: string }> };
       assert.equal(json.status, 'failed');

@@ -62,7 +62,7 @@ describe('what the demo prints', () => {
     assert.match(text, /^ {4}DCC {8}dcc@example\.org {5}pw-dcc-1234567890$/m);
     assert.match(text, /^ {4}bfm_token123$/m);
     assert.match(text, /curl -H "Authorization: Bearer bfm_token123" http:\/\/127\.0\.0\.1:3000\/api\/v1\/progress/);
-    assert.match(text, /catches up the monthly report last due[\s\S]*as of 2019-12-26/);
+    assert.match(text, /catches up the monthly reports missed since the[\s\S]*up to twelve, oldest first[\s\S]*as of 2019-12-26/);
     assert.match(text, /Start it again with: {2}DATABASE_URL=sqlite:\.\/data\/demo\/backfill\.sqlite DATA_DIR=\.\/data\/demo npm start/);
   });
 

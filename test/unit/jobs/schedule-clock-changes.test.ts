@@ -25,7 +25,7 @@ describe('the monthly report schedule across a year of clock changes', () => {
     const definition = monthlyReportJob({
       calendar: () => Promise.resolve(calendar),
       stillReporting: () => Promise.resolve(true),
-      lastDrafted: () => Promise.resolve(null),
+      drafted: () => Promise.resolve({ last: null, firstSnapshot: '2018-07-02' }),
     });
     const triggers: Date[] = [];
     const keys: Array<{ key: string; at: Date }> = [];

@@ -35,19 +35,31 @@ describe('when monthly reports are due', () => {
     assert.equal(latestMonthDue('2018-07-06', 7, calendar), '2018-06');
   });
 
-  it('catches up every month missed since the last one drafted, oldest first, a year at most', () => {
+  it('catches up every month missed since the last one drafted, oldest first, a year at a time', () => {
     // Last drafted: September 2018. On 8 Jan 2019 after 06:00, October, November and December are due.
-    assert.deepEqual(monthsToCatchUp('2019-01-08', 7, calendar, '2018-09'), ['2018-10', '2018-11', '2018-12']);
+    assert.deepEqual(monthsToCatchUp('2019-01-08', 7, calendar, { last: '2018-09', firstSnapshot: '2018-07-02' }), ['2018-10', '2018-11', '2018-12']);
     // Before 06:00 that day, December's time has not come.
-    assert.deepEqual(monthsToCatchUp('2019-01-08', 5, calendar, '2018-09'), ['2018-10', '2018-11']);
+    assert.deepEqual(monthsToCatchUp('2019-01-08', 5, calendar, { last: '2018-09', firstSnapshot: '2018-07-02' }), ['2018-10', '2018-11']);
     // Nothing missed: the last drafted is the latest due.
-    assert.deepEqual(monthsToCatchUp('2019-01-08', 7, calendar, '2018-12'), []);
-    // Nothing drafted ever: from the implementation month (June 2018) to December 2018, seven months.
-    assert.deepEqual(monthsToCatchUp('2019-01-08', 7, calendar, null), ['2018-06', '2018-07', '2018-08', '2018-09', '2018-10', '2018-11', '2018-12']);
-    // Years down: the latest twelve due, oldest first — January to December 2020 on 8 Jan 2021
-    // (January 2021's 5th WD: 4, 5, 6, 7, 8 Jan, so December 2020's report is due that morning).
-    const year = monthsToCatchUp('2021-01-08', 7, calendar, '2018-09');
+    assert.deepEqual(monthsToCatchUp('2019-01-08', 7, calendar, { last: '2018-12', firstSnapshot: '2018-07-02' }), []);
+    // Nothing drafted ever: from the implementation month (June 2018) to December 2018, seven months…
+    assert.deepEqual(monthsToCatchUp('2019-01-08', 7, calendar, { last: null, firstSnapshot: '2018-06-28' }), [
+      '2018-06',
+      '2018-07',
+      '2018-08',
+      '2018-09',
+      '2018-10',
+      '2018-11',
+      '2018-12',
+    ]);
+    // …but nothing before the first snapshot's month, which could not be reported; nothing without one.
+    assert.deepEqual(monthsToCatchUp('2019-01-08', 7, calendar, { last: null, firstSnapshot: '2018-11-15' }), ['2018-11', '2018-12']);
+    assert.deepEqual(monthsToCatchUp('2019-01-08', 7, calendar, { last: null, firstSnapshot: null }), []);
+    // Down for over two years: the twelve oldest missed, in order — October 2018 to September 2019;
+    // the next start goes on from there.
+    const year = monthsToCatchUp('2021-01-08', 7, calendar, { last: '2018-09', firstSnapshot: '2018-07-02' });
     assert.equal(year.length, 12);
-    assert.deepEqual([year[0], year[11]], ['2020-01', '2020-12']);
+    assert.deepEqual([year[0], year[11]], ['2018-10', '2019-09']);
+    assert.deepEqual(monthsToCatchUp('2021-01-08', 7, calendar, { last: '2019-09', firstSnapshot: '2018-07-02' }).slice(0, 2), ['2019-10', '2019-11']);
   });
 });
