@@ -110,6 +110,8 @@ export interface ReportModel extends Omit<ReportInputs, 'current' | 'change' | '
   comparedWith: { since: string; reference: string | null } | null;
   summary: TextBlock[];
   decisions: string[];
+  /** Whether SECAS wrote anything: the executive summary page is printed only then. */
+  executive: boolean;
   /** The sections in print order, for the cover's contents list. */
   contents: string[];
   asOf: string;
@@ -252,6 +254,7 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
     staleness: inputs.staleness,
     summary,
     decisions,
+    executive: summary.length > 0 || decisions.length > 0,
     supersedes: inputs.supersedes,
     contents: [
       ...(summary.length > 0 || decisions.length > 0 ? ['Executive summary'] : []),

@@ -71,8 +71,6 @@ export function formatInstant(value: unknown): string {
 
 export function registerFormatHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  // Handlebars passes its options object last: only the values before it count.
-  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hbs.registerHelper('formatNumber', (value: unknown, decimals: unknown) => formatNumber(value, typeof decimals === 'number' ? decimals : 0));
   hbs.registerHelper('formatDate', (value: unknown) => formatDate(value));
   hbs.registerHelper('formatSigned', (value: unknown) => formatSigned(value));

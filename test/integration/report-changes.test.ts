@@ -27,6 +27,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { toDbInstant } from '../../db/instant.ts';
+import type { JobContext } from '../../jobs/context.ts';
+import { monthlyReportJob } from '../../jobs/monthly-report.ts';
+import { parseConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/logger.ts';
+import { BrowserManager } from '../../server/reports/browser.ts';
 import { createApiToken } from '../../server/auth/tokens.ts';
 import { findChrome } from '../../server/reports/chrome.ts';
 import { addRoleAccounts, loggedInClients } from '../helpers/accounts.ts';
@@ -304,6 +309,38 @@ for (const kind of databasesFor('sql')) {
       const list = await secas.get('/reports');
       assert.match(list.text, /Supersedes version 1: A figure was wrong/);
       assert.match(list.text, /Publish v2/, 'the correction can be published in version 1’s place');
+    });
+
+    it('says plainly when the data is stale: on the cover and summary, in the job run, and on the dashboard', async () => {
+      // December 2019: no snapshot since November's report (29 Nov), and 29 Nov is 20 WDs before 31 Dec (more than 15).
+      const out = path.join(dir, 'december.pdf');
+      const december = await json(['report', 'generate', '--month', '2019-12', '--out', out]);
+      assert.equal(december.stale, true);
+      assert.equal(december.asOf, '2019-11-29');
+      const flat = pdfText(out).replace(/\s+/g, ' ');
+      const notice =
+        'Stale data. No snapshot has arrived since the last report: these positions are as of 29 Nov 2019, the same snapshot it used. ' +
+        'The newest snapshot, as of 29 Nov 2019, is 20 Working Days older than the end of December 2019 (more than the 15 allowed before figures are called stale).';
+      assert.equal(flat.split(notice).length - 1, 2, 'on the cover and in the summary');
+      // The scheduled draft of January 2020 says so in its run.
+      const logger = createLogger('silent');
+      const browser = new BrowserManager(process.env.CHROME_PATH, logger);
+      try {
+        const ctx: JobContext = { db: t.db, knex: t.db.knex, config: parseConfig({ DATABASE_URL: t.url }), logger, browser };
+        const done = (await monthlyReportJob().run(ctx, 'report:2020-01', new AbortController().signal)) as { summary: string; stale: boolean };
+        assert.match(String(done.summary), /^Drafted version 1 of the 2020-01 report \(\d+ pages, positions as of 2019-11-29\)\. Stale data: /);
+        assert.equal(done.stale, true);
+      } finally {
+        await browser.close();
+      }
+      // The dashboard at the end of March 2020: 29 Nov 2019 is 84 WDs before it (Dec 20, Jan 22, Feb 20, Mar 22).
+      const secas = (await loggedInClients(server.url)).get('secas')!;
+      const overview = await secas.get('/?asOf=2020-03-31');
+      assert.match(
+        overview.text,
+        /<strong>These figures rest on old data\.<\/strong> The newest snapshot is as of 29 Nov 2019, 84 Working Days before 31 Mar 2020/,
+      );
+      assert.doesNotMatch((await secas.get('/?asOf=2019-12-06')).text, /These figures rest on old data/, '5 WDs is not stale');
     });
   });
 }

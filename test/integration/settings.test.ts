@@ -20,11 +20,28 @@ for (const kind of databaseKinds) {
         rateWindow: 10,
         reportDay: 5,
         reportClassification: 'AMBER',
+        paperReference: '',
+        staleAfter: 15,
         maxRejectRatio: 0.001,
         maxUsers: 1000,
         baselineSnapshotId: null,
         timeZone: 'Europe/London',
       });
+    });
+
+    it('take the Panel Information Policy’s WHITE, a paper reference and a stale-data limit', async () => {
+      await changeSetting(t.db.knex, 'report-classification', 'white', SECAS);
+      await changeSetting(t.db.knex, 'paper-reference', ' SECP_123_01 ', SECAS);
+      await changeSetting(t.db.knex, 'stale-after', '20', SECAS);
+      const settings = await loadSettings(t.db.knex);
+      assert.deepEqual([settings.reportClassification, settings.paperReference, settings.staleAfter], ['WHITE', 'SECP_123_01', 20]);
+      for (const [name, value] of [
+        ['report-classification', 'AMBER'],
+        ['paper-reference', ''],
+        ['stale-after', '15'],
+      ] as const)
+        await changeSetting(t.db.knex, name, value, SECAS);
+      await t.db.knex('audit_log').where({ action: 'setting.change' }).delete();
     });
 
     it('store a change under the name people use, and audit before and after', async () => {
@@ -51,7 +68,9 @@ for (const kind of databaseKinds) {
       ['max-reject-ratio', '1.5', /from 0 to 1/],
       ['max-users', '0', /^The most Users in one snapshot must be a whole number from 1 to 1000000\.$/],
       ['max-users', '1,000', /whole number/],
-      ['report-classification', 'SECRET', /one of RED, AMBER\+STRICT, AMBER, GREEN, CLEAR/],
+      ['report-classification', 'SECRET', /one of RED, AMBER\+STRICT, AMBER, GREEN, CLEAR, WHITE\.$/],
+      ['stale-after', '0', /^The stale-data limit must be a whole number from 1 to 250\.$/],
+      ['paper-reference', 'SECP<script>', /^The paper reference must be up to 40 letters, digits, spaces and \. \/ _ - characters\.$/],
       ['time-zone', 'UTC', /"time-zone" is not a setting/],
     ];
     for (const [name, value, message] of refused) {

@@ -48,6 +48,9 @@ export const REPORTS: MatrixArea = {
     { method: 'GET', route: '/reports', expect: { anonymous: 'login', secas: 200, panel: 200, dcc: 403 } },
     // An empty month is refused (422) once access is granted.
     { method: 'POST', route: '/reports/generate', expect: { anonymous: 'login', secas: 422, panel: 403, dcc: 403 } },
+    // The page where SECAS writes a new draft's summary (a correction's, for a published month); a POST without "generate" previews.
+    { method: 'GET', route: '/reports/:month/draft', path: '/reports/2026-09/draft', expect: { anonymous: 'login', secas: 200, panel: 403, dcc: 403 } },
+    { method: 'POST', route: '/reports/:month/draft', path: '/reports/2026-10/draft', expect: { anonymous: 'login', secas: 200, panel: 403, dcc: 403 } },
     { method: 'POST', route: '/reports/:id/publish', path: '/reports/3/publish', expect: { anonymous: 'login', secas: 303, panel: 403, dcc: 403 } },
     { method: 'GET', route: '/reports/:id.pdf', path: '/reports/1.pdf', expect: { anonymous: 'login', secas: 200, panel: 404, dcc: 403 } },
     { method: 'GET', route: '/reports/:id.csv', path: '/reports/2.csv', expect: { anonymous: 'login', secas: 200, panel: 200, dcc: 403 } },
