@@ -95,7 +95,9 @@ for (const kind of databasesFor('not-sql')) {
         (r) => r.method === 'get' && !('public' in r.access) && !r.path.startsWith('/api/') && !/\.(csv|pdf)$|export|import-progress/.test(r.path),
       );
       pagesFor = (role) =>
-        pages.filter((r) => isAllowed(r.access, role)).map((r) => r.path.replace(':userId', USERS[1]!.userId).replace(':id', String(snapshotId)).replace(':month', '2018-10'));
+        pages
+          .filter((r) => isAllowed(r.access, role))
+          .map((r) => r.path.replace(':userId', USERS[1]!.userId).replace(':id', String(snapshotId)).replace(':month', '2018-10'));
     });
     after(async () => {
       await browser?.close();
