@@ -18,6 +18,7 @@ import { staleness } from '../engine/staleness.ts';
 import { addMonths, isIsoMonth, lastDayOfMonth } from '../engine/calendar.ts';
 import type { BrowserManager } from './browser.ts';
 import { reportCsv } from './report-csv.ts';
+import { changesJson } from './report-json.ts';
 import { pageTemplates, renderReportHtml } from './report-html.ts';
 import { buildReportModel, type ReportModel } from './report-model.ts';
 import { renderPdf } from './render-pdf.ts';
@@ -215,7 +216,8 @@ export async function generateReport(
           generatedBy: actor.name,
           generatedAt,
           timings,
-          figures: JSON.stringify(model.figures),
+          // What it told the Panel, and the changes it printed: the next month compares with the first, systems read both.
+          figures: JSON.stringify({ ...model.figures, changes: changesJson(model.changes) }),
           summary: plan.summary,
           decisions: plan.decisions,
           supersedesVersion: plan.supersedes?.version ?? null,

@@ -1,6 +1,6 @@
 // Reports pages and API: months and versions, generate and publish (SECAS), download PDF and CSV.
 import type { Request, Response } from 'express';
-import { latestReportOf, publishedVersionOf, reportCsv, reportPdf, type ReportRow } from '../../db/queries/reports.ts';
+import { latestReportOf, publishedVersionOf, reportCsv, reportFigures, reportPdf, type ReportRow } from '../../db/queries/reports.ts';
 import { originOf } from '../auth/routes.ts';
 import { allow, type Routes } from '../auth/access.ts';
 import { actorOf } from '../auth/roles.ts';
@@ -202,4 +202,11 @@ export function registerReportRoutes(routes: Routes, ctx: RouteContext, services
     res.json({ reports: (await reportsFor(ctx.knex, req.principal!)).map(summary) });
   });
   routes.get('/api/v1/reports/:id.pdf', viewers, download('pdf'));
+  // One version with what it told the Panel: its figures, the changes it printed and SECAS's words.
+  routes.get('/api/v1/reports/:id', viewers, async (req, res) => {
+    const report = await reportFor(ctx.knex, req.principal!, req.params.id);
+    const stored = await reportFigures(ctx.knex, report.id);
+    const { changes = null, ...figures } = stored === null ? {} : (JSON.parse(stored) as Record<string, unknown>);
+    res.json({ ...summary(report), summary: report.summary, decisions: report.decisions, changes, figures: stored === null ? null : figures });
+  });
 }

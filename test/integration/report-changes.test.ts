@@ -250,7 +250,7 @@ for (const kind of databasesFor('sql')) {
       const { token } = await createApiToken(t.db.knex, { name: 'panel system', role: 'panel' }, { kind: 'system', name: 'test' });
       const reports = await fetch(`${server.url}/api/v1/reports`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(reports.status, 200);
-      const seen = ((await reports.json()) as { reports: Array<{ month: string; version: number; status: string }> }).reports;
+      const seen = ((await reports.json()) as { reports: Array<{ id: number; month: string; version: number; status: string }> }).reports;
       assert.deepEqual(
         seen.map((r) => [r.month, r.version, r.status]),
         [
@@ -259,6 +259,19 @@ for (const kind of databasesFor('sql')) {
           ['2019-10', 1, 'published'],
         ],
       );
+      // One version as a system reads it: what it told the Panel and the changes it printed.
+      const one = await fetch(`${server.url}/api/v1/reports/${seen[0]!.id}`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(one.status, 200);
+      const body = (await one.json()) as {
+        changes: unknown;
+        summary: string;
+        supersedes: unknown;
+        figures: { asOf: string; programme: { outstanding: number } };
+      };
+      assert.deepEqual(body.changes, EXPECTED_CHANGES);
+      assert.equal(body.summary, draft.summary);
+      assert.deepEqual(body.supersedes, { version: 2, reason: 'Beta’s figures were misread' });
+      assert.deepEqual([body.figures.asOf, body.figures.programme.outstanding], ['2019-11-29', 7_900]);
     });
 
     it('lets SECAS write, preview and generate a correction on the Reports page, escaping what is typed', async () => {

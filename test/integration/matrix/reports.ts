@@ -55,6 +55,7 @@ export const REPORTS: MatrixArea = {
     { method: 'GET', route: '/reports/:id.pdf', path: '/reports/1.pdf', expect: { anonymous: 'login', secas: 200, panel: 404, dcc: 403 } },
     { method: 'GET', route: '/reports/:id.csv', path: '/reports/2.csv', expect: { anonymous: 'login', secas: 200, panel: 200, dcc: 403 } },
     { method: 'GET', route: '/api/v1/reports', expect: { anonymous: 401, secas: 200, panel: 200, dcc: 403 } },
+    { method: 'GET', route: '/api/v1/reports/:id', path: '/api/v1/reports/1', expect: { anonymous: 401, secas: 200, panel: 404, dcc: 403 } },
     { method: 'GET', route: '/api/v1/reports/:id.pdf', path: '/api/v1/reports/2.pdf', expect: { anonymous: 401, secas: 200, panel: 200, dcc: 403 } },
   ],
 };
