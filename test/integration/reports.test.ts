@@ -1,6 +1,7 @@
 // Monthly reports end to end: generated from the database, stored with their hashes, versioned,
 // published once, visible to the Panel only when published, and the CLI's JSON per SPEC §6.3.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -220,6 +221,28 @@ for (const kind of databaseKinds) {
       const json = JSON.parse(res.stdout) as { status: string; errors: Array<{ reason: string }> };
       assert.equal(json.status, 'failed');
       assert.match(json.errors[0]!.reason, /^Chromium could not start: /);
+    });
+
+    it('prints the implementation date and MAP register its snapshot was counted with, not today’s settings', async () => {
+      // September's snapshot was counted with the implementation date 28 Jun 2018 and a MAP register;
+      // since then SECAS changed the setting and emptied the register.
+      await t.db
+        .knex('snapshots')
+        .where({ as_of: '2026-09-30' })
+        .update({ rules_implementation_date: '2018-06-28', rules_map_register: JSON.stringify(['ABCD', 'EFGH']) });
+      await t.db.knex('settings').insert({ key: 'implementation-date', value: '2019-01-01', updated_at: '2026-11-01 00:00:00.000', updated_by: 'test' });
+      const dir = mkdtempSync(path.join(tmpdir(), 'bfm-rules-'));
+      try {
+        const out = path.join(dir, 'september.pdf');
+        const res = await runCliInProcess(['report', 'generate', '--month', '2026-09', '--out', out], { env: { DATABASE_URL: t.url } });
+        assert.equal(res.code, 0, res.stderr);
+        const text = execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+        assert.match(text, /pre-notified to the inventory before the implementation date \(28 Jun 2018\)\./);
+        assert.match(text, /exactly four letters or digits, and listed in the MAP register\./);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        await t.db.knex('settings').where({ key: 'implementation-date' }).delete();
+      }
     });
   });
 }
