@@ -198,6 +198,14 @@ for (const kind of databasesFor('sql')) {
         const added = await cli(['actions', 'add', '--user', BETA, ...args]);
         assert.equal(added.code, 0, added.stderr);
       }
+      // The Panel Secretariat's paper reference, and the Panel Information Policy's WHITE.
+      for (const [key, value] of [
+        ['paper-reference', 'SECP_123_04'],
+        ['report-classification', 'WHITE'],
+      ]) {
+        const set = await cli(['settings', 'set', key, value]);
+        assert.equal(set.code, 0, set.stderr);
+      }
       const out = path.join(dir, 'november-2.pdf');
       const draft = await json(['report', 'generate', '--month', '2019-11', '--summary-file', summaryFile, '--decisions-file', decisionsFile, '--out', out]);
       assert.equal(draft.version, 2);
@@ -217,7 +225,15 @@ for (const kind of databasesFor('sql')) {
       const table = flat.slice(flat.indexOf('Every User RED first'));
       const at = (text: string) => table.indexOf(text);
       assert.ok(at('Beta Gas & Power') < at(DELTA) && at(DELTA) < at('Alpha Energy') && at('Alpha Energy') < at('Gamma Supply'), 'RED, AMBER, GREEN');
-      assert.match(pdfText(out, true), /^\s*Classification: AMBER/);
+      const pages = pdfText(out, true)
+        .split('\f')
+        .filter((page) => page.trim() !== '');
+      assert.ok(
+        pages.every((page) => /^\s*Classification: WHITE/.test(page)),
+        'every page is marked WHITE at the top',
+      );
+      assert.match(flat, /Report to the SEC Panel · Paper SECP_123_04 .* Report reference BFM-2019-11-v2 Panel paper SECP_123_04 /);
+      assert.match(flat, /Contents 1\. Executive summary 2\. Summary 3\. Changes since the last report 4\. Every User 5\. Users at RED or AMBER/);
 
       const published = await json(['report', 'publish', '--month', '2019-11']);
       assert.deepEqual(published, { month: '2019-11', version: 2, status: 'published', sha256: draft.sha256, asOf: '2019-11-29', supersedes: null });
