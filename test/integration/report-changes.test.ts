@@ -202,7 +202,7 @@ for (const kind of databasesFor('sql')) {
       for (const [key, value] of [
         ['paper-reference', 'SECP_123_04'],
         ['report-classification', 'WHITE'],
-      ]) {
+      ] as const) {
         const set = await cli(['settings', 'set', key, value]);
         assert.equal(set.code, 0, set.stderr);
       }
