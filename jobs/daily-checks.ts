@@ -3,6 +3,7 @@
 import { progressAsOf } from '../server/progress/progress-service.ts';
 import { londonToday } from '../server/engine/calendar.ts';
 import { latestDetails } from '../db/queries/job-runs.ts';
+import { notify } from '../server/notifications/events.ts';
 import type { JobContext } from './context.ts';
 import type { JobDefinition } from './runner.ts';
 
@@ -33,6 +34,11 @@ export function dailyChecksJob(): JobDefinition<JobContext> {
         u.flags.filter((f) => !(previous[u.userId] ?? []).includes(f)).map((flag) => ({ userId: u.userId, name: u.name, flag })),
       );
       const red = positions.users.filter((u) => u.rag === 'RED').map((u) => ({ userId: u.userId, name: u.name, reason: u.reason }));
+      // The first check has nothing to compare with: every RED User is news then.
+      const wasRed = new Set((before?.red ?? []).map((u) => u.userId));
+      const turnedRed = red.filter((u) => !wasRed.has(u.userId));
+      if (turnedRed.length > 0 || newFlags.length > 0)
+        await notify(ctx.knex, 'daily.digest', { id: today, payload: { date: today, asOf: positions.asOf, turnedRed, newFlags } });
       const { RED, AMBER, GREEN } = positions.programme.ragCounts;
       return {
         summary: `As of ${positions.asOf}: ${RED} RED, ${AMBER} AMBER, ${GREEN} GREEN; ${newFlags.length} new compliance flag(s).`,

@@ -1,6 +1,10 @@
 // The monthly report job: a draft of month M's report at 06:00 Europe/London on its report day,
 // caught up once if every instance was down then, and never for a month after one whose positions
 // showed every User complete. The runner's claim makes it happen once across instances.
+import type { Knex } from 'knex';
+import type { ReportRow } from '../db/queries/reports.ts';
+import { notify } from '../server/notifications/events.ts';
+import type { ReportModel } from '../server/reports/report-model.ts';
 import { createViewRenderer } from '../server/templates/views.ts';
 import { holidayDates } from '../server/programme/holidays.ts';
 import { loadProgrammeData, positionsAt } from '../server/progress/progress-service.ts';
@@ -36,6 +40,28 @@ async function stillReporting(ctx: JobContext, month: string): Promise<boolean> 
   return !(positions.status === 'ok' && positions.users.length > 0 && positions.programme.total.outstanding === 0);
 }
 
+/** The draft is ready: SECAS is told (saying so when its data is stale), in the transaction that stores it. */
+async function tellSecas(trx: Knex, report: ReportRow, model: ReportModel): Promise<void> {
+  const { staleness } = model;
+  const staleReason = [
+    ...(staleness.noNewSnapshot ? ['no snapshot has arrived since the last report'] : []),
+    ...(staleness.tooOld ? [`the newest snapshot, as of ${staleness.asOf}, is ${staleness.ageWd} Working Days older than the month's end`] : []),
+  ].join('; ');
+  await notify(trx, 'report.drafted', {
+    id: String(report.id),
+    payload: {
+      reportId: report.id,
+      month: report.month,
+      version: report.version,
+      asOf: report.as_of,
+      pages: report.pages,
+      scheduled: true,
+      stale: staleness.stale,
+      staleReason: staleReason === '' ? null : `${staleReason.charAt(0).toUpperCase()}${staleReason.slice(1)}.`,
+    },
+  });
+}
+
 export interface MonthlyReportDeps {
   calendar(ctx: JobContext): Promise<ReportCalendar>;
   stillReporting(ctx: JobContext, month: string): Promise<boolean>;
@@ -69,10 +95,8 @@ export function monthlyReportJob(deps: MonthlyReportDeps = DEFAULT_DEPS): JobDef
     },
     async run(ctx, key) {
       const month = key.slice(PREFIX.length);
-      const { report, model } = await generateReport({ knex: ctx.knex, views: createViewRenderer(), browser: ctx.browser, logger: ctx.logger }, month, {
-        kind: 'system',
-        name: 'scheduler',
-      });
+      const services = { knex: ctx.knex, views: createViewRenderer(), browser: ctx.browser, logger: ctx.logger, onStored: tellSecas };
+      const { report, model } = await generateReport(services, month, { kind: 'system', name: 'scheduler' });
       return {
         summary:
           `Drafted version ${report.version} of the ${month} report (${report.pages} pages, positions as of ${report.as_of}).` +

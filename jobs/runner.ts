@@ -35,6 +35,8 @@ export interface RunnerOptions {
   staleAfterMs?: number;
   /** Delay before attempt n+1 after attempt n failed. */
   backoffMs?: (attempt: number) => number;
+  /** Runs in the transaction that records a run's last failed attempt (the app tells SECAS from here). */
+  onGaveUp?: (trx: Knex, run: { job: string; key: string; attempts: number; error: string }) => Promise<void>;
 }
 
 export const defaultBackoffMs = (attempt: number): number => Math.min(60_000 * 2 ** (attempt - 1), 60 * 60_000);
@@ -50,6 +52,7 @@ export class JobRunner<Ctx extends { knex: Knex; logger: Logger }> {
   private readonly heartbeatMs: number;
   private readonly staleAfterMs: number;
   private readonly backoffMs: (attempt: number) => number;
+  private readonly onGaveUp: RunnerOptions['onGaveUp'];
   private readonly active = new Set<Promise<unknown>>();
   private readonly abort = new AbortController();
 
@@ -63,6 +66,7 @@ export class JobRunner<Ctx extends { knex: Knex; logger: Logger }> {
     this.heartbeatMs = options.heartbeatMs ?? 30_000;
     this.staleAfterMs = options.staleAfterMs ?? 5 * 60_000;
     this.backoffMs = options.backoffMs ?? defaultBackoffMs;
+    this.onGaveUp = options.onGaveUp;
   }
 
   definition(name: string): JobDefinition<Ctx> {
@@ -128,7 +132,13 @@ export class JobRunner<Ctx extends { knex: Knex; logger: Logger }> {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const retryAt = claim.attempt < definition.maxAttempts ? new Date(this.clock().getTime() + this.backoffMs(claim.attempt)) : null;
-      await finishRun(knex, claim.id, { status: 'failed', at: this.clock(), durationMs: Date.now() - started, error: message, retryAt });
+      const failed = { status: 'failed' as const, at: this.clock(), durationMs: Date.now() - started, error: message, retryAt };
+      if (retryAt !== null || this.onGaveUp === undefined) await finishRun(knex, claim.id, failed);
+      else
+        await knex.transaction(async (trx) => {
+          await finishRun(trx, claim.id, failed);
+          await this.onGaveUp?.(trx, { job: definition.name, key, attempts: claim.attempt, error: message });
+        });
       log.error({ err, retryAt }, 'job failed');
       return { state: 'failed', id: claim.id, attempt: claim.attempt, error: message };
     } finally {

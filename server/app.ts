@@ -17,6 +17,7 @@ import { registerApiRoutes } from './http/api-routes.ts';
 import { registerAuditRoutes } from './audit/audit-routes.ts';
 import { registerDashboardRoutes } from './dashboard/routes.ts';
 import { registerJobRunRoutes } from './audit/job-runs-routes.ts';
+import { registerNotificationRoutes } from './notifications/routes.ts';
 import { BrowserManager } from './reports/browser.ts';
 import { registerReportRoutes } from './reports/routes.ts';
 import { ProgressCache } from './progress/progress-cache.ts';
@@ -100,6 +101,7 @@ export function buildApp(deps: AppDeps): App {
   registerAdminRoutes(routes, ctx);
   registerApiRoutes(routes);
   registerJobRunRoutes(routes, ctx);
+  registerNotificationRoutes(routes, ctx);
   registerReportRoutes(routes, ctx, { knex: db.knex, views, browser, logger });
   registerSnapshotRoutes(routes, ctx);
   registerProgrammeRoutes(routes, ctx);

@@ -28,6 +28,10 @@ export interface Config {
   uploadMaxBytes: number;
   /** On SIGTERM/SIGINT, how long requests in flight (uploads among them) may take to finish. */
   shutdownGraceMs: number;
+  /** E-mail: the SMTP server (null: no e-mail is sent), the sender, and the largest PDF attached. */
+  mail: { smtpUrl: string | null; from: string; attachmentMaxBytes: number };
+  /** Where people reach this server, for links in e-mails (null: messages name pages without links). */
+  publicUrl: string | null;
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -112,6 +116,28 @@ const schema = z.object({
     .transform(Number)
     .refine((n) => n <= 3600, 'must be at most 3600')
     .default('10'),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^smtps?:\/\/[^/\s]+/.test(v) && URL.canParse(v), 'must be smtp://user:password@host:port or smtps://… (password URL-encoded)')
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .refine((v) => /^[^<>@\s]+@[^<>@\s]+$/.test(v) || /^[^<>]*<[^<>@\s]+@[^<>@\s]+>$/.test(v), 'must be an address, or "Name <address>"')
+    .default('backfill-monitor <backfill-monitor@localhost>'),
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^https?:\/\/[^/\s]+/.test(v) && URL.canParse(v), 'must be the http(s) address people open the app at, e.g. https://backfill.example.org')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
+  MAIL_ATTACHMENT_MAX_MB: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number of megabytes (0: never attach)')
+    .transform(Number)
+    .default('10'),
 });
 
 function isExecutable(file: string): boolean {
@@ -152,6 +178,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     loginAccountLimit: v.LOGIN_ACCOUNT_LIMIT,
     uploadMaxBytes: v.UPLOAD_MAX_BYTES,
     shutdownGraceMs: v.SHUTDOWN_GRACE_SECONDS * 1000,
+    mail: { smtpUrl: v.SMTP_URL ?? null, from: v.MAIL_FROM, attachmentMaxBytes: v.MAIL_ATTACHMENT_MAX_MB * 1024 * 1024 },
+    publicUrl: v.PUBLIC_URL ?? null,
   };
 }
 

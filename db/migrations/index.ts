@@ -15,6 +15,7 @@ import * as sessionAccounts from './20261203A-session-accounts.ts';
 import * as loginFailures from './20261203B-login-failures.ts';
 import * as enforcementActions from './20261203C-enforcement-actions.ts';
 import * as reportPaper from './20261203D-report-paper.ts';
+import * as notifications from './20261203E-notifications.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -36,6 +37,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261203B-login-failures', loginFailures],
   ['20261203C-enforcement-actions', enforcementActions],
   ['20261203D-report-paper', reportPaper],
+  ['20261203E-notifications', notifications],
 ];
 
 export const MIGRATION_NAMES: readonly string[] = migrations.map(([name]) => name);

@@ -13,6 +13,7 @@ export const SECTIONS: ReadonlyArray<{ path: string; title: string }> = [
   { path: '/settings', title: 'Settings' },
   { path: '/audit', title: 'Audit log' },
   { path: '/jobs', title: 'Job runs' },
+  { path: '/notifications', title: 'Notifications' },
 ];
 
 export interface NavItem {

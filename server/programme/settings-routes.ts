@@ -36,7 +36,15 @@ function registerSettingsPage(routes: Routes, ctx: RouteContext): void {
         options: key === 'reportClassification' ? CLASSIFICATIONS.map((option) => ({ value: option, selected: option === value })) : null,
       };
     });
-    ctx.pages.page(req, res, 'settings', { title: 'Programme settings', styles: PROGRAMME_STYLES, fields, timeZone: settings.timeZone, ...extra }, status);
+    // Mail is configured by the operator, not here; the page says whether it is on.
+    const mail = ctx.config.mail.smtpUrl === null ? null : new URL(ctx.config.mail.smtpUrl).host;
+    ctx.pages.page(
+      req,
+      res,
+      'settings',
+      { title: 'Programme settings', styles: PROGRAMME_STYLES, fields, timeZone: settings.timeZone, mail, mailFrom: ctx.config.mail.from, ...extra },
+      status,
+    );
   };
 
   routes.get('/settings', SECAS, (req, res) => show(req, res));

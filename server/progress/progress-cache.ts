@@ -31,7 +31,7 @@ const OUTSIDE_PROGRAMME = new Set([
   'snapshot.import-duplicate',
   'snapshot.import-refused',
 ]);
-const OUTSIDE_PROGRAMME_PREFIXES = ['account.', 'token.'];
+const OUTSIDE_PROGRAMME_PREFIXES = ['account.', 'token.', 'notification.', 'webhook.'];
 
 function outsideProgramme(action: string): boolean {
   return OUTSIDE_PROGRAMME.has(action) || OUTSIDE_PROGRAMME_PREFIXES.some((prefix) => action.startsWith(prefix));

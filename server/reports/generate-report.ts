@@ -28,6 +28,8 @@ export interface ReportServices {
   views: ViewRenderer;
   browser: BrowserManager;
   logger: Logger;
+  /** Runs in the transaction that stores the version (the scheduler tells SECAS from here). */
+  onStored?: (trx: Knex, report: ReportRow, model: ReportModel) => Promise<void>;
 }
 
 export interface GeneratedReport {
@@ -244,6 +246,7 @@ export async function generateReport(
           },
           origin,
         );
+        await services.onStored?.(trx, row, model);
         return row;
       });
       services.logger.info({ month, version: report.version, pages: report.pages, timings }, 'report generated');

@@ -2,7 +2,9 @@
 // A correction (a version drafted with a reason, superseding the published one) takes the
 // published one's place; that one is kept, marked superseded.
 import type { Knex } from 'knex';
-import { findReport, findReportVersion, latestReportOf, publishReport, publishedVersionOf, type ReportRow } from '../../db/queries/reports.ts';
+import { findReport, findReportVersion, latestReportOf, publishReport, publishedVersionOf, reportFigures, type ReportRow } from '../../db/queries/reports.ts';
+import { notify } from '../notifications/events.ts';
+import type { ChangesJson } from './report-json.ts';
 import { isUniqueViolation } from '../../db/dialect/unique-violation.ts';
 import { recordAudit, type RequestOrigin } from '../audit/record.ts';
 import type { Actor } from '../auth/roles.ts';
@@ -44,7 +46,9 @@ export async function publish(knex: Knex, id: number, actor: Actor, origin: Requ
         },
         origin,
       );
-      return (await findReport(trx, id))!;
+      const published = (await findReport(trx, id))!;
+      await notify(trx, 'report.published', { id: String(id), payload: await publishedPayload(trx, published) });
+      return published;
     });
   } catch (err) {
     // Two people publishing two versions of one month at once: the unique index keeps one.
@@ -59,4 +63,35 @@ export async function versionToPublish(knex: Knex, month: string, version: numbe
   if (!report)
     throw new NotFoundError(version === undefined ? `There is no report for ${month}; generate one first.` : `There is no version ${version} of ${month}.`);
   return report;
+}
+
+/** What the e-mail and webhook about a publication say: the month, version, RAG counts and the changes' headline. */
+async function publishedPayload(knex: Knex, report: ReportRow): Promise<Record<string, unknown>> {
+  const stored = await reportFigures(knex, report.id);
+  const figures = stored === null ? null : (JSON.parse(stored) as { programme?: { ragCounts?: Record<string, number> }; changes?: ChangesJson });
+  return {
+    reportId: report.id,
+    month: report.month,
+    version: report.version,
+    asOf: report.as_of,
+    pages: report.pages,
+    sha256: report.pdf_sha256,
+    ragCounts: figures?.programme?.ragCounts ?? null,
+    headline: changesHeadline(figures?.changes ?? null),
+    supersedes: report.supersedes_version === null ? null : { version: report.supersedes_version, reason: report.correction_reason },
+  };
+}
+
+/** "3 Users changed RAG status; the deadline moved to 2020-06-30; …" in one line. */
+export function changesHeadline(changes: ChangesJson | null): string {
+  if (changes === null || changes.since === null) return 'this is the first report: there is nothing earlier to compare with.';
+  const parts: string[] = [];
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  parts.push(changes.rag.length === 0 ? 'no User changed RAG status' : `${count(changes.rag.length, 'User', 'Users')} changed RAG status`);
+  for (const move of changes.deadline) parts.push(`the Panel moved the deadline to ${move.to}`);
+  if (changes.flagsRaised.length > 0) parts.push(`${count(changes.flagsRaised.length, 'flag', 'flags')} raised`);
+  if (changes.flagsCleared.length > 0) parts.push(`${count(changes.flagsCleared.length, 'flag', 'flags')} cleared`);
+  if (changes.completed.length > 0) parts.push(`${count(changes.completed.length, 'User', 'Users')} newly complete`);
+  const text = parts.join('; ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)} (since ${changes.since}).`;
 }

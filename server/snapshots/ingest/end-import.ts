@@ -3,8 +3,12 @@
 // that failed comes back only later.
 import { finishImport, listRejections, type SnapshotRow } from '../../../db/queries/snapshots.ts';
 import { recordAudit } from '../../audit/record.ts';
+import { notify } from '../../notifications/events.ts';
 import type { Logger } from '../../logger.ts';
 import type { ImportError, IngestDeps, IngestOutcome, IngestRequest } from './ingest-types.ts';
+
+/** Reasons told in the e-mail and webhook about a refusal; the Snapshots page has them all. */
+const REASONS_TOLD = 20;
 
 /** Rejected rows listed after the reason when a file is refused for too many of them. */
 export const REFUSAL_EXAMPLES = 1000;
@@ -49,17 +53,35 @@ export async function duplicateOf(deps: IngestDeps, request: IngestRequest, impo
 /** Records a refusal (attempt and audit) and returns it. */
 export async function refuse(deps: IngestDeps, request: IngestRequest, outcome: IngestOutcome, bytes: number): Promise<IngestOutcome> {
   await finishFailed(deps, outcome.importId, outcome, bytes, outcome.errors);
-  await recordAudit(
-    deps.knex,
-    request.actor,
-    {
-      action: 'snapshot.import-refused',
-      entity: 'snapshot-import',
-      entityId: outcome.importId,
-      after: { fileName: request.fileName, source: request.source, sha256: outcome.sha256, reason: outcome.errors[0]?.reason ?? null },
-    },
-    request.origin,
-  ).catch((err: unknown) => deps.logger?.error({ err }, 'could not audit a refused import'));
+  // The refusal's audit entry and its messages (to whoever uploaded it, and SECAS) go together.
+  await deps.knex
+    .transaction(async (trx) => {
+      await recordAudit(
+        trx,
+        request.actor,
+        {
+          action: 'snapshot.import-refused',
+          entity: 'snapshot-import',
+          entityId: outcome.importId,
+          after: { fileName: request.fileName, source: request.source, sha256: outcome.sha256, reason: outcome.errors[0]?.reason ?? null },
+        },
+        request.origin,
+      );
+      await notify(trx, 'snapshot.refused', {
+        id: String(outcome.importId),
+        alsoAccount: request.actor.kind === 'account' ? request.actor.name : null,
+        payload: {
+          importId: outcome.importId,
+          fileName: request.fileName,
+          asOf: outcome.asOf,
+          source: request.source,
+          uploadedBy: request.actor.name,
+          reasons: outcome.errors.slice(0, REASONS_TOLD).map((e) => ({ line: e.line, reason: e.reason })),
+          more: Math.max(0, outcome.errors.length - REASONS_TOLD),
+        },
+      });
+    })
+    .catch((err: unknown) => deps.logger?.error({ err }, 'could not audit a refused import'));
   return outcome;
 }
 

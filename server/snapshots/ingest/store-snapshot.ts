@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { insertCounts } from '../../../db/queries/snapshot-counts.ts';
 import { addUnregisteredUsers, finishImport, insertRejections, insertSnapshot, supersedeSnapshots } from '../../../db/queries/snapshots.ts';
 import { recordAudit } from '../../audit/record.ts';
+import { notify } from '../../notifications/events.ts';
 import type { ProgrammeSettings } from '../../programme/settings.ts';
 import type { ScanResult } from '../format/scan-types.ts';
 import type { ReadResult } from '../reading/read-snapshot.ts';
@@ -84,6 +85,22 @@ export async function storeSnapshot(knex: Knex, request: IngestRequest, accepted
       },
       request.origin,
     );
+    await notify(trx, 'snapshot.imported', {
+      id: String(importId),
+      alsoAccount: request.actor.kind === 'account' ? request.actor.name : null,
+      payload: {
+        importId,
+        snapshotId: id,
+        fileName: request.fileName,
+        asOf: asOf.asOf,
+        source: request.source,
+        uploadedBy: request.actor.name,
+        rows: scan.rows,
+        accepted: scan.accepted,
+        rejected: scan.rejected,
+        supersedes: replaced.length > 0,
+      },
+    });
     return { snapshotId: id, superseded: replaced };
   });
 }
