@@ -28,6 +28,8 @@ export interface Config {
   uploadMaxBytes: number;
   /** On SIGTERM/SIGINT, how long requests in flight (uploads among them) may take to finish. */
   shutdownGraceMs: number;
+  /** The bearer token GET /metrics asks for; undefined turns metrics off. */
+  metricsToken: string | undefined;
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -112,6 +114,12 @@ const schema = z.object({
     .transform(Number)
     .refine((n) => n <= 3600, 'must be at most 3600')
     .default('10'),
+  METRICS_TOKEN: z
+    .string()
+    .trim()
+    .min(24, 'must be at least 24 characters long (e.g. openssl rand -hex 32)')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it is sent in an Authorization header)')
+    .optional(),
 });
 
 function isExecutable(file: string): boolean {
@@ -122,6 +130,9 @@ function isExecutable(file: string): boolean {
     return false;
   }
 }
+
+/** Settings whose values an error message must not repeat (it goes to logs). */
+const SECRETS = new Set(['SESSION_SECRET', 'METRICS_TOKEN']);
 
 /** Reads configuration from the environment; throws ConfigError naming the first bad variable. */
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
@@ -134,7 +145,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0]);
-    throw new ConfigError(`Configuration error: ${name} ${issue.message} (got "${String(env[name])}").`);
+    const got = SECRETS.has(name) ? `${String(env[name]).length} characters` : `"${String(env[name])}"`;
+    throw new ConfigError(`Configuration error: ${name} ${issue.message} (got ${got}).`);
   }
   const v = result.data;
   const dataDir = path.resolve(v.DATA_DIR);
@@ -152,6 +164,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     loginAccountLimit: v.LOGIN_ACCOUNT_LIMIT,
     uploadMaxBytes: v.UPLOAD_MAX_BYTES,
     shutdownGraceMs: v.SHUTDOWN_GRACE_SECONDS * 1000,
+    metricsToken: v.METRICS_TOKEN,
   };
 }
 
