@@ -69,10 +69,11 @@ export function monthlyReportJob(deps: MonthlyReportDeps = DEFAULT_DEPS): JobDef
     },
     async run(ctx, key) {
       const month = key.slice(PREFIX.length);
-      const { report, model } = await generateReport({ knex: ctx.knex, views: createViewRenderer(), browser: ctx.browser, logger: ctx.logger }, month, {
-        kind: 'system',
-        name: 'scheduler',
-      });
+      const { report, model } = await generateReport(
+        { knex: ctx.knex, views: createViewRenderer(), browser: ctx.browser, logger: ctx.logger, metrics: ctx.metrics },
+        month,
+        { kind: 'system', name: 'scheduler' },
+      );
       return {
         summary:
           `Drafted version ${report.version} of the ${month} report (${report.pages} pages, positions as of ${report.as_of}).` +
