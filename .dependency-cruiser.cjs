@@ -3,7 +3,7 @@
 //   entry points   server/main.ts, app.ts, cli.ts; jobs/worker.ts, jobs/start.ts (bin/backfill.js runs cli.ts's build)
 //   jobs           jobs/ (scheduler, runner, the scheduled jobs)
 //   faces          route modules, CLI modules, server/http/, server/dashboard/, HTTP middleware
-//   services       server/{actions,auth,audit,programme,progress,reports,snapshots,demo}/ (what is not a face)
+//   services       server/{actions,auth,audit,programme,progress,reports,snapshots,demo,metrics}/ (what is not a face)
 //   engine         server/engine/ — the pure calculation
 //   base           server/{errors,outage,logger,config,safe-csv}.ts
 //   database       db/ (connection, dialect, migrations, queries)
@@ -39,7 +39,7 @@ module.exports = {
       name: 'services-below-faces',
       comment: 'a service never imports a route, a CLI module, HTTP plumbing, a job or an entry point',
       severity: 'error',
-      from: { path: '^server/(actions|auth|audit|programme|progress|reports|snapshots|demo)/', pathNot: FACE },
+      from: { path: '^server/(actions|auth|audit|programme|progress|reports|snapshots|demo|metrics)/', pathNot: FACE },
       to: { path: [FACE, ENTRY, '^jobs/'] },
     },
     {

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../db/connection.ts';
 import type { Config } from '../server/config.ts';
 import type { Logger } from '../server/logger.ts';
+import type { MetricsSink } from '../server/metrics/sink.ts';
 import type { BrowserManager } from '../server/reports/browser.ts';
 
 export interface JobContext {
@@ -12,4 +13,6 @@ export interface JobContext {
   logger: Logger;
   /** The process's Chromium, shared with the web app, for rendering reports. */
   browser: BrowserManager;
+  /** The web app's metrics when the jobs run in its process; the worker has none. */
+  metrics?: MetricsSink | undefined;
 }

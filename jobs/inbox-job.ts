@@ -27,7 +27,7 @@ export function inboxJob(): JobDefinition<JobContext> {
     maxAttempts: 1,
     keyAt: (now) => inboxKey(now),
     async run(ctx, _key, signal) {
-      const run = await processInbox({ knex: ctx.knex, dataDir: ctx.config.dataDir, logger: ctx.logger, signal });
+      const run = await processInbox({ knex: ctx.knex, dataDir: ctx.config.dataDir, logger: ctx.logger, signal, metrics: ctx.metrics });
       const count = (status: string) => run.files.filter((f) => f.status === status).length;
       const summary = run.files.length
         ? `${count('imported')} imported, ${count('duplicate')} already imported, ${count('failed')} refused${count('error') ? `, ${count('error')} errors` : ''}${run.waiting.length ? `; ${run.waiting.length} still arriving` : ''}.`

@@ -95,7 +95,7 @@ export function monthlyReportJob(deps: MonthlyReportDeps = DEFAULT_DEPS): JobDef
     },
     async run(ctx, key) {
       const month = key.slice(PREFIX.length);
-      const services = { knex: ctx.knex, views: createViewRenderer(), browser: ctx.browser, logger: ctx.logger, onStored: tellSecas };
+      const services = { knex: ctx.knex, views: createViewRenderer(), browser: ctx.browser, logger: ctx.logger, metrics: ctx.metrics, onStored: tellSecas };
       const { report, model } = await generateReport(services, month, { kind: 'system', name: 'scheduler' });
       return {
         summary:

@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import { fromDbInstant } from '../db/instant.ts';
 import { abandonRun, beat, finishRun, insertRun, retriesDue, runsOf } from '../db/queries/job-runs.ts';
 import type { Logger } from '../server/logger.ts';
+import type { MetricsSink } from '../server/metrics/sink.ts';
 
 export interface JobDefinition<Ctx> {
   name: string;
@@ -46,7 +47,7 @@ export function instanceName(): string {
   return `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
 }
 
-export class JobRunner<Ctx extends { knex: Knex; logger: Logger }> {
+export class JobRunner<Ctx extends { knex: Knex; logger: Logger; metrics?: MetricsSink | undefined }> {
   readonly instance: string;
   private readonly clock: () => Date;
   private readonly heartbeatMs: number;
@@ -128,6 +129,7 @@ export class JobRunner<Ctx extends { knex: Knex; logger: Logger }> {
       const details = await definition.run(this.ctx, key, this.abort.signal);
       await finishRun(knex, claim.id, { status: 'succeeded', at: this.clock(), durationMs: Date.now() - started, details });
       log.info({ durationMs: Date.now() - started }, 'job succeeded');
+      this.ctx.metrics?.jobRun({ job: definition.name, outcome: 'succeeded' });
       return { state: 'succeeded', id: claim.id, attempt: claim.attempt };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -140,6 +142,7 @@ export class JobRunner<Ctx extends { knex: Knex; logger: Logger }> {
           await this.onGaveUp?.(trx, { job: definition.name, key, attempts: claim.attempt, error: message });
         });
       log.error({ err, retryAt }, 'job failed');
+      this.ctx.metrics?.jobRun({ job: definition.name, outcome: 'failed' });
       return { state: 'failed', id: claim.id, attempt: claim.attempt, error: message };
     } finally {
       clearInterval(heartbeat);

@@ -31,6 +31,9 @@ import { registerHealthRoute } from './http/health.ts';
 import { isApiPath } from './http/paths.ts';
 import { requestId } from './http/request-id.ts';
 import { requestLog } from './http/request-log.ts';
+import { registerMetricsRoute, requestMetrics } from './http/metrics.ts';
+import { AppMetrics } from './metrics/app-metrics.ts';
+import { NO_METRICS, type MetricsSink } from './metrics/sink.ts';
 import { createPageRenderer } from './http/render.ts';
 import { createViewRenderer } from './templates/views.ts';
 import './http/types.ts';
@@ -46,6 +49,8 @@ export interface AppDeps {
 export interface App {
   app: Express;
   routes: RouteInfo[];
+  /** Counts imports, renders and job runs for GET /metrics (counts nothing when METRICS_TOKEN is unset); the jobs in this process report to it. */
+  metrics: MetricsSink;
   /** Releases what the app holds besides the database (timers, the browser it made). */
   close(): Promise<void>;
 }
@@ -60,6 +65,8 @@ export function buildApp(deps: AppDeps): App {
 
   app.use(requestId);
   app.use(requestLog(logger));
+  const metrics = config.metricsToken === undefined ? undefined : new AppMetrics({ knex: db.knex, logger });
+  if (metrics) app.use(requestMetrics(metrics));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -81,6 +88,7 @@ export function buildApp(deps: AppDeps): App {
   const routes = new Routes(app);
   mountAssets(app, routes);
   registerHealthRoute(routes, db.knex);
+  registerMetricsRoute(routes, config.metricsToken, metrics);
 
   const stopSweeper = startLoginSweeper(db.knex, logger);
   const csrf = createCsrf({ secret: config.sessionSecret, secureCookies: config.secureCookies });
@@ -94,7 +102,8 @@ export function buildApp(deps: AppDeps): App {
 
   const views = createViewRenderer();
   const pages = createPageRenderer(views, csrf.tokenFor, routes.list);
-  const ctx: RouteContext = { db, knex: db.knex, config, logger, pages, progress: new ProgressCache(db.knex) };
+  const sink = metrics ?? NO_METRICS;
+  const ctx: RouteContext = { db, knex: db.knex, config, logger, pages, progress: new ProgressCache(db.knex), metrics: sink };
   const browser = deps.browser ?? new BrowserManager(config.chromePath, logger);
   registerAuthRoutes(routes, { knex: db.knex, pages, loginLimits: { perAccount: config.loginAccountLimit, perAddress: config.loginRateLimit } });
   registerAuditRoutes(routes, { knex: db.knex, pages });
@@ -102,7 +111,7 @@ export function buildApp(deps: AppDeps): App {
   registerApiRoutes(routes);
   registerJobRunRoutes(routes, ctx);
   registerNotificationRoutes(routes, ctx);
-  registerReportRoutes(routes, ctx, { knex: db.knex, views, browser, logger });
+  registerReportRoutes(routes, ctx, { knex: db.knex, views, browser, logger, metrics: sink });
   registerSnapshotRoutes(routes, ctx);
   registerProgrammeRoutes(routes, ctx);
   registerProgressApiRoutes(routes, ctx);
@@ -116,6 +125,7 @@ export function buildApp(deps: AppDeps): App {
   return {
     app,
     routes: routes.list,
+    metrics: sink,
     close: async () => {
       stopSweeper();
       if (!deps.browser) await browser.close();

@@ -32,6 +32,8 @@ export interface Config {
   mail: { smtpUrl: string | null; from: string; attachmentMaxBytes: number };
   /** Where people reach this server, for links in e-mails (null: messages name pages without links). */
   publicUrl: string | null;
+  /** The bearer token GET /metrics asks for; undefined turns metrics off. */
+  metricsToken: string | undefined;
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -132,12 +134,13 @@ const schema = z.object({
     .refine((v) => /^https?:\/\/[^/\s]+/.test(v) && URL.canParse(v), 'must be the http(s) address people open the app at, e.g. https://backfill.example.org')
     .transform((v) => v.replace(/\/+$/, ''))
     .optional(),
-  MAIL_ATTACHMENT_MAX_MB: z
+  MAIL_ATTACHMENT_MAX_MB: z.string().trim().regex(/^\d+$/, 'must be a whole number of megabytes (0: never attach)').transform(Number).default('10'),
+  METRICS_TOKEN: z
     .string()
     .trim()
-    .regex(/^\d+$/, 'must be a whole number of megabytes (0: never attach)')
-    .transform(Number)
-    .default('10'),
+    .min(24, 'must be at least 24 characters long (e.g. openssl rand -hex 32)')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it is sent in an Authorization header)')
+    .optional(),
 });
 
 function isExecutable(file: string): boolean {
@@ -148,6 +151,9 @@ function isExecutable(file: string): boolean {
     return false;
   }
 }
+
+/** Settings whose values an error message must not repeat (it goes to logs). */
+const SECRETS = new Set(['SESSION_SECRET', 'METRICS_TOKEN']);
 
 /** Reads configuration from the environment; throws ConfigError naming the first bad variable. */
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
@@ -160,7 +166,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0]);
-    throw new ConfigError(`Configuration error: ${name} ${issue.message} (got "${String(env[name])}").`);
+    const got = SECRETS.has(name) ? `${String(env[name]).length} characters` : `"${String(env[name])}"`;
+    throw new ConfigError(`Configuration error: ${name} ${issue.message} (got ${got}).`);
   }
   const v = result.data;
   const dataDir = path.resolve(v.DATA_DIR);
@@ -180,6 +187,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     shutdownGraceMs: v.SHUTDOWN_GRACE_SECONDS * 1000,
     mail: { smtpUrl: v.SMTP_URL ?? null, from: v.MAIL_FROM, attachmentMaxBytes: v.MAIL_ATTACHMENT_MAX_MB * 1024 * 1024 },
     publicUrl: v.PUBLIC_URL ?? null,
+    metricsToken: v.METRICS_TOKEN,
   };
 }
 

@@ -19,6 +19,8 @@ export interface RunningServer {
   port: number;
   db: Database;
   server: Server;
+  /** The app's metrics (what GET /metrics reports), which the jobs in this process count into. */
+  metrics: App['metrics'];
   close(): Promise<void>;
 }
 
@@ -97,9 +99,9 @@ export async function startServer(config: Config & { sessionSecret: string }, lo
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, database: db.description }, `backfill-monitor is listening on ${url}`);
-    if (options.scheduler) scheduler = startJobs({ db, knex: db.knex, config, logger, browser }, options.clock);
+    if (options.scheduler) scheduler = startJobs({ db, knex: db.knex, config, logger, browser, metrics: app.metrics }, options.clock);
     else logger.info('scheduled jobs are off in this process (--no-scheduler); run them with npm run worker or another instance');
-    return { url, port, db, server, close: stopper(server, app, db, scheduler, browser, config.shutdownGraceMs, logger) };
+    return { url, port, db, server, metrics: app.metrics, close: stopper(server, app, db, scheduler, browser, config.shutdownGraceMs, logger) };
   } catch (err) {
     await scheduler?.stop();
     await app?.close();

@@ -304,3 +304,9 @@ export async function firstSnapshotDate(knex: Knex): Promise<string | null> {
   const row = (await knex('snapshots').min({ d: 'as_of' }).first()) as { d: string | null } | undefined;
   return row?.d ?? null;
 }
+
+/** The newest as-of date of any snapshot, or null when there is none (a superseded one shares its date with its successor). */
+export async function newestSnapshotDate(knex: Knex): Promise<string | null> {
+  const row = (await knex('snapshots').max({ d: 'as_of' }).first()) as { d: string | null } | undefined;
+  return row?.d ?? null;
+}

@@ -15,8 +15,8 @@ export function requestFields(req: Request): { id: string; method: string; url: 
   return { id: requestIdOf(req), method: req.method, url: withoutCsrfToken(req.originalUrl) };
 }
 
-/** Health checks arrive every few seconds from load balancers: not worth a line each. */
-const QUIET_PATHS = new Set(['/healthz']);
+/** Health checks and metrics scrapes arrive every few seconds from load balancers and Prometheus: not worth a line each. */
+const QUIET_PATHS = new Set(['/healthz', '/metrics']);
 
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {

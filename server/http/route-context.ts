@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../../db/connection.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { MetricsSink } from '../metrics/sink.ts';
 import type { ProgressCache } from '../progress/progress-cache.ts';
 import type { PageRenderer } from './render.ts';
 
@@ -14,4 +15,6 @@ export interface RouteContext {
   logger: Logger;
   pages: PageRenderer;
   progress: ProgressCache;
+  /** Where imports and report renders are counted for GET /metrics. */
+  metrics: MetricsSink;
 }

@@ -11,6 +11,7 @@ import type { Actor } from '../auth/roles.ts';
 import { AppError, ConflictError, ValidationError } from '../errors.ts';
 import type { ViewRenderer } from '../templates/views.ts';
 import type { Logger } from '../logger.ts';
+import { secondsSince, type MetricsSink } from '../metrics/sink.ts';
 import { actionsForReport } from '../actions/enforcement-actions.ts';
 import { changesFor } from '../progress/comparison.ts';
 import { loadProgrammeData, positionsAt } from '../progress/progress-service.ts';
@@ -30,6 +31,8 @@ export interface ReportServices {
   logger: Logger;
   /** Runs in the transaction that stores the version (the scheduler tells SECAS from here). */
   onStored?: (trx: Knex, report: ReportRow, model: ReportModel) => Promise<void>;
+  /** Counts each generation's outcome, time and pages (GET /metrics). */
+  metrics?: MetricsSink | undefined;
 }
 
 export interface GeneratedReport {
@@ -192,6 +195,20 @@ export async function generateReport(
   origin: RequestOrigin = {},
   text: ReportText = {},
 ): Promise<GeneratedReport> {
+  const started = performance.now();
+  try {
+    const generated = await generate(services, rawMonth, actor, origin, text);
+    services.metrics?.reportRender({ outcome: 'generated', seconds: secondsSince(started), pages: generated.report.pages });
+    return generated;
+  } catch (err) {
+    // Refused: nothing to render (a bad month, no snapshot, a draft that changed meanwhile); failed: the rendering broke.
+    const refused = err instanceof ValidationError || err instanceof NoSnapshotForMonthError || err instanceof ConflictError;
+    services.metrics?.reportRender({ outcome: refused ? 'refused' : 'failed', seconds: secondsSince(started), pages: null });
+    throw err;
+  }
+}
+
+async function generate(services: ReportServices, rawMonth: string, actor: Actor, origin: RequestOrigin, text: ReportText): Promise<GeneratedReport> {
   const month = parseMonth(rawMonth);
   const { knex } = services;
   for (let tries = 0; ; tries += 1) {

@@ -31,7 +31,7 @@ export function registerSnapshotApi(routes: Routes, ctx: RouteContext): void {
     const asOf = typeof req.query.asOf === 'string' ? req.query.asOf : undefined;
     const fileName = typeof req.query.fileName === 'string' && req.query.fileName.trim() !== '' ? req.query.fileName.trim() : 'api-upload';
     const outcome = await ingestSnapshot(
-      { knex, dataDir: config.dataDir, logger: ctx.logger, databaseFile: ctx.db.file },
+      { knex, dataDir: config.dataDir, logger: ctx.logger, databaseFile: ctx.db.file, metrics: ctx.metrics },
       {
         source: 'api',
         fileName,

@@ -40,7 +40,7 @@ const SNAPSHOT_ROLES = allow('secas', 'dcc');
 
 export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void {
   const { knex, config, pages } = ctx;
-  const deps = { knex, dataDir: config.dataDir, logger: ctx.logger, databaseFile: ctx.db.file };
+  const deps = { knex, dataDir: config.dataDir, logger: ctx.logger, databaseFile: ctx.db.file, metrics: ctx.metrics };
 
   const listPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200): Promise<void> => {
     const window = pageWindow(req.query.page, await countSnapshots(knex));

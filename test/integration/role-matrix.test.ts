@@ -36,6 +36,9 @@ const FRAME_ROWS: MatrixRow[] = [
   { method: 'GET', route: '/jobs', expect: SECAS_ONLY },
   // The API takes bearer tokens (one per role below), never sessions; anonymous gets 401 JSON.
   { method: 'GET', route: '/api/v1/me', expect: { anonymous: 401, secas: 200, panel: 200, dcc: 200 } },
+  // Public to the role guard, like /healthz, but on (METRICS_TOKEN set below) it answers only the
+  // METRICS_TOKEN as a bearer token (test/integration/metrics.test.ts): no session or role opens it.
+  { method: 'GET', route: '/metrics', expect: { anonymous: 401, secas: 401, panel: 401, dcc: 401 } },
 ];
 
 const AREAS = [SNAPSHOTS, PROGRAMME, REPORTS, ADMIN, DASHBOARD, ACTIONS];
@@ -55,7 +58,7 @@ for (const kind of databaseKinds) {
         await addAccount(t.db.knex, { email: `${role}@example.org`, role, password: PASSWORD }, { kind: 'system', name: 'test' });
         tokens.set(role, (await createApiToken(t.db.knex, { name: `${role} system`, role }, { kind: 'system', name: 'test' })).token);
       }
-      server = await startTestServer(t.url, { LOGIN_RATE_LIMIT: '1000' });
+      server = await startTestServer(t.url, { LOGIN_RATE_LIMIT: '1000', METRICS_TOKEN: 'matrix-metrics-token-0123456789' });
       for (const area of AREAS) await area.seed?.({ db: t.db, dataDir: server.dataDir });
     });
     after(async () => {

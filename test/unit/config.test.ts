@@ -17,6 +17,25 @@ describe('configuration', () => {
     assert.equal(config.loginRateLimit, 10);
     assert.equal(config.loginAccountLimit, 10);
     assert.equal(config.trustProxy, false);
+    assert.equal(config.metricsToken, undefined, 'metrics off');
+  });
+
+  it('takes METRICS_TOKEN, and never repeats a secret in its error', () => {
+    assert.equal(parseConfig({ METRICS_TOKEN: 'a'.repeat(24) }).metricsToken, 'a'.repeat(24));
+    assert.throws(
+      () => parseConfig({ METRICS_TOKEN: 'short-secret' }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /^Configuration error: METRICS_TOKEN must be at least 24 characters long \(e\.g\. openssl rand -hex 32\) \(got 12 characters\)\.$/.test(err.message),
+    );
+    assert.throws(
+      () => parseConfig({ METRICS_TOKEN: 'twenty four characters with spaces' }),
+      (err: unknown) => err instanceof ConfigError && /METRICS_TOKEN must be printable ASCII without spaces/.test(err.message) && !/twenty/.test(err.message),
+    );
+    assert.throws(
+      () => parseConfig({ SESSION_SECRET: 'short-session-secret' }),
+      (err: unknown) => err instanceof ConfigError && !err.message.includes('short-session-secret'),
+    );
   });
 
   it('takes TRUST_PROXY in each form Express trusts: every hop, none, a hop count, or the proxies’ addresses', () => {

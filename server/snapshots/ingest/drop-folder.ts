@@ -12,6 +12,7 @@ import type { Knex } from 'knex';
 import { listRunningImports } from '../../../db/queries/snapshots.ts';
 import type { Actor } from '../../auth/roles.ts';
 import type { Logger } from '../../logger.ts';
+import type { MetricsSink } from '../../metrics/sink.ts';
 import { compressPendingArchives } from './archive.ts';
 import { describeError, ingestSnapshot } from './ingest-snapshot.ts';
 import type { IngestOutcome } from './ingest-types.ts';
@@ -26,6 +27,8 @@ export interface InboxOptions {
   /** Stops before the next file (a run in progress finishes its current file). */
   signal?: AbortSignal | undefined;
   now?: (() => Date) | undefined;
+  /** Counts each file's import (GET /metrics). */
+  metrics?: MetricsSink | undefined;
 }
 
 export type InboxFileStatus = IngestOutcome['status'] | 'error';
@@ -95,11 +98,11 @@ export async function processInbox(options: InboxOptions): Promise<InboxRun> {
 }
 
 async function importClaimed(options: InboxOptions, paths: ReturnType<typeof inboxPaths>, name: string, claimed: string): Promise<InboxFileResult> {
-  const { knex, dataDir, logger } = options;
+  const { knex, dataDir, logger, metrics } = options;
   let outcome: IngestOutcome;
   try {
     outcome = await ingestSnapshot(
-      { knex, dataDir, logger },
+      { knex, dataDir, logger, metrics },
       { source: 'inbox', fileName: name, actor: INBOX_ACTOR, bytes: { kind: 'file', path: claimed }, adoptFile: claimed },
     );
   } catch (err) {

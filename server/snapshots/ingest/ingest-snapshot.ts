@@ -9,6 +9,8 @@
 import { mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { findSnapshotBySha256, insertImport, listRejections, readMapRegister } from '../../../db/queries/snapshots.ts';
+import { PayloadTooLargeError } from '../../errors.ts';
+import { secondsSince } from '../../metrics/sink.ts';
 import { outageOf } from '../../outage.ts';
 import { loadSettings } from '../../programme/settings.ts';
 import { archiveRelativePath, importTempPaths, INSTANCE, placeInArchive, removeImportTemps, scheduleCompression, tempDir } from './archive.ts';
@@ -31,7 +33,7 @@ const REJECTIONS_IN_MEMORY = 10_000;
 const inFlight = new Set<Promise<IngestOutcome>>();
 
 export function ingestSnapshot(deps: IngestDeps, request: IngestRequest): Promise<IngestOutcome> {
-  const work = ingest(deps, request);
+  const work = counted(deps, request);
   inFlight.add(work);
   const forget = (): void => void inFlight.delete(work);
   work.then(forget, forget);
@@ -57,6 +59,21 @@ export async function importsSettled(timeoutMs: number): Promise<boolean> {
     clearTimeout(timer);
   }
   return true;
+}
+
+/** The import, its outcome counted for the metrics: a returned 'failed' is a refusal, a throw a failure (or, past the size limit, a refusal). */
+async function counted(deps: IngestDeps, request: IngestRequest): Promise<IngestOutcome> {
+  const started = performance.now();
+  const count = (outcome: 'imported' | 'duplicate' | 'refused' | 'failed', rows: number): void =>
+    deps.metrics?.snapshotImport({ source: request.source, outcome, rows, seconds: secondsSince(started) });
+  try {
+    const outcome = await ingest(deps, request);
+    count(outcome.status === 'failed' ? 'refused' : outcome.status, outcome.rows);
+    return outcome;
+  } catch (err) {
+    count(err instanceof PayloadTooLargeError ? 'refused' : 'failed', 0);
+    throw err;
+  }
 }
 
 async function ingest(deps: IngestDeps, request: IngestRequest): Promise<IngestOutcome> {

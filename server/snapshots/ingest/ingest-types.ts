@@ -6,6 +6,7 @@ import type { RequestOrigin } from '../../audit/record.ts';
 import type { Actor } from '../../auth/roles.ts';
 import type { FailurePlaces } from '../../outage.ts';
 import type { Logger } from '../../logger.ts';
+import type { MetricsSink } from '../../metrics/sink.ts';
 import type { ByteSource } from '../reading/read-snapshot.ts';
 
 export type IngestStatus = 'imported' | 'duplicate' | 'failed';
@@ -63,6 +64,8 @@ export interface IngestDeps {
   logger?: Logger | undefined;
   /** The SQLite file, to name in a refusal when its disk is full. */
   databaseFile?: string | undefined;
+  /** Counts the import's outcome, rows and time (GET /metrics). */
+  metrics?: MetricsSink | undefined;
 }
 
 /** Where a full disk or a lost database would be, to name in the refusal (outage.ts). */
