@@ -43,10 +43,6 @@ async function stillReporting(ctx: JobContext, month: string): Promise<boolean> 
 /** The draft is ready: SECAS is told (saying so when its data is stale), in the transaction that stores it. */
 async function tellSecas(trx: Knex, report: ReportRow, model: ReportModel): Promise<void> {
   const { staleness } = model;
-  const staleReason = [
-    ...(staleness.noNewSnapshot ? ['no snapshot has arrived since the last report'] : []),
-    ...(staleness.tooOld ? [`the newest snapshot, as of ${staleness.asOf}, is ${staleness.ageWd} Working Days older than the month's end`] : []),
-  ].join('; ');
   await notify(trx, 'report.drafted', {
     id: String(report.id),
     payload: {
@@ -57,7 +53,9 @@ async function tellSecas(trx: Knex, report: ReportRow, model: ReportModel): Prom
       pages: report.pages,
       scheduled: true,
       stale: staleness.stale,
-      staleReason: staleReason === '' ? null : `${staleReason.charAt(0).toUpperCase()}${staleReason.slice(1)}.`,
+      noNewSnapshot: staleness.noNewSnapshot,
+      tooOld: staleness.tooOld,
+      ageWd: staleness.ageWd,
     },
   });
 }

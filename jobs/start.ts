@@ -27,7 +27,14 @@ export async function tellSecasOfFailure(trx: Knex, run: { job: string; key: str
   const month = run.job === 'monthly-report' ? run.key.replace(/^report:/, '') : null;
   await notify(trx, month === null ? 'job.failed' : 'report.draft-failed', {
     id: `${run.job}:${run.key}`,
-    payload: { job: run.job, key: run.key, attempts: run.attempts, error: run.error.slice(0, 1000), ...(month === null ? {} : { month }) },
+    payload: {
+      job: run.job,
+      key: run.key,
+      attempts: run.attempts,
+      attemptsText: run.attempts === 1 ? 'once' : `${run.attempts} times`,
+      error: run.error.slice(0, 1000),
+      ...(month === null ? {} : { month }),
+    },
   });
 }
 

@@ -78,11 +78,12 @@ async function publishedPayload(knex: Knex, report: ReportRow): Promise<Record<s
     sha256: report.pdf_sha256,
     ragCounts: figures?.programme?.ragCounts ?? null,
     headline: changesHeadline(figures?.changes ?? null),
+    since: figures?.changes?.since ?? null,
     supersedes: report.supersedes_version === null ? null : { version: report.supersedes_version, reason: report.correction_reason },
   };
 }
 
-/** "3 Users changed RAG status; the deadline moved to 2020-06-30; …" in one line. */
+/** "3 Users changed RAG status; the Panel moved the deadline to 2020-06-30; …" in one line. */
 export function changesHeadline(changes: ChangesJson | null): string {
   if (changes === null || changes.since === null) return 'this is the first report: there is nothing earlier to compare with.';
   const parts: string[] = [];
@@ -93,5 +94,5 @@ export function changesHeadline(changes: ChangesJson | null): string {
   if (changes.flagsCleared.length > 0) parts.push(`${count(changes.flagsCleared.length, 'flag', 'flags')} cleared`);
   if (changes.completed.length > 0) parts.push(`${count(changes.completed.length, 'User', 'Users')} newly complete`);
   const text = parts.join('; ');
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)} (since ${changes.since}).`;
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }

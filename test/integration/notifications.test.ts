@@ -130,7 +130,7 @@ for (const kind of databasesFor('sql')) {
       assert.match(mail.text, /^Version 1 of the October 2026 MAP ID backfill report is published \(positions as of 30 Oct 2026, \d+ pages\)\./);
       assert.match(mail.text, /Users by status: RED 0, AMBER 0, GREEN 1\./);
       // At the first snapshot Alpha had no rate yet (AMBER, not enough snapshots): now GREEN.
-      assert.match(mail.text, /Since the last report: 1 User changed RAG status \(since 2026-09-30\)\./);
+      assert.match(mail.text, /Since the last report \(positions as of 30 Sep 2026\): 1 User changed RAG status\./);
       assert.match(mail.text, new RegExp(`The report: ${PUBLIC_URL}/reports/${report.id}\\.pdf`));
       assert.match(mail.html, /<strong style="color:#b10e1e;">RED 0<\/strong>/);
       assert.deepEqual(mail.attachments, [{ filename: 'backfill-report-2026-10-v1.pdf', contentType: 'application/pdf', size: pdf.length }]);
@@ -243,7 +243,7 @@ for (const kind of databasesFor('sql')) {
       assert.equal(sent.length, 24);
       assert.equal(new Set(sent.map((m) => m.messageId)).size, 24, 'no message twice');
       assert.equal(sent[0]!.subject.startsWith('Job failed: always-fails (key-'), true);
-      assert.match(sent[0]!.text, /failed 1 times and will not be tried again by itself\.\s+The last error: the disk is on fire/);
+      assert.match(sent[0]!.text, /failed \(tried once\) and will not be tried again by itself\.\s+The last error: the disk is on fire/);
       keep(sent[0]!, 'secas');
       const claimedBy = await t.db.knex('notification_outbox').where({ event: 'job.failed' }).distinct('claimed_by');
       assert.ok(claimedBy.length >= 1);
@@ -284,7 +284,7 @@ for (const kind of databasesFor('sql')) {
       const stale = drafted.find((m) => m.subject.includes('December'))!;
       assert.match(
         stale.text,
-        /Stale data: No snapshot has arrived since the last report; the newest snapshot, as of 2026-11-13, is 32 Working Days older than the month's end\./,
+        /Stale data: No snapshot has arrived since the last report\. The newest snapshot, as of 13 Nov 2026, is 32 Working Days older than the end of December 2026\./,
       );
       keep(stale, 'stale');
       const failed = mailsOf('report.draft-failed');
