@@ -84,10 +84,11 @@ export function findMessage(knex: Knex, id: number): Promise<OutboxRow | undefin
   return knex('notification_outbox').where({ id }).first() as Promise<OutboxRow | undefined>;
 }
 
-export async function markSent(knex: Knex, id: number, by: string, at: Date): Promise<void> {
+/** Sent, on attempt number `attempts`. */
+export async function markSent(knex: Knex, id: number, by: string, at: Date, attempts: number): Promise<void> {
   await knex('notification_outbox')
     .where({ id, status: 'sending', claimed_by: by })
-    .update({ status: 'sent', sent_at: toDbInstant(at), attempts: knex.raw('attempts + 1'), last_error: null, claimed_until: null });
+    .update({ status: 'sent', sent_at: toDbInstant(at), attempts, last_error: null, claimed_until: null });
 }
 
 /** A failed attempt: tried again at `retryAt`, or given up (`retryAt` null, or `final` a status of its own). */
@@ -95,14 +96,14 @@ export async function markAttemptFailed(
   knex: Knex,
   id: number,
   by: string,
-  outcome: { error: string; retryAt: Date | null; final?: Extract<OutboxStatus, 'failed' | 'skipped'> },
+  outcome: { attempts: number; error: string; retryAt: Date | null; final?: Extract<OutboxStatus, 'failed' | 'skipped'> },
 ): Promise<void> {
   await knex('notification_outbox')
     .where({ id, status: 'sending', claimed_by: by })
     .update({
       status: outcome.retryAt === null ? (outcome.final ?? 'failed') : 'pending',
       next_attempt_at: toDbInstant(outcome.retryAt ?? new Date()),
-      attempts: knex.raw('attempts + 1'),
+      attempts: outcome.attempts,
       last_error: outcome.error.slice(0, 2000),
       claimed_until: null,
     });

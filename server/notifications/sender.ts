@@ -147,14 +147,14 @@ export async function sendDue(deps: SenderDeps, now: () => Date = () => new Date
         const payload = JSON.parse(row.payload) as Record<string, unknown>;
         if (row.channel === 'email') await sendEmail(deps, row, payload);
         else await callWebhook(deps, row, payload);
-        await markSent(deps.knex, id, deps.instance, now());
+        await markSent(deps.knex, id, deps.instance, now(), row.attempts + 1);
         pass.sent += 1;
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err);
         const attempts = row.attempts + 1;
         const final = err instanceof Undeliverable ? err.status : attempts >= MAX_ATTEMPTS ? 'failed' : null;
         const retryAt = final === null ? new Date(now().getTime() + retryDelayMs(attempts)) : null;
-        await markAttemptFailed(deps.knex, id, deps.instance, { error, retryAt, ...(final === null ? {} : { final }) });
+        await markAttemptFailed(deps.knex, id, deps.instance, { attempts, error, retryAt, ...(final === null ? {} : { final }) });
         if (final === 'skipped') pass.skipped += 1;
         else if (final === 'failed') pass.failed += 1;
         else pass.retrying += 1;

@@ -56,7 +56,7 @@ for (const kind of databasesFor('not-sql')) {
       assert.equal(new URL(page.url()).pathname, '/audit', 'back where they were going');
       assert.equal(await page.$eval('h1', (h) => h.textContent), 'Audit log');
       const nav = await page.$$eval('nav.main-nav a', (links) => links.map((a) => a.textContent));
-      assert.deepEqual(nav, ['Overview', 'Snapshots', 'Reports', 'Deadline', 'Users', 'Settings', 'Audit log', 'Job runs']);
+      assert.deepEqual(nav, ['Overview', 'Snapshots', 'Reports', 'Deadline', 'Users', 'Settings', 'Audit log', 'Job runs', 'Notifications']);
       assert.match(await page.$eval('.data-table', (el) => el.textContent ?? ''), /login/);
 
       await Promise.all([page.waitForNavigation(), page.click('nav.main-nav a[href="/"]')]);

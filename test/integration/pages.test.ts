@@ -17,7 +17,7 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 const PASSWORD = 'frame password 123';
 
 const NAV: Record<Role, string[]> = {
-  secas: ['Overview', 'Snapshots', 'Reports', 'Deadline', 'Users', 'Settings', 'Audit log', 'Job runs'],
+  secas: ['Overview', 'Snapshots', 'Reports', 'Deadline', 'Users', 'Settings', 'Audit log', 'Job runs', 'Notifications'],
   panel: ['Overview', 'Reports', 'Deadline'],
   dcc: ['Overview', 'Snapshots', 'Users'],
 };

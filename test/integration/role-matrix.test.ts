@@ -7,6 +7,7 @@ import { addAccount } from '../../server/auth/accounts.ts';
 import { ROLES, type Role } from '../../server/auth/roles.ts';
 import { parseConfig } from '../../server/config.ts';
 import { ACTIONS } from './matrix/actions.ts';
+import { NOTIFICATIONS } from './matrix/notifications.ts';
 import { ADMIN } from './matrix/admin.ts';
 import { PROGRAMME } from './matrix/programme.ts';
 import { DASHBOARD } from './matrix/dashboard.ts';
@@ -41,7 +42,7 @@ const FRAME_ROWS: MatrixRow[] = [
   { method: 'GET', route: '/metrics', expect: { anonymous: 401, secas: 401, panel: 401, dcc: 401 } },
 ];
 
-const AREAS = [SNAPSHOTS, PROGRAMME, REPORTS, ADMIN, DASHBOARD, ACTIONS];
+const AREAS = [SNAPSHOTS, PROGRAMME, REPORTS, ADMIN, DASHBOARD, ACTIONS, NOTIFICATIONS];
 const MATRIX: MatrixRow[] = [...FRAME_ROWS, ...AREAS.flatMap((a) => a.rows)];
 
 const PASSWORD = 'matrix password 123';
