@@ -23,7 +23,7 @@ import { NotFoundError, ValidationError } from '../errors.ts';
 import { pageHrefs, paginationView, pageWindow } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { EVENTS, EVENT_NAMES, eventsFor, isNotificationEvent } from './events.ts';
-import { webhookSignature } from './sender.ts';
+import { postSigned } from './sender.ts';
 
 const STYLES = ['admin.css'];
 
@@ -187,21 +187,8 @@ export function registerNotificationRoutes(routes: Routes, ctx: RouteContext): v
     const body = JSON.stringify({ id: 0, event: 'ping', occurredAt: new Date().toISOString(), data: { webhookId: hook.id } });
     let outcome: string;
     try {
-      const answer = await fetch(hook.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'backfill-monitor',
-          'x-backfill-event': 'ping',
-          'x-backfill-delivery': '0',
-          'x-backfill-signature': webhookSignature(hook.secret, body),
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(10_000),
-      });
-      await answer.body?.cancel();
-      outcome = answer.ok ? `answered ${answer.status}: it works.` : `answered ${answer.status}, not 2xx: calls to it would be retried.`;
+      const status = await postSigned(hook, { event: 'ping', delivery: 0, body });
+      outcome = status >= 200 && status <= 299 ? `answered ${status}: it works.` : `answered ${status}, not 2xx: calls to it would be retried.`;
     } catch (err) {
       outcome = `could not be reached: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}.`;
     }

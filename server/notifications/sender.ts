@@ -111,25 +111,31 @@ async function sendEmail(deps: SenderDeps, row: OutboxRow, payload: Record<strin
   });
 }
 
-async function callWebhook(deps: SenderDeps, row: OutboxRow, payload: Record<string, unknown>): Promise<void> {
-  const hook = await findWebhook(deps.knex, Number(row.recipient));
-  if (!hook || hook.removed_at !== null) throw new Undeliverable('The webhook was removed before the message could be sent.', 'skipped');
-  const body = JSON.stringify({ id: row.id, event: row.event, occurredAt: `${row.created_at.replace(' ', 'T')}Z`, data: payload });
+/** POSTs a JSON body to a webhook, signed with its secret; resolves with the answer's status. */
+export async function postSigned(hook: { url: string; secret: string }, call: { event: string; delivery: number; body: string }): Promise<number> {
   const res = await fetch(hook.url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       'user-agent': 'backfill-monitor',
-      'x-backfill-event': row.event,
-      'x-backfill-delivery': String(row.id),
-      'x-backfill-signature': webhookSignature(hook.secret, body),
+      'x-backfill-event': call.event,
+      'x-backfill-delivery': String(call.delivery),
+      'x-backfill-signature': webhookSignature(hook.secret, call.body),
     },
-    body,
+    body: call.body,
     redirect: 'manual',
     signal: AbortSignal.timeout(10_000),
   });
   await res.body?.cancel();
-  if (res.status < 200 || res.status > 299) throw new Error(`${hook.url} answered ${res.status}`);
+  return res.status;
+}
+
+async function callWebhook(deps: SenderDeps, row: OutboxRow, payload: Record<string, unknown>): Promise<void> {
+  const hook = await findWebhook(deps.knex, Number(row.recipient));
+  if (!hook || hook.removed_at !== null) throw new Undeliverable('The webhook was removed before the message could be sent.', 'skipped');
+  const body = JSON.stringify({ id: row.id, event: row.event, occurredAt: `${row.created_at.replace(' ', 'T')}Z`, data: payload });
+  const status = await postSigned(hook, { event: row.event, delivery: row.id, body });
+  if (status < 200 || status > 299) throw new Error(`${hook.url} answered ${status}`);
 }
 
 /** Sends every message due now; returns what became of them. */
