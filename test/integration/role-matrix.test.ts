@@ -36,6 +36,9 @@ const FRAME_ROWS: MatrixRow[] = [
   { method: 'GET', route: '/jobs', expect: SECAS_ONLY },
   // The API takes bearer tokens (one per role below), never sessions; anonymous gets 401 JSON.
   { method: 'GET', route: '/api/v1/me', expect: { anonymous: 401, secas: 200, panel: 200, dcc: 200 } },
+  // The API's description is public: it discloses no data.
+  { method: 'GET', route: '/api/v1/openapi.json', expect: { anonymous: 200, secas: 200, panel: 200, dcc: 200 } },
+  { method: 'GET', route: '/api/docs', expect: { anonymous: 200, secas: 200, panel: 200, dcc: 200 } },
 ];
 
 const AREAS = [SNAPSHOTS, PROGRAMME, REPORTS, ADMIN, DASHBOARD, ACTIONS];
