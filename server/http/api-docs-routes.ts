@@ -16,6 +16,7 @@ type JsonSchema = {
   required?: string[];
   description?: string;
   anyOf?: JsonSchema[];
+  allOf?: JsonSchema[];
   oneOf?: JsonSchema[];
   additionalProperties?: boolean | JsonSchema;
   contentMediaType?: string;
@@ -57,7 +58,8 @@ function describe(schema: JsonSchema | undefined): TypeText {
     ref = item.ref;
   } else if (main[0] === 'object') text = schema.properties && Object.keys(schema.properties).length ? 'object (below)' : 'object';
   else text = (main.join(' or ') || 'any') + (schema.format ? ` (${schema.format})` : '') + (schema.contentMediaType ? ` (${schema.contentMediaType})` : '');
-  if (schema.minimum === 0) text += ', 0 or more';
+  if (schema.allOf) text = 'object (below)';
+  if (schema.minimum === 0) text += ' (0 or more)';
   return { text: nullable ? `${text} or null` : text, ref };
 }
 
@@ -69,16 +71,19 @@ interface FieldRow {
 }
 
 /** An object's fields, nested objects flattened with dotted names, so the page never needs a script to expand them. */
-function fieldsOf(schema: JsonSchema, prefix = ''): FieldRow[] {
+function fieldsOf(schema: JsonSchema, schemas: Record<string, JsonSchema>, prefix = ''): FieldRow[] {
+  // An extended shape (Snapshot, Report) is its base's fields then its own.
+  if (schema.allOf)
+    return schema.allOf.flatMap((part) => fieldsOf(part.$ref ? (schemas[part.$ref.replace('#/components/schemas/', '')] ?? {}) : part, schemas, prefix));
   const variants = schema.oneOf ?? schema.anyOf;
-  if (variants && variants.every((v) => v.properties)) return variants.flatMap((v) => fieldsOf(v, prefix));
+  if (variants && variants.every((v) => v.properties)) return variants.flatMap((v) => fieldsOf(v, schemas, prefix));
   const rows: FieldRow[] = [];
   for (const [name, field] of Object.entries(schema.properties ?? {})) {
     const full = prefix + name;
     rows.push({ name: full, type: describe(field), required: schema.required?.includes(name) ?? false, description: field.description });
     const inner = field.type === 'array' ? field.items : field;
     if (inner && !inner.$ref && inner.properties && Object.keys(inner.properties).length)
-      rows.push(...fieldsOf(inner, `${full}${field.type === 'array' ? '[]' : ''}.`));
+      rows.push(...fieldsOf(inner, schemas, `${full}${field.type === 'array' ? '[]' : ''}.`));
   }
   return rows;
 }
@@ -131,7 +136,7 @@ export function apiDocsModel() {
     };
   });
   const schemas = Object.entries(doc.components.schemas)
-    .map(([name, schema]) => ({ name, description: schema.description, type: describe(schema).text, fields: fieldsOf(schema) }))
+    .map(([name, schema]) => ({ name, description: schema.description, type: describe(schema).text, fields: fieldsOf(schema, doc.components.schemas) }))
     .sort((a, b) => a.name.localeCompare(b.name));
   return { operations, schemas };
 }

@@ -177,11 +177,15 @@ export type SnapshotList = z.infer<typeof SnapshotList>;
 
 const UserCounts = z.object({ userId, name: z.string(), registered: z.boolean(), esme: FuelCounts, gsme: FuelCounts, total: FuelCounts }).strict();
 
-export const Snapshot = SnapshotSummary.extend({
-  users: z.array(UserCounts),
-  total: z.object({ esme: FuelCounts, gsme: FuelCounts, total: FuelCounts }).strict(),
-  rejections: z.array(z.object({ line: z.number().int(), reason: z.string() }).strict()),
-})
+// Built from the summary's fields rather than with .extend(): zod-to-openapi writes an extension as
+// allOf [summary, more], which with additionalProperties false on both no answer could satisfy.
+export const Snapshot = z
+  .object({
+    ...SnapshotSummary.shape,
+    users: z.array(UserCounts),
+    total: z.object({ esme: FuelCounts, gsme: FuelCounts, total: FuelCounts }).strict(),
+    rejections: z.array(z.object({ line: z.number().int(), reason: z.string() }).strict()),
+  })
   .strict()
   .openapi('Snapshot');
 export type Snapshot = z.infer<typeof Snapshot>;
@@ -240,6 +244,7 @@ export const ReportList = z
   .openapi('ReportList');
 export type ReportList = z.infer<typeof ReportList>;
 
+// Not a named component: zod-to-openapi drops `null` from a nullable reference, and changes may be null.
 const ReportChanges = z
   .object({
     since: isoDate.nullable(),
@@ -249,25 +254,26 @@ const ReportChanges = z
     flagsCleared: z.array(z.object({ userId, flag: z.string() }).strict()),
     completed: z.array(userId),
   })
-  .strict()
-  .openapi('ReportChanges');
+  .strict();
 
-export const Report = ReportSummary.extend({
-  summary: z.string().nullable().openapi({ description: "SECAS's executive summary." }),
-  decisions: z.string().nullable(),
-  changes: ReportChanges.nullable(),
-  // Kept with the report as it was printed; older versions may carry more keys.
-  figures: z
-    .object({
-      asOf: isoDate,
-      deadline: isoDate.nullable(),
-      programme: z.object({}).passthrough(),
-      users: z.array(z.object({}).passthrough()),
-    })
-    .passthrough()
-    .nullable()
-    .openapi({ description: 'The figures the report printed, as stored with it.' }),
-})
+export const Report = z
+  .object({
+    ...ReportSummary.shape,
+    summary: z.string().nullable().openapi({ description: "SECAS's executive summary." }),
+    decisions: z.string().nullable(),
+    changes: ReportChanges.nullable(),
+    // Kept with the report as it was printed; older versions may carry more keys.
+    figures: z
+      .object({
+        asOf: isoDate,
+        deadline: isoDate.nullable(),
+        programme: z.object({}).passthrough(),
+        users: z.array(z.object({}).passthrough()),
+      })
+      .passthrough()
+      .nullable()
+      .openapi({ description: 'The figures the report printed, as stored with it.' }),
+  })
   .strict()
   .openapi('Report');
 export type Report = z.infer<typeof Report>;
