@@ -31,9 +31,18 @@ const readJson = express.json({ limit: MAX_UPLOAD_BYTES, strict: true });
 const { raw: bytesParser } = express;
 const readCsv = bytesParser({ type: CSV_TYPES, limit: MAX_UPLOAD_BYTES });
 
-/** user_id → userId: the CSV's column names as the JSON spells them. */
+/** The import's column names as the JSON spells them (user_id → userId); nothing else is renamed, so a value quoted in a message stays as sent. */
+const JSON_NAMES: Record<string, string> = {
+  user_id: 'userId',
+  received_on: 'receivedOn',
+  per_day: 'perDay',
+  effective_from: 'effectiveFrom',
+  confirmed_on: 'confirmedOn',
+};
+const COLUMN = new RegExp(`\\b(${Object.keys(JSON_NAMES).join('|')})\\b`, 'g');
+
 function camel(text: string): string {
-  return text.replace(/\b([a-z]+)((?:_[a-z]+)+)\b/g, (_m, head: string, tail: string) => head + tail.replace(/_([a-z])/g, (_u, c: string) => c.toUpperCase()));
+  return text.replace(COLUMN, (name) => JSON_NAMES[name] ?? name);
 }
 
 type Importer = (knex: Knex, content: Buffer | readonly CsvRecord[], fileName: string, actor: Actor, origin: RequestOrigin) => Promise<ImportSummary>;
