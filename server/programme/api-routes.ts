@@ -20,7 +20,7 @@ import { importAllowances, listAllowances } from './allowances.ts';
 import { MAX_UPLOAD_BYTES } from './csv-upload.ts';
 import type { CsvRecord } from './csv-table.ts';
 import { importDeclarations, listDeclarationVersions } from './declarations.ts';
-import type { ImportSummary } from './import-file.ts';
+import { recordsFromJson, type ImportSummary } from './import-file.ts';
 
 /** The DCC records declarations received and allowances confirmed; SECAS may do everything (SPEC §2). */
 const RECORDERS = allow('secas', 'dcc');
@@ -62,11 +62,7 @@ function importRoute(ctx: RouteContext, records: ZodTypeAny, what: string, impor
       const given = parseInput(records, req.body, `Nothing was imported from ${fileName}: the JSON body is not an array of ${what} as described.`) as Array<
         Record<string, string | number>
       >;
-      // The records' values go through the import's own rules, as a CSV row's fields would.
-      content = given.map((record, i) => ({
-        line: i + 1,
-        fields: Object.fromEntries(Object.entries(record).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), String(value)])),
-      }));
+      content = recordsFromJson(given);
     } else {
       content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     }

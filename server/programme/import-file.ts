@@ -96,6 +96,18 @@ export function readImportFile<R extends Rules>(content: Buffer | readonly CsvRe
   return { rows, errors, columns: new Set(table.columns), source: { kind: 'file', name: fileName } };
 }
 
+/**
+ * Records sent as JSON (an API body: the kind's columns in camelCase, e.g. receivedOn) as the CSV
+ * records readImportFile reads, each value as the text a CSV field would hold, so the same rules
+ * judge it; a record's position in the array, from 1, stands for its line.
+ */
+export function recordsFromJson(records: ReadonlyArray<Readonly<Record<string, string | number>>>): CsvRecord[] {
+  return records.map((record, index) => ({
+    line: index + 1,
+    fields: Object.fromEntries(Object.entries(record).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), String(value)])),
+  }));
+}
+
 /** Counts how each row went. */
 export class SummaryCounter {
   private readonly summary: ImportSummary = { rows: 0, added: 0, changed: 0, unchanged: 0 };
