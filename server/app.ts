@@ -13,6 +13,8 @@ import { createCsrf } from './auth/csrf.ts';
 import { createSessions } from './auth/session.ts';
 import { startLoginSweeper } from './auth/sweeper.ts';
 import { registerActionRoutes } from './actions/routes.ts';
+import { registerApiDocsRoutes } from './http/api-docs-routes.ts';
+import { checkApiResponses, type ApiMismatchReport } from './http/api-response-check.ts';
 import { registerApiRoutes } from './http/api-routes.ts';
 import { registerAuditRoutes } from './audit/audit-routes.ts';
 import { registerDashboardRoutes } from './dashboard/routes.ts';
@@ -22,6 +24,7 @@ import { BrowserManager } from './reports/browser.ts';
 import { registerReportRoutes } from './reports/routes.ts';
 import { ProgressCache } from './progress/progress-cache.ts';
 import { registerProgressApiRoutes } from './progress/progress-api-routes.ts';
+import { registerProgrammeApiRoutes } from './programme/api-routes.ts';
 import { registerProgrammeRoutes } from './programme/routes.ts';
 import { registerSnapshotRoutes } from './snapshots/routes.ts';
 import type { RouteContext } from './http/route-context.ts';
@@ -44,6 +47,8 @@ export interface AppDeps {
   logger: Logger;
   /** The process's Chromium for reports; the app makes its own when not given. */
   browser?: BrowserManager;
+  /** Tests: told of every /api/v1 answer that does not match the OpenAPI description. */
+  apiMismatches?: ApiMismatchReport;
 }
 
 export interface App {
@@ -64,6 +69,7 @@ export function buildApp(deps: AppDeps): App {
   app.set('trust proxy', config.trustProxy);
 
   app.use(requestId);
+  if (deps.apiMismatches) app.use(checkApiResponses(deps.apiMismatches));
   app.use(requestLog(logger));
   const metrics = config.metricsToken === undefined ? undefined : new AppMetrics({ knex: db.knex, logger });
   if (metrics) app.use(requestMetrics(metrics));
@@ -109,12 +115,14 @@ export function buildApp(deps: AppDeps): App {
   registerAuditRoutes(routes, { knex: db.knex, pages });
   registerAdminRoutes(routes, ctx);
   registerApiRoutes(routes);
+  registerApiDocsRoutes(routes, ctx);
   registerJobRunRoutes(routes, ctx);
   registerNotificationRoutes(routes, ctx);
   registerReportRoutes(routes, ctx, { knex: db.knex, views, browser, logger, metrics: sink });
   registerSnapshotRoutes(routes, ctx);
   registerProgrammeRoutes(routes, ctx);
   registerProgressApiRoutes(routes, ctx);
+  registerProgrammeApiRoutes(routes, ctx);
   registerActionRoutes(routes, ctx);
   registerDashboardRoutes(routes, ctx);
 

@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { buildApp, type App } from './app.ts';
+import type { ApiMismatchReport } from './http/api-response-check.ts';
 import type { Config } from './config.ts';
 import { closeOnSignals, loadConfigOrExit, logSlipsInsteadOfExiting, runIfMain } from './lifecycle.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -29,6 +30,8 @@ export interface StartOptions {
   scheduler?: boolean;
   /** The jobs' clock (what day it is for catch-up, claims and retries); tests set it. */
   clock?: () => Date;
+  /** Tests: told of every /api/v1 answer that does not match the OpenAPI description. */
+  apiMismatches?: ApiMismatchReport;
 }
 
 async function prepareDatabase(db: Database, dataDir: string, logger: Logger): Promise<void> {
@@ -94,7 +97,7 @@ export async function startServer(config: Config & { sessionSecret: string }, lo
   let scheduler: Scheduler | null = null;
   try {
     await prepareDatabase(db, config.dataDir, logger);
-    app = buildApp({ config, db, logger, browser });
+    app = buildApp({ config, db, logger, browser, ...(options.apiMismatches ? { apiMismatches: options.apiMismatches } : {}) });
     const server = await listen(app.app, config.host, config.port);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

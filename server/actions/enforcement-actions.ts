@@ -211,7 +211,7 @@ export async function actionsOfUser(knex: Knex, userId: string, today: string = 
 }
 
 /** The same actions as JSON for the API and `backfill actions list --json`. */
-export function actionJson(entry: ActionEntry): Record<string, unknown> {
+export function actionJson(entry: ActionEntry) {
   const { id, userId, userName, kind, takenOn, dueOn, text, recordedBy, recordedAt, overdue } = entry;
   return { id, userId, userName, kind, takenOn, dueOn, text, recordedBy, recordedAt, overdue };
 }

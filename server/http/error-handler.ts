@@ -5,6 +5,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
 import { AppError, BadRequestError, NotFoundError, PayloadTooLargeError, TooManyRequestsError } from '../errors.ts';
 import { outageOf, type FailurePlaces } from '../outage.ts';
+import type { ApiError } from './api-schemas.ts';
 import { statusOf } from './error-status.ts';
 import { isApiPath } from './paths.ts';
 import type { PageRenderer } from './render.ts';
@@ -75,7 +76,8 @@ export function errorHandler(logger: Logger, pages: PageRenderer, places: Failur
     const message = known?.message ?? `The server could not complete your request. If it happens again, tell SECAS and quote reference ${requestId}.`;
     if (wantsJson(req)) {
       if (status === 401) res.set('WWW-Authenticate', 'Bearer');
-      return res.status(status).json({ error: { code: known?.code ?? 'internal', message, fields: known?.fields ?? [], requestId } });
+      const body: ApiError = { error: { code: known?.code ?? 'internal', message, fields: known?.fields ?? [], requestId } };
+      return res.status(status).json(body);
     }
     try {
       pages.page(req, res, 'error', { title: TITLES[status] ?? 'Error', status, message, fields: known?.fields ?? [] }, status);

@@ -8,6 +8,7 @@ import type { Actor } from '../auth/roles.ts';
 import type { FieldError } from '../errors.ts';
 import { safeCsv } from '../safe-csv.ts';
 import { dateRule, userIdRule, wholeNumberRule } from './field-rules.ts';
+import type { CsvRecord } from './csv-table.ts';
 import { readImportFile, refuse, refuseIfAny, type ChangeSource, type ImportKind, type ImportSummary } from './import-file.ts';
 import { recordImport, removeKeyed, saveKeyed, type KeyedTable } from './keyed-changes.ts';
 import { unknownUserErrors } from './known-users.ts';
@@ -76,7 +77,13 @@ async function saveAllowances(
 }
 
 /** `user_id,per_day,effective_from,confirmed_on`: records every allowance, or nothing if any row is wrong. */
-export async function importAllowances(knex: Knex, content: Buffer, fileName: string, actor: Actor, origin: RequestOrigin = {}): Promise<ImportSummary> {
+export async function importAllowances(
+  knex: Knex,
+  content: Buffer | readonly CsvRecord[],
+  fileName: string,
+  actor: Actor,
+  origin: RequestOrigin = {},
+): Promise<ImportSummary> {
   const file = readImportFile(content, ALLOWANCES_FILE, fileName);
   return knex.transaction(async (trx) => {
     const summary = await saveAllowances(trx, file.rows, actor, origin, file.source, file.errors);

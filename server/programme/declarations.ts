@@ -23,6 +23,7 @@ import type { Actor } from '../auth/roles.ts';
 import type { FieldError } from '../errors.ts';
 import { safeCsv } from '../safe-csv.ts';
 import { dateRule, userIdRule, wholeNumberRule } from './field-rules.ts';
+import type { CsvRecord } from './csv-table.ts';
 import { readImportFile, refuse, refuseIfAny, SummaryCounter, type ChangeSource, type ImportKind, type ImportSummary } from './import-file.ts';
 import { recordImport } from './keyed-changes.ts';
 import { unknownUserErrors } from './known-users.ts';
@@ -132,7 +133,13 @@ async function saveDeclarations(
 }
 
 /** `user_id,count,received_on`: records every declaration, or nothing if any row is wrong. */
-export async function importDeclarations(knex: Knex, content: Buffer, fileName: string, actor: Actor, origin: RequestOrigin = {}): Promise<ImportSummary> {
+export async function importDeclarations(
+  knex: Knex,
+  content: Buffer | readonly CsvRecord[],
+  fileName: string,
+  actor: Actor,
+  origin: RequestOrigin = {},
+): Promise<ImportSummary> {
   const file = readImportFile(content, DECLARATIONS_FILE, fileName);
   return knex.transaction(async (trx) => {
     const summary = await saveDeclarations(trx, file.rows, actor, origin, file.source, file.errors);

@@ -1,7 +1,7 @@
 // Imports of reference data are all-or-nothing (SPEC §3.3): every row of a file is checked first,
 // every problem is reported with its line and field, and only a file without any is applied.
 import { ValidationError, type FieldError } from '../errors.ts';
-import { readCsvTable, type CsvLayout } from './csv-table.ts';
+import { readCsvTable, type CsvLayout, type CsvRecord } from './csv-table.ts';
 import { readRecord, type Rules, type ValuesOf } from './record-reader.ts';
 
 /** What one kind of reference data looks like as a CSV file. */
@@ -67,10 +67,14 @@ export function refuseIfAny(errors: readonly FieldError[], source: ChangeSource)
 /**
  * Every row of the file read by the kind's rules. Throws ValidationError when the file as a whole
  * cannot be read; problems of single rows come back in `errors`, so that the importer can add the
- * ones only the database can find (an unknown User) and report them all at once.
+ * ones only the database can find (an unknown User) and report them all at once. The content is a
+ * CSV file, or records already split into the kind's columns (the API's JSON, each record's
+ * position as its line), which then go through the same rules.
  */
-export function readImportFile<R extends Rules>(content: Buffer, kind: ImportKind<R>, fileName: string): ImportFile<ValuesOf<R>> {
-  const table = readCsvTable(content, kind.layout);
+export function readImportFile<R extends Rules>(content: Buffer | readonly CsvRecord[], kind: ImportKind<R>, fileName: string): ImportFile<ValuesOf<R>> {
+  const table = Buffer.isBuffer(content)
+    ? readCsvTable(content, kind.layout)
+    : { records: content, problems: [], columns: [...kind.layout.required, ...(kind.layout.optional ?? [])] };
   const errors: FieldError[] = [...table.problems];
   const rows: Array<ImportRow<ValuesOf<R>>> = [];
   const firstLine = new Map<string, number>();
@@ -90,6 +94,18 @@ export function readImportFile<R extends Rules>(content: Buffer, kind: ImportKin
     rows.push({ line: record.line, value: read.value });
   }
   return { rows, errors, columns: new Set(table.columns), source: { kind: 'file', name: fileName } };
+}
+
+/**
+ * Records sent as JSON (an API body: the kind's columns in camelCase, e.g. receivedOn) as the CSV
+ * records readImportFile reads, each value as the text a CSV field would hold, so the same rules
+ * judge it; a record's position in the array, from 1, stands for its line.
+ */
+export function recordsFromJson(records: ReadonlyArray<Readonly<Record<string, string | number>>>): CsvRecord[] {
+  return records.map((record, index) => ({
+    line: index + 1,
+    fields: Object.fromEntries(Object.entries(record).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), String(value)])),
+  }));
 }
 
 /** Counts how each row went. */

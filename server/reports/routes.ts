@@ -5,6 +5,7 @@ import { originOf } from '../auth/routes.ts';
 import { allow, type Routes } from '../auth/access.ts';
 import { actorOf } from '../auth/roles.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { Report, ReportList, ReportSummary } from '../http/api-schemas.ts';
 import { paged } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { RenderError } from './browser.ts';
@@ -24,7 +25,7 @@ function sendFile(res: Response, report: ReportRow, kind: 'pdf' | 'csv', body: B
   res.type(kind === 'pdf' ? 'application/pdf' : 'text/csv; charset=utf-8').send(body);
 }
 
-function summary(report: ReportRow) {
+function summary(report: ReportRow): ReportSummary {
   return {
     id: report.id,
     month: report.month,
@@ -199,7 +200,8 @@ export function registerReportRoutes(routes: Routes, ctx: RouteContext, services
   routes.get('/reports/:id.csv', viewers, download('csv'));
 
   routes.get('/api/v1/reports', viewers, async (req, res) => {
-    res.json({ reports: (await reportsFor(ctx.knex, req.principal!)).map(summary) });
+    const body: ReportList = { reports: (await reportsFor(ctx.knex, req.principal!)).map(summary) };
+    res.json(body);
   });
   routes.get('/api/v1/reports/:id.pdf', viewers, download('pdf'));
   // One version with what it told the Panel: its figures, the changes it printed and SECAS's words.
@@ -207,6 +209,14 @@ export function registerReportRoutes(routes: Routes, ctx: RouteContext, services
     const report = await reportFor(ctx.knex, req.principal!, req.params.id);
     const stored = await reportFigures(ctx.knex, report.id);
     const { changes = null, ...figures } = stored === null ? {} : (JSON.parse(stored) as Record<string, unknown>);
-    res.json({ ...summary(report), summary: report.summary, decisions: report.decisions, changes, figures: stored === null ? null : figures });
+    // Stored as the report printed them (report-json.ts); the description says their shape.
+    const body: Report = {
+      ...summary(report),
+      summary: report.summary,
+      decisions: report.decisions,
+      changes: changes as Report['changes'],
+      figures: stored === null ? null : (figures as Report['figures']),
+    };
+    res.json(body);
   });
 }

@@ -6,6 +6,7 @@ import { findSnapshot, listRejections, listSnapshots } from '../../db/queries/sn
 import { allow, type Routes } from '../auth/access.ts';
 import { actorOf } from '../auth/roles.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
+import type { Snapshot, SnapshotImport, SnapshotList } from '../http/api-schemas.ts';
 import { requestIdOf } from '../http/request-id.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { assertContentLengthWithin, closeAfterResponse, UnsupportedMediaTypeError } from './http-upload.ts';
@@ -50,11 +51,13 @@ export function registerSnapshotApi(routes: Routes, ctx: RouteContext): void {
         outcome.errors.slice(0, REFUSAL_REASONS_SENT).map((e) => ({ field: 'file', message: e.reason, ...(e.line === null ? {} : { line: e.line }) })),
       );
     }
-    res.status(outcome.status === 'imported' ? 201 : 200).json({ importId: outcome.importId, ...outcomeJson(outcome) });
+    const body: SnapshotImport = { importId: outcome.importId, ...outcomeJson(outcome), status: outcome.status };
+    res.status(outcome.status === 'imported' ? 201 : 200).json(body);
   });
 
   routes.get('/api/v1/snapshots', roles, async (_req, res) => {
-    res.json({ snapshots: (await listSnapshots(knex)).map(summaryOf) });
+    const body: SnapshotList = { snapshots: (await listSnapshots(knex)).map(summaryOf) };
+    res.json(body);
   });
 
   routes.get('/api/v1/snapshots/:id', roles, async (req, res) => {
@@ -63,11 +66,12 @@ export function registerSnapshotApi(routes: Routes, ctx: RouteContext): void {
     if (!snapshot) throw new NotFoundError(`There is no snapshot ${JSON.stringify(req.params.id)}; GET /api/v1/snapshots lists them.`);
     const [counts, rejections] = await Promise.all([readCounts(knex, snapshot.id), listRejections(knex, snapshot.id, { offset: 0, limit: snapshot.rejected })]);
     const { users, total } = countsByUser(counts);
-    res.json({
+    const body: Snapshot = {
       ...summaryOf(snapshot),
       users: users.map((u) => ({ userId: u.userId, name: u.name, registered: u.registered, esme: u.esme, gsme: u.gsme, total: u.total })),
       total: { esme: total.esme, gsme: total.gsme, total: total.total },
       rejections,
-    });
+    };
+    res.json(body);
   });
 }

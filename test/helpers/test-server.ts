@@ -8,6 +8,8 @@ import { startServer, type RunningServer, type StartOptions } from '../../server
 
 export interface TestServer extends RunningServer {
   dataDir: string;
+  /** Every /api/v1 answer so far that did not match the OpenAPI description (server/http/openapi.ts). */
+  apiMismatches: string[];
   stop(): Promise<void>;
 }
 
@@ -26,10 +28,22 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bfm-data-'));
   const config = parseConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const running = await startServer({ ...config, ...overrides, sessionSecret: 'test-secret-'.padEnd(48, 'x') }, createLogger(testLogLevel()), options);
+  // Every API answer of every test is checked against the OpenAPI description as it is sent; one
+  // that does not match fails the test file (its process ends with exit code 1, which node --test
+  // reports as a failure), whatever the test itself asserted, and says why on stderr.
+  const apiMismatches: string[] = [];
+  const running = await startServer({ ...config, ...overrides, sessionSecret: 'test-secret-'.padEnd(48, 'x') }, createLogger(testLogLevel()), {
+    apiMismatches: (problems) => {
+      apiMismatches.push(...problems);
+      process.exitCode = 1;
+      console.error(`/api/v1 answered otherwise than its OpenAPI description says (server/http/api-schemas.ts):\n  ${problems.join('\n  ')}`);
+    },
+    ...options,
+  });
   return {
     ...running,
     dataDir,
+    apiMismatches,
     stop: async () => {
       await running.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -16,6 +16,7 @@ import { findChrome } from '../../server/reports/chrome.ts';
 import { buildDemo, type BuiltDemo } from '../../server/demo/build-demo.ts';
 import { databaseHoldings, resetDemoDatabase } from '../../server/demo/demo-database.ts';
 import { loadProgrammeData, positionsAt, progressAsOf } from '../../server/progress/progress-service.ts';
+import { assertApiAnswer } from '../helpers/api-answers.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { TestClient } from '../helpers/http-client.ts';
 import { runCliInProcess } from '../helpers/cli-in-process.ts';
@@ -331,7 +332,9 @@ describe('npm run demo', () => {
       const token = /^ {4}(bfm_\S+)$/m.exec(output)![1]!;
       const progress = await fetch(`${url}/api/v1/progress`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(progress.status, 200);
-      assert.equal(((await progress.json()) as { users: unknown[] }).users.length, 40);
+      const positions = (await progress.json()) as { users: unknown[] };
+      assertApiAnswer('GET', '/api/v1/progress', 200, positions);
+      assert.equal(positions.users.length, 40);
 
       const again = await runCliInProcess(['demo', '--meters', String(METERS)], { env: { DATABASE_URL: '', DATA_DIR: dir, PORT: '0' } });
       assert.equal(again.code, 1);

@@ -40,6 +40,9 @@ const FRAME_ROWS: MatrixRow[] = [
   // Public to the role guard, like /healthz, but on (METRICS_TOKEN set below) it answers only the
   // METRICS_TOKEN as a bearer token (test/integration/metrics.test.ts): no session or role opens it.
   { method: 'GET', route: '/metrics', expect: { anonymous: 401, secas: 401, panel: 401, dcc: 401 } },
+  // The API's description is public: it discloses no data.
+  { method: 'GET', route: '/api/v1/openapi.json', expect: { anonymous: 200, secas: 200, panel: 200, dcc: 200 } },
+  { method: 'GET', route: '/api/docs', expect: { anonymous: 200, secas: 200, panel: 200, dcc: 200 } },
 ];
 
 const AREAS = [SNAPSHOTS, PROGRAMME, REPORTS, ADMIN, DASHBOARD, ACTIONS, NOTIFICATIONS];

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
 import { openDatabase } from '../../db/connection.ts';
 import { schedulerWanted } from '../../server/main.ts';
+import { assertApiAnswer } from '../helpers/api-answers.ts';
 import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import { freePort, ROOT, spawnServer, waitFor } from '../helpers/processes.ts';
 
@@ -91,7 +92,9 @@ describe('stopping in the middle of a request', () => {
       sendRest();
       const res = await response;
       assert.equal(res.status, 201, await res.clone().text());
-      assert.equal(((await res.json()) as { rows: number }).rows, 2);
+      const imported = (await res.json()) as { rows: number };
+      assertApiAnswer('POST', '/api/v1/snapshots', 201, imported);
+      assert.equal(imported.rows, 2);
       const [code] = (await once(child, 'exit')) as [number];
       assert.equal(code, 0);
       assert.match(child.output(), /"msg":"stopped"/);

@@ -1,7 +1,8 @@
 // Matrix rows for the programme reference-data and progress routes (issue 4). Written by hand from
 // SPEC §2: SECAS changes settings, holidays, the MAP register, the deadline and the Users register;
 // the DCC (and SECAS) records declarations and allowances and sees the register; the Panel sees
-// the deadline page; every role's systems read /api/v1/progress. GET /settings, /deadline and
+// the deadline page; every role's systems read /api/v1/progress (and /api/v1/progress/{userId});
+// the DCC's and SECAS's systems record and read declarations and allowances on /api/v1. GET /settings, /deadline and
 // /users are the frame's rows. A form sent empty is refused (422) once access is granted; an empty
 // settings form changes nothing and redirects (303).
 import { setDeadline } from '../../../server/programme/deadline.ts';
@@ -13,6 +14,8 @@ const SECAS_ONLY_FORM: Record<Who, Outcome> = { anonymous: 'login', secas: 422, 
 const RECORDERS_FORM: Record<Who, Outcome> = { anonymous: 'login', secas: 422, panel: 403, dcc: 422 };
 const SECAS_PAGE: Record<Who, Outcome> = { anonymous: 'login', secas: 200, panel: 403, dcc: 403 };
 const RECORDERS_PAGE: Record<Who, Outcome> = { anonymous: 'login', secas: 200, panel: 403, dcc: 200 };
+const RECORDERS_API: Record<Who, Outcome> = { anonymous: 401, secas: 200, panel: 403, dcc: 200 };
+const RECORDERS_API_EMPTY_POST: Record<Who, Outcome> = { anonymous: 401, secas: 415, panel: 403, dcc: 415 };
 const DEADLINE_VIEWERS: Record<Who, Outcome> = { anonymous: 'login', secas: 200, panel: 200, dcc: 403 };
 
 const post = (route: string, expect: Record<Who, Outcome>): MatrixRow => ({ method: 'POST', route, expect });
@@ -58,5 +61,16 @@ export const PROGRAMME: MatrixArea = {
     post('/users/allowances/import', RECORDERS_FORM),
     get('/users/allowances/export.csv', RECORDERS_PAGE),
     get('/api/v1/progress', { anonymous: 401, secas: 200, panel: 200, dcc: 200 }),
+    {
+      method: 'GET',
+      route: '/api/v1/progress/:userId',
+      path: '/api/v1/progress/90-B3-D5-1F-30-01-00-0A?asOf=2026-09-30',
+      expect: { anonymous: 401, secas: 200, panel: 200, dcc: 200 },
+    },
+    // The DCC's API for what it records, with the pages' roles; an empty POST is neither JSON nor CSV (415).
+    get('/api/v1/declarations', RECORDERS_API),
+    post('/api/v1/declarations', RECORDERS_API_EMPTY_POST),
+    get('/api/v1/allowances', RECORDERS_API),
+    post('/api/v1/allowances', RECORDERS_API_EMPTY_POST),
   ],
 };

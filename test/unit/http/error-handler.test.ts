@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import { markAsDatabaseError } from '../../../db/connection.ts';
+import { responseProblems } from '../../../server/http/openapi.ts';
 import { PUBLIC, Routes } from '../../../server/auth/access.ts';
 import { errorHandler, notFound } from '../../../server/http/error-handler.ts';
 import { ValidationError } from '../../../server/errors.ts';
@@ -71,6 +72,7 @@ describe('error responses', () => {
     const res = await fetch(`${base}/api/v1/boom`, { headers: { 'x-request-id': 'req-67890' } });
     assert.equal(res.status, 500);
     const body = (await res.json()) as { error: { code: string; requestId: string; message: string } };
+    assert.deepEqual(responseProblems('GET', undefined, 500, { json: body }), [], 'the Error body the OpenAPI description gives');
     assert.equal(body.error.code, 'internal');
     assert.equal(body.error.requestId, 'req-67890');
     assert.doesNotMatch(body.error.message, /exploded/);
@@ -94,6 +96,7 @@ describe('error responses', () => {
     assert.equal(api.status, 503);
     assert.equal(api.headers.get('retry-after'), '60');
     const body = (await api.json()) as { error: { code: string; message: string } };
+    assert.deepEqual(responseProblems('GET', undefined, 503, { json: body }), [], 'the Error body the OpenAPI description gives');
     assert.equal(body.error.code, 'database_unavailable');
     assert.equal(body.error.message, 'The database cannot be reached; try again in a minute. Nothing was changed.');
   });
