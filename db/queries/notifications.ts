@@ -138,11 +138,16 @@ export async function setPreferences(knex: Knex, accountId: number, choices: Rea
   });
 }
 
-/** Active accounts of the given roles that have not turned `event` off. */
-export async function recipientsOf(knex: Knex, roles: readonly string[], event: string): Promise<Array<{ id: number; email: string; role: string }>> {
-  return knex('accounts as a')
-    .select('a.id', 'a.email', 'a.role')
-    .whereIn('a.role', roles)
+/** Active accounts of the given roles (or with the given e-mail address) that have not turned `event` off. */
+export async function recipientsOf(
+  knex: Knex,
+  who: { roles: readonly string[] } | { email: string },
+  event: string,
+): Promise<Array<{ id: number; email: string; role: string }>> {
+  const query = knex('accounts as a').select('a.id', 'a.email', 'a.role');
+  if ('email' in who) void query.where('a.email', who.email);
+  else void query.whereIn('a.role', who.roles);
+  return query
     .whereNull('a.disabled_at')
     .whereNotExists(knex('notification_preferences as p').select(knex.raw('1')).whereRaw('p.account_id = a.id').where({ 'p.event': event, 'p.enabled': false }))
     .orderBy('a.id');

@@ -37,12 +37,9 @@ export interface Occurrence {
 
 /** Writes the event's e-mails (to each account that wants it) and webhook calls to the outbox. */
 export async function notify(trx: Knex, event: NotificationEvent, occurrence: Occurrence): Promise<void> {
-  const people = await recipientsOf(trx, EVENTS[event].roles, event);
+  const people = await recipientsOf(trx, { roles: EVENTS[event].roles }, event);
+  if (occurrence.alsoAccount) people.push(...(await recipientsOf(trx, { email: occurrence.alsoAccount }, event)));
   const addresses = new Set(people.map((p) => p.email));
-  if (occurrence.alsoAccount) {
-    const [uploader] = await recipientsOf(trx, ['secas', 'panel', 'dcc'], event).then((all) => all.filter((a) => a.email === occurrence.alsoAccount));
-    if (uploader) addresses.add(uploader.email);
-  }
   const messages: NewMessage[] = [...addresses].map((address) => ({
     channel: 'email',
     event,

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { registerFormatHelpers } from '../templates/view-helpers.ts';
+import { formatMonth, registerFormatHelpers } from '../templates/view-helpers.ts';
 import { VIEWS_DIR } from '../templates/views.ts';
 import type { NotificationEvent } from './events.ts';
 
@@ -45,8 +45,6 @@ const SUBJECTS: Record<NotificationEvent, (p: Record<string, unknown>) => string
   'job.failed': (p) => `Job failed: ${String(p.job)} (${String(p.key)})`,
 };
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
 /** The pages a message points to, as full addresses (null without PUBLIC_URL). */
 function links(payload: Record<string, unknown>, base: string | null): Record<string, string | null> {
   const at = (p: string): string | null => (base === null ? null : `${base}${p}`);
@@ -65,7 +63,7 @@ export function renderEmail(event: NotificationEvent, payload: Record<string, un
   const month = typeof payload.month === 'string' ? payload.month : null;
   const data = {
     ...payload,
-    monthName: month ? `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}` : null,
+    monthName: month ? formatMonth(month) : null,
     turnedRedCount: Array.isArray(payload.turnedRed) ? payload.turnedRed.length : 0,
     newFlagCount: Array.isArray(payload.newFlags) ? payload.newFlags.length : 0,
     ...links(payload, publicUrl),
