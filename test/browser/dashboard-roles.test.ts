@@ -4,16 +4,14 @@
 // and does its own work: SECAS records a deadline and publishes a report, the Panel downloads it,
 // the DCC and SECAS upload a snapshot with both progress bars moving.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { buildApp } from '../../server/app.ts';
 import { isAllowed } from '../../server/auth/access.ts';
 import { ROLES, type Role } from '../../server/auth/roles.ts';
-import { launchChrome } from '../../server/reports/chrome.ts';
 import { parseConfig } from '../../server/config.ts';
 import { createViewRenderer } from '../../server/templates/views.ts';
 import { createLogger } from '../../server/logger.ts';
@@ -22,6 +20,7 @@ import { generateReport } from '../../server/reports/generate-report.ts';
 import { generateInventory } from '../../bench/scan/generate-inventory.ts';
 import { addDays } from '../../server/engine/calendar.ts';
 import { addRoleAccounts, emailOf, ROLE_PASSWORD } from '../helpers/accounts.ts';
+import { axeViolations, openBrowser, pageProblems, roleSessions } from '../helpers/browser.ts';
 import { databasesFor, type TestDatabase } from '../helpers/databases.ts';
 import { ROOT } from '../helpers/processes.ts';
 import { seedDeadline, seedSnapshot, seedUsers } from '../helpers/seed.ts';
@@ -29,7 +28,6 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { readBars, throttleUploads } from '../helpers/upload-bars.ts';
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts/roles');
-const AXE = readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'), 'utf8');
 const USERS = Array.from({ length: 8 }, (_, i) => ({
   userId: `90-B3-D5-1F-30-01-00-${(0x20 + i).toString(16).toUpperCase()}`,
   name: i === 0 ? 'Alpha & "Omega" <Energy>' : `Supplier ${i + 1}`,
@@ -54,17 +52,6 @@ async function seedProgramme(t: TestDatabase): Promise<{ snapshotId: number }> {
   return { snapshotId };
 }
 
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }
-    ).axe;
-    return axe.run({ resultTypes: ['violations'] });
-  });
-  return result.violations.filter((v) => v.impact !== 'minor').map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 // The browser's side, on SQLite: what the pages read and the forms store runs on MySQL in the
 // integration tests (pages, admin-pages, programme-pages, reports, snapshots-web, role-matrix).
 for (const kind of databasesFor('not-sql')) {
@@ -87,7 +74,7 @@ for (const kind of databasesFor('not-sql')) {
       });
       await reportBrowser.close();
       server = await startTestServer(t.url, { LOGIN_RATE_LIMIT: '1000' });
-      browser = await launchChrome(process.env.CHROME_PATH);
+      browser = await openBrowser();
       // The pages each role may open, read from the app's own route table.
       const built = buildApp({ config: { ...parseConfig({ DATABASE_URL: t.url }), sessionSecret: 'x'.repeat(40) }, db: t.db, logger: createLogger('silent') });
       await built.close();
@@ -105,37 +92,16 @@ for (const kind of databasesFor('not-sql')) {
       await t?.drop();
     });
 
-    // A browser context per role (no cookies shared with another role's session), logged in through
-    // the form once, at the role's first test; its later tests open pages in the same session.
-    const contexts = new Map<Role, Promise<BrowserContext>>();
-    async function logIn(role: Role): Promise<BrowserContext> {
-      const context = await browser.createBrowserContext();
-      const page = await context.newPage();
-      await page.setViewport({ width: 1366, height: 768 });
-      await page.goto(`${server.url}/login`);
-      await page.type('#email', emailOf(role));
-      await page.type('#password', ROLE_PASSWORD);
-      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-      assert.equal(new URL(page.url()).pathname, '/');
-      await page.close();
-      return context;
-    }
-    async function loggedIn(role: Role): Promise<Page> {
-      if (!contexts.has(role)) contexts.set(role, logIn(role));
-      const page = await (await contexts.get(role)!).newPage();
-      await page.setBypassCSP(true); // lets axe-core be injected; the app's own pages carry no inline script
-      await page.setViewport({ width: 1366, height: 768 });
-      return page;
-    }
+    const sessions = roleSessions(
+      () => browser,
+      () => server.url,
+    );
+    const loggedIn = (role: Role): Promise<Page> => sessions.loggedIn(role);
 
     for (const role of ROLES) {
       it(`${role}: every page it may open is populated, clean and accessible, at desktop and phone width`, async () => {
         const page = await loggedIn(role);
-        const problems: string[] = [];
-        page.on('console', (msg) => {
-          if (msg.type() === 'error') problems.push(`${page.url()}: ${msg.text()}`);
-        });
-        page.on('pageerror', (err) => problems.push(`${page.url()}: ${String(err)}`));
+        const problems = pageProblems(page);
         const paths = pagesFor(role);
         assert.ok(paths.length >= 3, paths.join(' '));
         for (const p of paths) {
