@@ -158,19 +158,24 @@ function deadlineCommands(program: Command, io: CliIo): void {
     });
   deadline
     .command('what-if')
-    .description('each User’s RAG under a proposed deadline, and the earliest feasible deadline (SPEC §4.5)')
+    .description('each User’s RAG now and under a proposed deadline (and allowances scaled), and the earliest feasible deadline (SPEC §4.5)')
     .argument('<date>', 'the proposed deadline, YYYY-MM-DD')
+    .option('--allowance-factor <number>', 'every allowance at this many times itself, e.g. 1.5 (default: as recorded)')
     .option('--as-of <date>', 'positions as of this date (default: today)')
     .option('--json', 'print JSON')
-    .action(async (date: string, opts: { asOf?: string; json?: boolean }) => {
+    .action(async (date: string, opts: { allowanceFactor?: string; asOf?: string; json?: boolean }) => {
       await refusalsReported(io, async () => {
-        const [{ parseAsOf, planDeadline }, { whatIfText }] = await Promise.all([
+        const [{ parseAsOf, planDeadline }, { whatIfText }, { factorRule }] = await Promise.all([
           import('../progress/progress-service.ts'),
           import('../progress/progress-text.ts'),
+          import('./what-if-question.ts'),
         ]);
         const proposed = parseAsOf(date, 'date');
         const askedAsOf = parseAsOf(opts.asOf, '--as-of');
-        const plan = await withDatabase(io, (db) => planDeadline(db.knex, { askedAsOf, proposed }));
+        const factor = opts.allowanceFactor === undefined ? null : factorRule(opts.allowanceFactor.trim());
+        if (factor && !factor.ok) throw new ValidationError(`--allowance-factor: ${factor.error}`);
+        const allowancePercent = factor?.ok ? factor.value.percent : null;
+        const plan = await withDatabase(io, (db) => planDeadline(db.knex, { askedAsOf, proposed, allowancePercent }));
         if (opts.json) return print(JSON.stringify(plan.proposal ?? { status: 'no-snapshot', askedAsOf, proposedDeadline: proposed }, null, 2));
         if (!plan.proposal) return print(`There is no snapshot on or before ${askedAsOf}, so there is nothing to plan from.`);
         print(whatIfText(plan.proposal));

@@ -82,11 +82,12 @@ export class ProgressCache {
     return { data, positions, version };
   }
 
-  /** The deadline page's plan (what-if for `proposed`), computed once per change: each page of its table is read from one. */
-  async planAt(askedAsOf: string, proposed: string | null, version: string): Promise<DeadlinePlan> {
+  /** The deadline page's plan (what-if for `proposed`, allowances scaled if asked), computed once per change: each page of its table is read from one. */
+  async planAt(askedAsOf: string, proposed: string | null, version: string, allowancePercent: number | null = null): Promise<DeadlinePlan> {
     const { data, positions } = await this.positionsAt(askedAsOf, version);
-    const key = `${askedAsOf} ${proposed ?? ''}`;
-    if (version !== this.version) return planFrom(data, { askedAsOf, proposed, positions });
-    return this.plans.get(key) ?? keep(this.plans, key, planFrom(data, { askedAsOf, proposed, positions }), PLANS_KEPT);
+    const key = `${askedAsOf} ${proposed ?? ''} ${allowancePercent ?? ''}`;
+    const make = (): DeadlinePlan => planFrom(data, { askedAsOf, proposed, allowancePercent, positions });
+    if (version !== this.version) return make();
+    return this.plans.get(key) ?? keep(this.plans, key, make(), PLANS_KEPT);
   }
 }

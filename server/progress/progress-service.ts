@@ -147,17 +147,26 @@ export interface DeadlinePlan {
   earliestFeasible: EarliestFeasibleDeadline | null;
 }
 
-export async function planDeadline(knex: Knex, options: { askedAsOf?: string; proposed?: string | null } = {}): Promise<DeadlinePlan> {
+/** A what-if asked of the plan: a deadline to try and, optionally, every allowance at `allowancePercent` hundredths of itself. */
+export interface PlanOptions {
+  askedAsOf: string;
+  proposed: string | null;
+  allowancePercent?: number | null;
+}
+
+export async function planDeadline(knex: Knex, options: Partial<PlanOptions> = {}): Promise<DeadlinePlan> {
   const askedAsOf = options.askedAsOf ?? londonToday();
-  return planFrom(await loadProgrammeData(knex, askedAsOf), { askedAsOf, proposed: options.proposed ?? null });
+  return planFrom(await loadProgrammeData(knex, askedAsOf), { askedAsOf, proposed: options.proposed ?? null, allowancePercent: options.allowancePercent ?? null });
 }
 
 /** The plan from data already loaded; `positions`, when given, are those as of `askedAsOf` from the same data. */
-export function planFrom(data: ProgrammeData, options: { askedAsOf: string; proposed: string | null; positions?: ProgressResult }): DeadlinePlan {
+export function planFrom(data: ProgrammeData, options: PlanOptions & { positions?: ProgressResult }): DeadlinePlan {
   const { askedAsOf } = options;
   const inputs = inputsAt(data, askedAsOf);
   const positions = options.positions ?? computeProgress(inputs);
-  const proposed = options.proposed ? whatIf(inputs, options.proposed) : null;
+  const current = positions.status === 'ok' ? positions : undefined;
+  const allowancePercent = options.allowancePercent ?? undefined;
+  const proposed = options.proposed ? whatIf(inputs, options.proposed, { allowancePercent, current }) : null;
   const dayFacts = (date: string | null | undefined): DayFacts | null =>
     date ? { date, weekday: weekdayName(date), workingDay: data.workingDays.isWorkingDay(date) } : null;
   return {

@@ -57,13 +57,15 @@ export function progressText(result: ProgressResult): string {
   return heading + warnings + '\n' + textTable(POSITION_COLUMNS, rows);
 }
 
+const named = (users: ReadonlyArray<{ userId: string; name: string }>): string => users.map((user) => `${user.name} (${user.userId})`).join(', ');
+
 export function earliestFeasibleText(earliest: EarliestFeasibleDeadline): string {
   if (earliest.status === 'complete') return 'Every User has finished, so any deadline is feasible.';
-  const names = (users: ReadonlyArray<{ userId: string; name: string }>) => users.map((user) => `${user.name} (${user.userId})`).join(', ');
   if (earliest.status === 'infeasible') {
-    return `No deadline is feasible yet: these Users have MAP IDs outstanding and no allowance in force: ${names(earliest.blockingUsers)}.`;
+    return `No deadline is feasible yet: these Users have MAP IDs outstanding and no allowance in force: ${named(earliest.blockingUsers)}.`;
   }
-  return `Earliest feasible deadline: ${earliest.date}, set by ${names(earliest.limitingUsers)}.`;
+  const leftOut = earliest.leftOut.map((user) => `${user.name} (${user.userId}; ${user.reason})`).join(', ');
+  return `Earliest feasible deadline: ${earliest.date}${leftOut ? `, leaving out ${leftOut}` : ''}, set by ${named(earliest.limitingUsers)}.`;
 }
 
 const WHAT_IF_COLUMNS: TextColumn[] = [
@@ -71,28 +73,37 @@ const WHAT_IF_COLUMNS: TextColumn[] = [
   { title: 'Name' },
   { title: 'Outstanding', align: 'right' },
   { title: 'Allowance', align: 'right' },
-  { title: 'WD left', align: 'right' },
   { title: 'Required/WD', align: 'right' },
   { title: 'Projected' },
-  { title: 'RAG' },
+  { title: 'Now' },
+  { title: 'What if' },
   { title: 'Reason' },
+  { title: '' },
 ];
 
+const counted = (counts: Record<'RED' | 'AMBER' | 'GREEN', number>): string => `${counts.RED} RED, ${counts.AMBER} AMBER, ${counts.GREEN} GREEN`;
+
+/** The what-if's answer: RED first, as the page lists it; the Working Days to the proposed deadline said once. */
 export function whatIfText(result: WhatIfResult): string {
   const rows = result.users.map((user) => [
     user.userId,
     user.name,
     formatNumber(user.outstanding),
     formatNumber(user.allowance),
-    formatNumber(user.wdRemaining),
     formatNumber(user.requiredRate, 1),
     dash(user.projectedCompletion),
+    user.current.rag,
     user.rag,
     user.reason,
+    user.changed ? 'changes' : '',
   ]);
-  const counts = `${result.ragCounts.RED} RED, ${result.ragCounts.AMBER} AMBER, ${result.ragCounts.GREEN} GREEN`;
+  const allowances = result.allowancePercent === 100 ? '' : ` and every allowance × ${result.allowanceFactor}`;
+  const changed = result.changed.map((user) => `${user.name} (${user.from} → ${user.to})`).join(', ');
   return (
-    `With the deadline ${result.proposedDeadline}, as of ${result.asOf} (snapshot ${result.snapshotId}): ${counts}.\n` +
+    `With the deadline ${result.proposedDeadline}${allowances}, as of ${result.asOf} (snapshot ${result.snapshotId}): ${counted(result.ragCounts)}.\n` +
+    `Now (deadline ${result.deadlineInForce ?? 'none set'}): ${counted(result.currentRagCounts)}.\n` +
+    `Working Days from ${result.asOf} to ${result.proposedDeadline}: ${formatNumber(result.wdToProposed)}.\n` +
+    (result.changed.length === 0 ? 'No User changes status.\n' : `${result.changed.length} ${result.changed.length === 1 ? 'User changes' : 'Users change'}: ${changed}.\n`) +
     `${earliestFeasibleText(result.earliestFeasible)}\n\n` +
     textTable(WHAT_IF_COLUMNS, rows)
   );
