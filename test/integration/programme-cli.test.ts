@@ -157,24 +157,48 @@ for (const kind of databaseKinds) {
     });
 
     it('plans a proposed deadline: each User’s status, as JSON', async () => {
-      // One WD before the earliest feasible date, Beta needs 1850 / 30 = 61.7 a WD > 60: RED.
+      // One WD before the earliest feasible date, Beta needs 1850 / 30 = 61.7 a WD > 60: RED, so it
+      // comes first; then the GREENs by outstanding (Alpha 1,600, Gamma 0). Now (deadline 2019-03-29)
+      // Beta is AMBER (projected 2020-04-08): it is the one User that changes.
       const plan = JSON.parse(await backfill('deadline', 'what-if', '2019-02-13', '--as-of', '2019-01-02', '--json')) as {
-        users: Array<{ userId: string; rag: string; reason: string }>;
+        users: Array<{ userId: string; rag: string; reason: string; current: { rag: string } }>;
+        changed: unknown;
+        wdToProposed: number;
         earliestFeasible: unknown;
       };
       assert.deepEqual(
-        plan.users.map((u) => [u.rag, u.reason]),
+        plan.users.map((u) => [u.userId, u.current.rag, u.rag, u.reason]),
         [
-          ['GREEN', 'on track'],
-          ['RED', 'cannot finish within allowance'],
-          ['GREEN', 'complete'],
+          ['90-B3-D5-1F-30-01-00-0B', 'AMBER', 'RED', 'cannot finish within allowance'],
+          ['90-B3-D5-1F-30-01-00-0A', 'GREEN', 'GREEN', 'on track'],
+          ['90-B3-D5-1F-30-01-00-0C', 'GREEN', 'GREEN', 'complete'],
         ],
       );
+      assert.deepEqual(plan.changed, [{ userId: '90-B3-D5-1F-30-01-00-0B', name: 'Beta Gas & Power', from: 'AMBER', to: 'RED' }]);
+      assert.equal(plan.wdToProposed, 30);
       assert.deepEqual(plan.earliestFeasible, {
         status: 'feasible',
         date: '2019-02-14',
         limitingUsers: [{ userId: '90-B3-D5-1F-30-01-00-0B', name: 'Beta Gas & Power' }],
+        leftOut: [],
       });
+    });
+
+    it('plans with every allowance scaled, saying the Working Days once', async () => {
+      // ×1.5: Beta's 60 → 90 a WD, so 61.7 needed is within it: AMBER as now, nobody changes. Alpha
+      // 1600 / 150 → 11 WD (Thu 01-17), Beta 1850 / 90 → 21 WD (Thu 01-31): the earliest is Beta's.
+      const text = await backfill('deadline', 'what-if', '2019-02-13', '--as-of', '2019-01-02', '--allowance-factor', '1.5');
+      assert.match(text, /^With the deadline 2019-02-13 and every allowance × 1\.5, as of 2019-01-02 \(snapshot 6\): 0 RED, 1 AMBER, 2 GREEN\.\n/);
+      assert.match(text, /\nNow \(deadline 2019-03-29\): 0 RED, 1 AMBER, 2 GREEN\.\nWorking Days from 2019-01-02 to 2019-02-13: 30\.\nNo User changes status\.\n/);
+      assert.match(text, /\nEarliest feasible deadline: 2019-01-31, set by Beta Gas & Power \(90-B3-D5-1F-30-01-00-0B\)\.\n/);
+      assert.match(text, /\n90-B3-D5-1F-30-01-00-0B +Beta Gas & Power +1,850 +90 +61\.7 +2020-04-08 +AMBER +AMBER +projected after deadline/);
+      assert.equal(text.match(/Working Days/g)?.length, 1);
+
+      const wrong = await runCliInProcess(['deadline', 'what-if', '2019-02-13', '--allowance-factor', 'half'], { env });
+      assert.deepEqual(
+        [wrong.code, wrong.stderr],
+        [1, '--allowance-factor: "half" is not a multiplier: write a number above 0 and at most 100, with at most two decimals, e.g. 1.5\n'],
+      );
     });
 
     it('refuses bad input with the line and field, exit code 1, changing nothing', async () => {

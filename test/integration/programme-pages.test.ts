@@ -180,8 +180,9 @@ for (const kind of databaseKinds) {
       const history = tableRows(page, 'deadline-history');
       assert.equal(history.length, 1);
       assert.match(history[0]!, /^30 Mar 2019 in force 20 Jun 2018 Panel meeting 245, minute 7 secas@example\.org \d+ \w{3} \d{4} \d\d:\d\d$/);
-      // Beta has 500 outstanding and no allowance in force, so no deadline is feasible.
-      assert.match(text(page.text), new RegExp(`No deadline is feasible yet: ${BETA} has MAP IDs outstanding and no allowance in force`));
+      // Beta has 500 outstanding and no allowance in force, so it is left out; Alpha's 900 at 100 a
+      // WD take 9 WD after Mon 07-16 (17–20, 23–27): Fri 27 Jul 2018.
+      assert.match(text(page.text), new RegExp(`27 Jul 2018 ?, leaving out ${BETA} \\(no allowance\\) The first Working Day by which every User with an allowance`));
 
       const whatIf = await panel.get('/deadline?proposed=2018-08-31');
       // The page shows the service's figures, formatted: the plan itself says the same.
@@ -194,11 +195,15 @@ for (const kind of databaseKinds) {
       // 19, 20) is 2018-11-20, after 08-31 → AMBER. Beta: 500 at both snapshots, rate 0 → RED no
       // progress (no allowance, so rule 3 is skipped); required 500 / 33 = 15.2.
       assert.deepEqual([alpha.wdRemaining, alpha.projectedCompletion, alpha.rag], [33, '2018-11-20', 'AMBER']);
+      // Now, against 30 Mar 2019, Alpha's 20 Nov 2018 is in time (GREEN): Alpha is the one that changes.
+      // RED first: Beta, then Alpha. The 33 WD are said once, above the table.
       assert.deepEqual(tableRows(whatIf, 'whatif-table'), [
-        `Alpha Energy ${ALPHA} 900 100 33 27.3 20 Nov 2018 AMBER projected after deadline`,
-        `${BETA} 500 — 33 15.2 — RED no progress`,
+        `${BETA} 500 — 15.2 — RED no progress RED no progress`,
+        `Alpha Energy ${ALPHA} 900 100 27.3 20 Nov 2018 GREEN on track AMBER projected after deadline changes`,
       ]);
       assert.match(text(whatIf.text), /With the deadline 31 Aug 2018 \(a Friday\), as of the snapshot of 16 Jul 2018: RED 1 · AMBER 1 · GREEN 0\./);
+      assert.match(text(whatIf.text), /Working Days from the snapshot of 16 Jul 2018 to 31 Aug 2018: 33 ?\./);
+      assert.match(text(whatIf.text), /1 User changes: Alpha Energy: GREEN → AMBER/);
 
       const wrong = await panel.get('/deadline?proposed=2018-09-31');
       assert.equal(wrong.status, 422);
