@@ -33,7 +33,7 @@ export function registerDeadlineRoutes(routes: Routes, ctx: RouteContext): void 
     const refusal = whatIfRefusal(asked);
     const { question } = asked;
     const plan = await ctx.progress.planAt(londonToday(), question?.deadline ?? null, await dataVersionOf(req, ctx.knex), question?.factor?.percent ?? null);
-    const whatIf = plan.proposal && whatIfView(plan.proposal, question?.factor ?? null);
+    const whatIf = plan.proposal && whatIfView(plan.proposal, question?.factor ?? null, plan.proposedDay);
     // Only the what-if table is paged; its counts, changes and chart cover every User.
     const rows = plan.proposal && paged(req, plan.proposal.users, { path: '/deadline', label: 'Pages of Users', fragment: 'whatif-title' });
     ctx.pages.page(

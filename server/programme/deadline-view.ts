@@ -60,7 +60,7 @@ export interface ChangeView {
 }
 
 export interface WhatIfView {
-  /** "With the deadline 1 Mar 2021 and every allowance × 1.5" (the page adds the weekday). */
+  /** "With the deadline 1 Mar 2021 (a Monday) and every allowance × 1.5". */
   asked: string;
   factor: AllowanceFactor | null;
   /** "3 Users change:" / "1 User changes:" / "No User changes status." */
@@ -69,6 +69,9 @@ export interface WhatIfView {
   changesMore: number;
   currentHeading: string;
   proposedHeading: string;
+  /** Under the table's short "Now" and "What if" headings: "deadline 30 Jun 2021", "15 Feb 2021, allowances × 1.5". */
+  currentNote: string;
+  proposedNote: string;
   /** With the what-if's allowances, when they differ from those recorded. */
   feasible: FeasibleView | null;
   ragRows: Array<{ rag: Rag; current: number; proposed: number }>;
@@ -77,15 +80,24 @@ export interface WhatIfView {
 
 const RAGS: Rag[] = ['RED', 'AMBER', 'GREEN'];
 
-export function whatIfView(result: WhatIfResult, factor: AllowanceFactor | null): WhatIfView {
+/** The day a deadline falls on, as the page describes it. */
+export interface DayOfWeek {
+  weekday: string;
+  workingDay: boolean;
+}
+
+export function whatIfView(result: WhatIfResult, factor: AllowanceFactor | null, day: DayOfWeek | null = null): WhatIfView {
   const scaled = factor !== null && factor.percent !== 100;
   const allowances = scaled ? ` and every allowance × ${factor.text}` : '';
   const date = formatDate(result.proposedDeadline);
+  const dated = day ? `${date} (a ${day.weekday}${day.workingDay ? '' : ', not a Working Day'})` : date;
   const asked =
-    result.proposedDeadline === result.deadlineInForce && scaled ? `With the deadline in force, ${date},${allowances}` : `With the deadline ${date}${allowances}`;
+    result.proposedDeadline === result.deadlineInForce && scaled ? `With the deadline in force, ${dated},${allowances}` : `With the deadline ${dated}${allowances}`;
   const count = result.changed.length;
-  const currentHeading = result.deadlineInForce ? `Now (deadline ${formatDate(result.deadlineInForce)})` : 'Now (no deadline)';
-  const proposedHeading = `What if (${date}${scaled ? `, allowances × ${factor.text}` : ''})`;
+  const currentNote = result.deadlineInForce ? `deadline ${formatDate(result.deadlineInForce)}` : 'no deadline';
+  const proposedNote = `${date}${scaled ? `, allowances × ${factor.text}` : ''}`;
+  const currentHeading = `Now (${currentNote})`;
+  const proposedHeading = `What if (${proposedNote})`;
   return {
     asked,
     factor: scaled ? factor : null,
@@ -94,6 +106,8 @@ export function whatIfView(result: WhatIfResult, factor: AllowanceFactor | null)
     changesMore: Math.max(0, count - CHANGES_LISTED),
     currentHeading,
     proposedHeading,
+    currentNote,
+    proposedNote,
     feasible: scaled ? feasibleView(result.earliestFeasible) : null,
     ragRows: RAGS.map((rag) => ({ rag, current: result.currentRagCounts[rag], proposed: result.ragCounts[rag] })),
     chart: {

@@ -198,8 +198,8 @@ for (const kind of databaseKinds) {
       // Now, against 30 Mar 2019, Alpha's 20 Nov 2018 is in time (GREEN): Alpha is the one that changes.
       // RED first: Beta, then Alpha. The 33 WD are said once, above the table.
       assert.deepEqual(tableRows(whatIf, 'whatif-table'), [
-        `${BETA} 500 — 15.2 — RED no progress RED no progress`,
-        `Alpha Energy ${ALPHA} 900 100 27.3 20 Nov 2018 GREEN on track AMBER projected after deadline changes`,
+        `${BETA} RED no progress RED no progress 500 — 15.2 —`,
+        `Alpha Energy ${ALPHA} GREEN on track AMBER projected after deadline changes 900 100 27.3 20 Nov 2018`,
       ]);
       assert.match(text(whatIf.text), /With the deadline 31 Aug 2018 \(a Friday\), as of the snapshot of 16 Jul 2018: RED 1 · AMBER 1 · GREEN 0\./);
       assert.match(text(whatIf.text), /Working Days from the snapshot of 16 Jul 2018 to 31 Aug 2018: 33 ?\./);

@@ -58,8 +58,8 @@ describe('the deadline page’s sentences', () => {
     assert.equal(view.feasible, null);
 
     // ×1.5 against the deadline in force: nobody changes; the earliest date moves to 31 Jan 2019.
-    const scaled = whatIfView(planned('2019-03-29', 150), { percent: 150, text: '1.5' });
-    assert.equal(scaled.asked, 'With the deadline in force, 29 Mar 2019, and every allowance × 1.5');
+    const scaled = whatIfView(planned('2019-03-29', 150), { percent: 150, text: '1.5' }, { weekday: 'Friday', workingDay: true });
+    assert.equal(scaled.asked, 'With the deadline in force, 29 Mar 2019 (a Friday), and every allowance × 1.5');
     assert.equal(scaled.changesHeading, 'No User changes status.');
     assert.equal(scaled.proposedHeading, 'What if (29 Mar 2019, allowances × 1.5)');
     assert.deepEqual(scaled.feasible, { status: 'feasible', date: '2019-01-31', limitedBy: 'Beta Gas & Power', leftOut: null, leftOutCount: 0 });
