@@ -92,7 +92,9 @@ export function whatIfView(result: WhatIfResult, factor: AllowanceFactor | null,
   const date = formatDate(result.proposedDeadline);
   const dated = day ? `${date} (a ${day.weekday}${day.workingDay ? '' : ', not a Working Day'})` : date;
   const asked =
-    result.proposedDeadline === result.deadlineInForce && scaled ? `With the deadline in force, ${dated},${allowances}` : `With the deadline ${dated}${allowances}`;
+    result.proposedDeadline === result.deadlineInForce && scaled
+      ? `With the deadline in force, ${dated},${allowances}`
+      : `With the deadline ${dated}${allowances}`;
   const count = result.changed.length;
   const currentNote = result.deadlineInForce ? `deadline ${formatDate(result.deadlineInForce)}` : 'no deadline';
   const proposedNote = `${date}${scaled ? `, allowances × ${factor.text}` : ''}`;

@@ -156,7 +156,11 @@ export interface PlanOptions {
 
 export async function planDeadline(knex: Knex, options: Partial<PlanOptions> = {}): Promise<DeadlinePlan> {
   const askedAsOf = options.askedAsOf ?? londonToday();
-  return planFrom(await loadProgrammeData(knex, askedAsOf), { askedAsOf, proposed: options.proposed ?? null, allowancePercent: options.allowancePercent ?? null });
+  return planFrom(await loadProgrammeData(knex, askedAsOf), {
+    askedAsOf,
+    proposed: options.proposed ?? null,
+    allowancePercent: options.allowancePercent ?? null,
+  });
 }
 
 /** The plan from data already loaded; `positions`, when given, are those as of `askedAsOf` from the same data. */

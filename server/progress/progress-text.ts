@@ -103,7 +103,9 @@ export function whatIfText(result: WhatIfResult): string {
     `With the deadline ${result.proposedDeadline}${allowances}, as of ${result.asOf} (snapshot ${result.snapshotId}): ${counted(result.ragCounts)}.\n` +
     `Now (deadline ${result.deadlineInForce ?? 'none set'}): ${counted(result.currentRagCounts)}.\n` +
     `Working Days from ${result.asOf} to ${result.proposedDeadline}: ${formatNumber(result.wdToProposed)}.\n` +
-    (result.changed.length === 0 ? 'No User changes status.\n' : `${result.changed.length} ${result.changed.length === 1 ? 'User changes' : 'Users change'}: ${changed}.\n`) +
+    (result.changed.length === 0
+      ? 'No User changes status.\n'
+      : `${result.changed.length} ${result.changed.length === 1 ? 'User changes' : 'Users change'}: ${changed}.\n`) +
     `${earliestFeasibleText(result.earliestFeasible)}\n\n` +
     textTable(WHAT_IF_COLUMNS, rows)
   );

@@ -69,7 +69,8 @@ async function seedProgramme(t: TestDatabase): Promise<void> {
     await seedSnapshot(t.db.knex, asOf, Object.fromEntries(USERS.map((u) => [u.userId, { esme: [IN_SCOPE, IN_SCOPE - u[key]] as [number, number] }])));
   }
   for (const u of USERS) {
-    if (u.allowance !== null) await insertAllowance(t.db.knex, { userId: u.userId, perDay: u.allowance, effectiveFrom: '2021-01-04', confirmedOn: '2021-01-04' }, 'seed');
+    if (u.allowance !== null)
+      await insertAllowance(t.db.knex, { userId: u.userId, perDay: u.allowance, effectiveFrom: '2021-01-04', confirmedOn: '2021-01-04' }, 'seed');
   }
 }
 
@@ -103,7 +104,7 @@ async function ask(page: Page, proposed: string, factor: string): Promise<number
 
 /** The chart's bars as Chart.js holds them, once it has drawn. */
 async function chartBars(page: Page): Promise<{ labels: string[]; current: number[]; proposed: number[] }> {
-  await page.waitForSelector('#whatif-chart[data-drawn="true"]', { timeout: 10_000 });
+  await page.waitForSelector('#whatif-chart[data-drawn="true"]', { timeout: 30_000 });
   return page.evaluate(() => {
     const canvas = document.getElementById('whatif-chart') as HTMLCanvasElement;
     const chart = (
@@ -121,7 +122,7 @@ async function checkLayout(page: Page, name: string): Promise<void> {
   // Loaded afresh at phone width, as a phone would: the chart is drawn for the narrow page.
   await page.setViewport(PHONE);
   await page.reload();
-  await page.waitForSelector('#whatif-chart[data-drawn="true"]', { timeout: 10_000 });
+  await page.waitForSelector('#whatif-chart[data-drawn="true"]', { timeout: 30_000 });
   const overflow = await sidewaysOverflow(page);
   assert.ok(overflow <= 1, `${name} scrolls sideways by ${overflow} px at 390 px`);
   await screenshot(page, 'deadline', `${name}-390`);
@@ -192,7 +193,10 @@ for (const kind of databasesFor('sql')) {
         await textOf(page, `#whatif-table tr[data-user="${id(1)}"]`),
         /^Acme Power 90-B3-D5-1F-30-01-00-41 GREEN on track AMBER projected after deadline changes 800 — 40\.0 15 Mar 2021$/,
       );
-      assert.match(await textOf(page, `#whatif-table tr[data-user="${id(3)}"]`), /^Coral Energy 90-B3-D5-1F-30-01-00-43 GREEN on track RED cannot finish within allowance changes 2,950 100 147\.5 1 Mar 2021$/);
+      assert.match(
+        await textOf(page, `#whatif-table tr[data-user="${id(3)}"]`),
+        /^Coral Energy 90-B3-D5-1F-30-01-00-43 GREEN on track RED cannot finish within allowance changes 2,950 100 147\.5 1 Mar 2021$/,
+      );
       assert.deepEqual(await chartBars(page), { labels: ['RED', 'AMBER', 'GREEN'], current: [1, 0, 5], proposed: [2, 2, 2] });
       await checkLayout(page, 'panel-whatif');
 
@@ -261,7 +265,10 @@ for (const kind of databasesFor('sql')) {
         await textOf(page, '#whatif-summary'),
         'With the deadline in force, 1 Mar 2021 (a Monday), and every allowance × 0.5, as of the snapshot of 18 Jan 2021: RED 2 · AMBER 2 · GREEN 2.',
       );
-      assert.equal(await textOf(page, '#whatif-working-days'), 'Working Days from the snapshot of 18 Jan 2021 to 1 Mar 2021: 30. Each User’s required rate is its outstanding over these.');
+      assert.equal(
+        await textOf(page, '#whatif-working-days'),
+        'Working Days from the snapshot of 18 Jan 2021 to 1 Mar 2021: 30. Each User’s required rate is its outstanding over these.',
+      );
       assert.equal(await textOf(page, '#whatif-changes-heading'), '1 User changes:');
       assert.deepEqual(await page.$$eval('.change-list li', (items) => items.map((li) => (li.textContent ?? '').replace(/\s+/g, ' ').trim())), [
         'Coral Energy: GREEN → RED',

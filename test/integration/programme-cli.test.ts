@@ -189,7 +189,10 @@ for (const kind of databaseKinds) {
       // 1600 / 150 → 11 WD (Thu 01-17), Beta 1850 / 90 → 21 WD (Thu 01-31): the earliest is Beta's.
       const text = await backfill('deadline', 'what-if', '2019-02-13', '--as-of', '2019-01-02', '--allowance-factor', '1.5');
       assert.match(text, /^With the deadline 2019-02-13 and every allowance × 1\.5, as of 2019-01-02 \(snapshot 6\): 0 RED, 1 AMBER, 2 GREEN\.\n/);
-      assert.match(text, /\nNow \(deadline 2019-03-29\): 0 RED, 1 AMBER, 2 GREEN\.\nWorking Days from 2019-01-02 to 2019-02-13: 30\.\nNo User changes status\.\n/);
+      assert.match(
+        text,
+        /\nNow \(deadline 2019-03-29\): 0 RED, 1 AMBER, 2 GREEN\.\nWorking Days from 2019-01-02 to 2019-02-13: 30\.\nNo User changes status\.\n/,
+      );
       assert.match(text, /\nEarliest feasible deadline: 2019-01-31, set by Beta Gas & Power \(90-B3-D5-1F-30-01-00-0B\)\.\n/);
       assert.match(text, /\n90-B3-D5-1F-30-01-00-0B +Beta Gas & Power +1,850 +90 +61\.7 +2020-04-08 +AMBER +AMBER +projected after deadline/);
       assert.equal(text.match(/Working Days/g)?.length, 1);

@@ -182,7 +182,10 @@ for (const kind of databaseKinds) {
       assert.match(history[0]!, /^30 Mar 2019 in force 20 Jun 2018 Panel meeting 245, minute 7 secas@example\.org \d+ \w{3} \d{4} \d\d:\d\d$/);
       // Beta has 500 outstanding and no allowance in force, so it is left out; Alpha's 900 at 100 a
       // WD take 9 WD after Mon 07-16 (17–20, 23–27): Fri 27 Jul 2018.
-      assert.match(text(page.text), new RegExp(`27 Jul 2018 ?, leaving out ${BETA} \\(no allowance\\) The first Working Day by which every User with an allowance`));
+      assert.match(
+        text(page.text),
+        new RegExp(`27 Jul 2018 ?, leaving out ${BETA} \\(no allowance\\) The first Working Day by which every User with an allowance`),
+      );
 
       const whatIf = await panel.get('/deadline?proposed=2018-08-31');
       // The page shows the service's figures, formatted: the plan itself says the same.

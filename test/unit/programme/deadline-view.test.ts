@@ -32,7 +32,13 @@ describe('the deadline page’s sentences', () => {
         { userId: 'B', name: 'Bee', reason: 'no allowance' },
       ],
     });
-    assert.deepEqual(view, { status: 'feasible', date: '2021-03-01', limitedBy: 'Cee', leftOut: 'Ay and Bee (no allowance) and Zed (allowance of 0)', leftOutCount: 3 });
+    assert.deepEqual(view, {
+      status: 'feasible',
+      date: '2021-03-01',
+      limitedBy: 'Cee',
+      leftOut: 'Ay and Bee (no allowance) and Zed (allowance of 0)',
+      leftOutCount: 3,
+    });
     assert.deepEqual(feasibleView({ status: 'feasible', date: '2021-03-01', limitingUsers: [{ userId: 'C', name: 'Cee' }], leftOut: [] }), {
       status: 'feasible',
       date: '2021-03-01',

@@ -34,7 +34,11 @@ describe('the what-if question', () => {
       proposed: true,
       factor: { percent: 150, text: '1.5' },
     });
-    assert.deepEqual(readWhatIfQuestion({ factor: '1.5' }, '2021-03-31').question, { deadline: '2021-03-31', proposed: false, factor: { percent: 150, text: '1.5' } });
+    assert.deepEqual(readWhatIfQuestion({ factor: '1.5' }, '2021-03-31').question, {
+      deadline: '2021-03-31',
+      proposed: false,
+      factor: { percent: 150, text: '1.5' },
+    });
   });
 
   it('refuses each wrong field beside it, and a multiplier alone with no deadline to try it against', () => {
