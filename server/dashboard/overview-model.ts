@@ -6,7 +6,20 @@ import { FLAG_LABELS, REASON_LABELS } from '../engine/labels.ts';
 import { COMPLIANCE_FLAGS, type ComplianceFlag, type ProgressAvailable, type Rag } from '../engine/types.ts';
 import { series, userRow, type ChartSeries, type ReportUserRow } from '../reports/report-model.ts';
 
-export const SORT_KEYS = ['user', 'name', 'outstanding', 'esme', 'gsme', 'completion', 'change', 'actual', 'required', 'allowance', 'projected', 'rag'] as const;
+export const SORT_KEYS = [
+  'user',
+  'name',
+  'outstanding',
+  'esme',
+  'gsme',
+  'completion',
+  'change',
+  'actual',
+  'required',
+  'allowance',
+  'projected',
+  'rag',
+] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export interface OverviewQuery {

@@ -17,7 +17,9 @@ export function deadlineWords(distance: DeadlineDistance, today: boolean): strin
     case 'none':
       return 'No Panel deadline is set.';
     case 'today':
-      return today ? `Panel deadline today, ${formatDate(distance.deadline)}.` : `Panel deadline ${formatDate(distance.deadline)}, the day these figures are for.`;
+      return today
+        ? `Panel deadline today, ${formatDate(distance.deadline)}.`
+        : `Panel deadline ${formatDate(distance.deadline)}, the day these figures are for.`;
     case 'ahead':
       return `Panel deadline ${formatDate(distance.deadline)}, ${workingDays(distance.wd)} ${today ? 'away' : `after${from}`}.`;
     case 'passed':

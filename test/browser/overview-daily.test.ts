@@ -93,10 +93,10 @@ for (const kind of databasesFor('sql')) {
       const problems = pageProblems(page);
       const rows = await page.$$eval('.overview-table tbody tr', (trs) =>
         trs.map((tr) => ({
-          name: tr.querySelector('th')!.textContent!.trim(),
+          name: tr.querySelector('th')!.textContent.trim(),
           rag: tr.getAttribute('data-rag'),
-          tag: tr.querySelector('.reason-tag')!.textContent!.trim(),
-          flags: [...tr.querySelectorAll('.flag-labels li')].map((li) => li.textContent!.trim()),
+          tag: tr.querySelector('.reason-tag')!.textContent.trim(),
+          flags: [...tr.querySelectorAll('.flag-labels li')].map((li) => li.textContent.trim()),
           height: tr.getBoundingClientRect().height,
         })),
       );
@@ -114,7 +114,7 @@ for (const kind of databasesFor('sql')) {
       for (const r of rows) assert.ok(r.height <= 34 * Math.max(1, r.flags.length), `${r.name}'s row is ${r.height}px tall`);
 
       const tip = (id: string) =>
-        page.$eval(`#${id}`, (el) => ({ shown: getComputedStyle(el).display !== 'none', text: el.textContent!.trim(), role: el.getAttribute('role') }));
+        page.$eval(`#${id}`, (el) => ({ shown: getComputedStyle(el).display !== 'none', text: el.textContent.trim(), role: el.getAttribute('role') }));
       const first = await page.$eval('.reason-tag', (b) => ({ tag: b.tagName, describedBy: b.getAttribute('aria-describedby')! }));
       assert.equal(first.tag, 'BUTTON');
       assert.deepEqual(await tip(first.describedBy), {
@@ -161,10 +161,10 @@ for (const kind of databasesFor('sql')) {
             ragAboveName: rag.bottom <= name.top + 1,
             right: Math.max(tr.getBoundingClientRect().right, name.right),
             label: getComputedStyle(tr.querySelector('td[data-label="Outstanding"]')!, '::before').content,
-            rag: tr.querySelector('.rag')!.textContent!.trim(),
-            name: tr.querySelector('th')!.textContent!.trim(),
-            outstanding: tr.querySelector('td[data-label="Outstanding"]')!.textContent!.trim(),
-            required: tr.querySelector('td[data-label="Required /WD"]')!.textContent!.trim(),
+            rag: tr.querySelector('.rag')!.textContent.trim(),
+            name: tr.querySelector('th')!.textContent.trim(),
+            outstanding: tr.querySelector('td[data-label="Outstanding"]')!.textContent.trim(),
+            required: tr.querySelector('td[data-label="Required /WD"]')!.textContent.trim(),
           };
         }),
       );
@@ -191,7 +191,7 @@ for (const kind of databasesFor('sql')) {
     it('Panel: the active filter is named above the table and cleared with one link, the date kept', async () => {
       const page = await open('panel', '/?asOf=2019-12-20&rag=GREEN&flag=NOTIFICATION_LATE');
       assert.equal(await text(page, '.filter-note'), 'Showing 1 of 4 Users: status GREEN and flag “Declaration late”. Clear the filter');
-      assert.deepEqual(await page.$$eval('.overview-table tbody th', (ths) => ths.map((th) => th.textContent!.trim())), ['Elm Energy']);
+      assert.deepEqual(await page.$$eval('.overview-table tbody th', (ths) => ths.map((th) => th.textContent.trim())), ['Elm Energy']);
       await Promise.all([page.waitForNavigation(), page.click('.filter-note a')]);
       assert.equal(new URL(page.url()).search, '?asOf=2019-12-20');
       assert.equal(await page.$('.filter-note'), null);
@@ -211,7 +211,9 @@ for (const kind of databasesFor('sql')) {
       assert.equal(await page.$eval('#as-of', (input) => (input as HTMLInputElement).value), '2019-11-20');
       assert.match(await text(page, '.summary-cards'), /Outstanding ?3,150/);
       assert.deepEqual(
-        await page.$$eval('.overview-table tbody tr', (trs) => trs.map((tr) => `${tr.querySelector('th')!.textContent!.trim()} ${tr.querySelector('.reason-tag')!.textContent}`)),
+        await page.$$eval('.overview-table tbody tr', (trs) =>
+          trs.map((tr) => `${tr.querySelector('th')!.textContent.trim()} ${tr.querySelector('.reason-tag')!.textContent}`),
+        ),
         ['Birch Power Too few snapshots', 'Alder Energy Too few snapshots', 'Elm Energy Too few snapshots', 'Cedar Gas Too few snapshots'],
       );
       await Promise.all([page.waitForNavigation(), page.click('.as-of-form a')]);
@@ -224,14 +226,17 @@ for (const kind of databasesFor('sql')) {
       const page = await open('panel', '/?asOf=2019-12-20&rag=GREEN');
       const href = await page.$eval('a.csv-link', (a) => a.getAttribute('href'));
       assert.equal(href, '/overview.csv?asOf=2019-12-20&rag=GREEN');
-      const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href!);
+      const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href);
       assert.deepEqual(
         csv.split('\r\n').filter((line) => line !== ''),
         [OVERVIEW_CSV_HEADER, ROW.elm, ROW.cedar],
       );
       // The columns are the table's (with the User ID first and the full reason after the status).
-      const headings = await page.$$eval('.overview-table thead th', (ths) => ths.map((th) => th.textContent!.trim().replace(/ [▲▼]$/, '')));
-      assert.deepEqual(OVERVIEW_CSV_HEADER.split(',').filter((h) => h !== 'User ID' && h !== 'Reason'), headings);
+      const headings = await page.$$eval('.overview-table thead th', (ths) => ths.map((th) => th.textContent.trim().replace(/ [▲▼]$/, '')));
+      assert.deepEqual(
+        OVERVIEW_CSV_HEADER.split(',').filter((h) => h !== 'User ID' && h !== 'Reason'),
+        headings,
+      );
       await page.setViewport(DESKTOP);
       await screenshot(page, 'overview-daily', `${kind.name}-desktop`);
       await page.close();
@@ -241,7 +246,11 @@ for (const kind of databasesFor('sql')) {
     it('SECAS: the deadline page and the reports list carry the banner too, measured from today, until a current snapshot arrives', async () => {
       for (const path of ['/', '/deadline', '/reports', `/users/${ELM}`]) {
         const page = await open('secas', path);
-        assert.match((await banner(page)) ?? '', /^These figures rest on old data\. The newest snapshot is as of 29 Nov 2019, [\d,]+ Working Days before today/, path);
+        assert.match(
+          (await banner(page)) ?? '',
+          /^These figures rest on old data\. The newest snapshot is as of 29 Nov 2019, [\d,]+ Working Days before today/,
+          path,
+        );
         await page.close();
       }
       // A snapshot as of today: no page calls its figures old any more.

@@ -142,7 +142,10 @@ for (const kind of databaseKinds) {
         const red = await panel.get('/?rag=RED&sort=esme&dir=desc');
         const redCount = number(/<span class="rag rag-RED">RED<\/span>\s*<span class="rag-count">([\d,]+)</.exec(red.text)![1]!);
         assert.ok(redCount > 100, `${redCount} RED Users: more than a page`);
-        assert.match(red.text, new RegExp(`Showing ${redCount.toLocaleString('en-GB')} of ${users.toLocaleString('en-GB')} Users: <strong>status RED</strong>\\.`));
+        assert.match(
+          red.text,
+          new RegExp(`Showing ${redCount.toLocaleString('en-GB')} of ${users.toLocaleString('en-GB')} Users: <strong>status RED</strong>\\.`),
+        );
         const redNext = pager(red.text, 'Pages of Users').next!;
         assert.equal(redNext, '/?rag=RED&sort=esme&dir=desc&page=2#users-title');
         const red2 = await panel.get(redNext);

@@ -95,10 +95,7 @@ for (const kind of databaseKinds) {
         ['Beta', 'Alpha & Omega', 'Gamma'],
       );
       // Sorted descending now; the heading's link sorts the other way (Handlebars writes = as &#x3D;).
-      assert.match(
-        byEsme.text,
-        /<th scope="col" class="col-esme num" aria-sort="descending"><a href="\/\?asOf&#x3D;2018-07-31&amp;sort&#x3D;esme">ESME<\/a>/,
-      );
+      assert.match(byEsme.text, /<th scope="col" class="col-esme num" aria-sort="descending"><a href="\/\?asOf&#x3D;2018-07-31&amp;sort&#x3D;esme">ESME<\/a>/);
       // No declaration for anyone: every User with a baseline above 0 is NOTIFICATION_MISSING.
       const flagged = await as.get('dcc')!.get('/?asOf=2018-07-31&flag=NOTIFICATION_MISSING');
       assert.deepEqual(
