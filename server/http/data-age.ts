@@ -28,7 +28,8 @@ export function showsPositions(path: string): boolean {
 
 export function dataAgeBanner(ctx: Pick<RouteContext, 'knex' | 'progress'>) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    if (req.method !== 'GET' || !req.principal || !showsPositions(req.path)) return next();
+    // A form sent back with its problems (a User's enforcement action, a deadline) shows the page again: banner and all.
+    if (!req.principal || !showsPositions(req.path)) return next();
     const today = londonToday();
     const asked = AS_OF_PAGES(req.path) && typeof req.query.asOf === 'string' ? req.query.asOf.trim() : '';
     // A malformed date is the page's to refuse, with its own message.
