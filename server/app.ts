@@ -29,6 +29,7 @@ import { registerProgrammeRoutes } from './programme/routes.ts';
 import { registerSnapshotRoutes } from './snapshots/routes.ts';
 import type { RouteContext } from './http/route-context.ts';
 import { mountAssets } from './http/assets.ts';
+import { dataAgeBanner } from './http/data-age.ts';
 import { errorHandler, notFound } from './http/error-handler.ts';
 import { registerHealthRoute } from './http/health.ts';
 import { isApiPath } from './http/paths.ts';
@@ -110,6 +111,7 @@ export function buildApp(deps: AppDeps): App {
   const pages = createPageRenderer(views, csrf.tokenFor, routes.list);
   const sink = metrics ?? NO_METRICS;
   const ctx: RouteContext = { db, knex: db.knex, config, logger, pages, progress: new ProgressCache(db.knex), metrics: sink };
+  app.use(dataAgeBanner(ctx));
   const browser = deps.browser ?? new BrowserManager(config.chromePath, logger);
   registerAuthRoutes(routes, { knex: db.knex, pages, loginLimits: { perAccount: config.loginAccountLimit, perAddress: config.loginRateLimit } });
   registerAuditRoutes(routes, { knex: db.knex, pages });

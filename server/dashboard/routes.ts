@@ -6,17 +6,19 @@ import { ROLES } from '../auth/roles.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { parseAsOf } from '../progress/progress-service.ts';
 import { monthOf } from '../engine/calendar.ts';
-import { staleness } from '../engine/staleness.ts';
+import { deadlineDistance } from '../engine/deadline-distance.ts';
+import { REASON_LABELS } from '../engine/labels.ts';
 import { changesFor } from '../progress/comparison.ts';
 import type { ProgrammeData } from '../progress/progress-service.ts';
 import { FLAG_LABELS } from '../engine/labels.ts';
 import type { ProgressAvailable } from '../engine/types.ts';
 import { scriptJson } from '../reports/report-html.ts';
-import { USER_TABLE_COLUMNS } from '../reports/report-model.ts';
 import { dataVersionOf } from '../http/data-version.ts';
 import { NotFoundError } from '../errors.ts';
 import { paged } from '../http/pagination.ts';
-import { buildOverview, parseOverviewQuery, SORT_KEYS, type OverviewQuery } from './overview-model.ts';
+import { buildOverview, OVERVIEW_COLUMNS, parseOverviewQuery, SORT_KEYS, type OverviewQuery } from './overview-model.ts';
+import { overviewCsv } from './overview-csv.ts';
+import { deadlineWords } from '../templates/deadline-words.ts';
 import { BodyCache } from './body-cache.ts';
 import { buildUserPage } from './user-model.ts';
 import { actionsSection } from './user-actions.ts';
@@ -25,8 +27,10 @@ import { originOf } from '../auth/routes.ts';
 import { actorOf } from '../auth/roles.ts';
 import { changeThen, formOf, PROGRAMME_STYLES, type Again } from '../programme/page-support.ts';
 import { formatDate } from '../templates/view-helpers.ts';
+import { sendCsv } from '../programme/page-support.ts';
 
-function link(query: OverviewQuery, asOf: string | undefined, change: Partial<OverviewQuery>): string {
+/** The overview's query string for a filter and sort, without the page number (a change of either starts at page 1). */
+function overviewParams(query: OverviewQuery, asOf: string | undefined, change: Partial<OverviewQuery> = {}): URLSearchParams {
   const q = { ...query, ...change };
   const params = new URLSearchParams();
   if (asOf) params.set('asOf', asOf);
@@ -34,8 +38,12 @@ function link(query: OverviewQuery, asOf: string | undefined, change: Partial<Ov
   if (q.flag) params.set('flag', q.flag);
   if (q.sort !== 'rag') params.set('sort', q.sort);
   if (q.descending) params.set('dir', 'desc');
-  const text = params.toString();
-  return text ? `/?${text}` : '/';
+  return params;
+}
+
+function link(query: OverviewQuery, asOf: string | undefined, change: Partial<OverviewQuery>, path = '/'): string {
+  const text = overviewParams(query, asOf, change).toString();
+  return text ? `${path}?${text}` : path;
 }
 
 function askedAsOf(req: Request): string | undefined {
@@ -80,6 +88,8 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
       const history = paged(req, model.snapshots, { path: `/users/${userId}`, label: 'Pages of snapshots', fragment: 'snapshots-title' });
       return ctx.pages.body('user', {
         ...model,
+        reasonText: REASON_LABELS[user.reason].text,
+        deadlineText: deadlineWords(deadlineDistance(current.deadline, asked, data.workingDays), askedAsOf(req) === undefined),
         snapshots: history.rows,
         pagination: history.pagination,
         asked: askedAsOf(req),
@@ -117,20 +127,21 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
     });
   });
 
-  const overviewBody = async (req: Request, data: ProgrammeData, current: ProgressAvailable, asked: string): Promise<string> => {
+  /** The overview's model for a request: its filter, sort and as-of date. */
+  const overviewFor = async (req: Request, data: ProgrammeData, current: ProgressAvailable) => {
     const query = parseOverviewQuery(req.query);
     // The same comparison as the report for this snapshot's month: what the previous report told the Panel.
     const { change, changes, comparison } = await changesFor(ctx.knex, data, monthOf(current.asOf), current);
-    const age = staleness(current.asOf, null, asked, data.workingDays, data.settings.staleAfter);
-    const model = buildOverview(
-      current,
-      { change, changes, staleness: age, reference: comparison.source?.kind === 'report' ? comparison.source.reference : null },
-      query,
-    );
+    const model = buildOverview(current, { change, changes, reference: comparison.source?.kind === 'report' ? comparison.source.reference : null }, query);
+    return { query, model };
+  };
+
+  const overviewBody = async (req: Request, data: ProgrammeData, current: ProgressAvailable, asked: string): Promise<string> => {
+    const { query, model } = await overviewFor(req, data, current);
     // Only the table is paged: the totals, RAG counts, flag counts and chart above it cover every User.
     const table = paged(req, model.users, { path: '/', label: 'Pages of Users', fragment: 'users-title' });
     const keep = askedAsOf(req);
-    const columns = USER_TABLE_COLUMNS.map((c) => {
+    const columns = OVERVIEW_COLUMNS.map((c) => {
       const sortable = (SORT_KEYS as readonly string[]).includes(c.key);
       if (!sortable) return c;
       const key = c.key as OverviewQuery['sort'];
@@ -148,9 +159,12 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
       pagination: table.pagination,
       programme: current.programme,
       columns,
-      linkUsers: true,
       asked: keep,
-      filtered: query.rag !== null || query.flag !== null,
+      deadlineText: deadlineWords(deadlineDistance(current.deadline, asked, data.workingDays), keep === undefined),
+      // The as-of form keeps the filter and sort: only the date changes.
+      keptParams: [...overviewParams(query, undefined).entries()].map(([name, value]) => ({ name, value })),
+      todayHref: link(query, undefined, {}),
+      csvHref: link(query, keep, {}, '/overview.csv'),
       ragFilters: (['RED', 'AMBER', 'GREEN'] as const).map((rag) => ({
         rag,
         count: current.programme.ragCounts[rag],
@@ -167,6 +181,13 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
       chartJson: scriptJson(model.charts),
     });
   };
+
+  routes.get('/overview.csv', allow(...ROLES), async (req, res) => {
+    const { data, positions: current } = await positionsFor(req, parseAsOf(askedAsOf(req)));
+    if (current.status !== 'ok') throw new NotFoundError(current.message);
+    const { model } = await overviewFor(req, data, current);
+    sendCsv(res, `overview-${current.asOf}.csv`, overviewCsv(model.users));
+  });
 
   routes.get('/', allow(...ROLES), async (req, res) => {
     const asked = parseAsOf(askedAsOf(req));

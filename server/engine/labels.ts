@@ -1,5 +1,5 @@
 // Plain-words descriptions of the compliance flags (SPEC §4.4), shared by the dashboard and the report.
-import type { ComplianceFlag } from './types.ts';
+import type { ComplianceFlag, RagReason } from './types.ts';
 
 export const FLAG_LABELS: Record<ComplianceFlag, { title: string; meaning: string }> = {
   NOTIFICATION_MISSING: {
@@ -38,4 +38,27 @@ export const FLAG_LABELS: Record<ComplianceFlag, { title: string; meaning: strin
     title: 'Unregistered User',
     meaning: 'The User ID appears in the inventory but SECAS has not yet named it in the Users register.',
   },
+};
+
+/**
+ * Each RAG reason (SPEC §4.3) as a short tag for a table cell and the full sentence behind it, shown
+ * when the tag is hovered or focused and on the User's page.
+ */
+export const REASON_LABELS: Record<RagReason, { tag: string; text: string }> = {
+  complete: { tag: 'Complete', text: 'Complete: nothing is outstanding.' },
+  'deadline missed': { tag: 'Deadline missed', text: 'Deadline missed: MAP IDs are still outstanding and no Working Day is left before the deadline.' },
+  'cannot finish within allowance': {
+    tag: 'Cannot finish',
+    text: 'Cannot finish within allowance: the rate needed to finish by the deadline is more than the User’s allowance per Working Day.',
+  },
+  'not enough snapshots': {
+    tag: 'Too few snapshots',
+    text: 'Not enough snapshots to measure progress: no earlier snapshot to measure a rate from yet.',
+  },
+  'no progress': { tag: 'Stalled', text: 'No progress: outstanding MAP IDs have not fallen since the snapshot the rate is measured from.' },
+  'projected after deadline': {
+    tag: 'Behind plan',
+    text: 'Projected after deadline: at the rate measured, the User would finish after the deadline.',
+  },
+  'on track': { tag: 'On track', text: 'On track: at the rate measured, the User finishes by the deadline.' },
 };

@@ -23,3 +23,15 @@ export function staleness(asOf: string, previousAsOf: string | null, on: string,
   const noNewSnapshot = previousAsOf !== null && asOf <= previousAsOf;
   return { stale: tooOld || noNewSnapshot, asOf, ageWd, limit, tooOld, noNewSnapshot };
 }
+
+/**
+ * Whether the newest snapshot on or before `on` is too old for figures as of `on` (the banner every
+ * page showing positions carries); null when no snapshot is that old, or there is none at all.
+ */
+export function tooOldData(snapshotDates: readonly string[], on: string, workingDays: WorkingDays, limit: number): Staleness | null {
+  let newest: string | null = null;
+  for (const date of snapshotDates) if (date <= on && (newest === null || date > newest)) newest = date;
+  if (newest === null) return null;
+  const age = staleness(newest, null, on, workingDays, limit);
+  return age.tooOld ? age : null;
+}

@@ -65,6 +65,8 @@ export function createPageRenderer(views: ViewRenderer, csrfTokenFor: CsrfTokenF
       // Undefined on a static file's error page, which is answered before sessions and cookies are read.
       csrfToken: req.session ? csrfTokenFor(req, res) : undefined,
       flash,
+      // Set by http/data-age.ts on the pages that show positions, when their data are old.
+      dataAge: res.locals.dataAge,
       requestId: requestIdOf(req),
     };
   };

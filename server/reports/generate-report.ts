@@ -16,6 +16,7 @@ import { actionsForReport } from '../actions/enforcement-actions.ts';
 import { changesFor } from '../progress/comparison.ts';
 import { loadProgrammeData, positionsAt } from '../progress/progress-service.ts';
 import { staleness } from '../engine/staleness.ts';
+import { deadlineDistance } from '../engine/deadline-distance.ts';
 import { addMonths, isIsoMonth, lastDayOfMonth } from '../engine/calendar.ts';
 import type { BrowserManager } from './browser.ts';
 import { reportCsv } from './report-csv.ts';
@@ -181,6 +182,7 @@ async function modelFor(knex: Knex, month: string, plan: VersionPlan, generatedA
     change,
     changes,
     staleness: staleness(current.asOf, changes.since, end, data.workingDays, data.settings.staleAfter),
+    deadlineDistance: deadlineDistance(current.deadline, end, data.workingDays),
     summary: plan.summary,
     decisions: plan.decisions,
     supersedes: plan.supersedes,

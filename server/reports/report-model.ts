@@ -3,6 +3,8 @@
 import { figuresOf, type Change, type ChangesSinceLastReport, type ProgressChange, type ReportedFigures } from '../engine/change.ts';
 import { FLAG_LABELS } from '../engine/labels.ts';
 import type { Staleness } from '../engine/staleness.ts';
+import type { DeadlineDistance } from '../engine/deadline-distance.ts';
+import { deadlineWords } from '../templates/deadline-words.ts';
 import type { ComparisonSource } from '../progress/comparison.ts';
 import { listItems, textBlocks, type TextBlock } from './plain-text.ts';
 import {
@@ -46,6 +48,8 @@ export interface ReportInputs {
   change: ProgressChange;
   changes: ChangesSinceLastReport;
   staleness: Staleness;
+  /** The deadline seen from the end of the month reported on (a deadline gone by then reads as passed). */
+  deadlineDistance: DeadlineDistance;
   summary: string | null;
   decisions: string | null;
   /** For a correction: the published version it supersedes, and why. */
@@ -102,7 +106,9 @@ export interface AttentionUser extends ReportUserRow {
 }
 
 /** What the report shows: the facts it was asked for, and everything worked out from the positions. */
-export interface ReportModel extends Omit<ReportInputs, 'current' | 'change' | 'summary' | 'decisions' | 'actions'> {
+export interface ReportModel extends Omit<ReportInputs, 'current' | 'change' | 'summary' | 'decisions' | 'actions' | 'deadlineDistance'> {
+  /** "Deadline passed on 30 Jun 2020, 23 Working Days before 31 Jul 2020", as the dashboard words it. */
+  deadlineText: string;
   reference: string;
   /** What this report tells the Panel, stored with it for next month's comparison. */
   figures: ReportedFigures;
@@ -245,6 +251,7 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
     mapRegisterUsed: inputs.mapRegisterUsed,
     asOf: current.asOf,
     deadline: current.deadline,
+    deadlineText: deadlineWords(inputs.deadlineDistance, false),
     wdRemaining: p.wdRemaining,
     snapshot: inputs.snapshot,
     figures: figuresOf(current),

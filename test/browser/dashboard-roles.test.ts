@@ -143,7 +143,7 @@ for (const kind of databasesFor('not-sql')) {
             id: el.id,
             text: (el.textContent ?? '').trim(),
             href: el.getAttribute('href'),
-            inTableHead: el.closest('table.user-table thead') !== null,
+            inTableHead: el.closest('table.overview-table thead') !== null,
             inMenu: el.closest('.main-nav') !== null,
             shown: style.outlineStyle !== 'none' || style.boxShadow !== 'none',
           };
@@ -190,7 +190,7 @@ for (const kind of databasesFor('not-sql')) {
       const heading = await tabTo((f) => f.inTableHead, 'a column heading of the User table');
       await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
       assert.equal(page.url(), new URL(heading.href!, `${server.url}/`).href);
-      const sorted = await page.$$eval('table.user-table thead th[aria-sort]', (ths) =>
+      const sorted = await page.$$eval('table.overview-table thead th[aria-sort]', (ths) =>
         ths.map((th) => [(th.textContent ?? '').trim(), th.getAttribute('aria-sort')]),
       );
       assert.deepEqual(sorted, [[heading.text, 'ascending']]);

@@ -11,6 +11,7 @@ import { computeProgress } from '../../server/engine/compute-progress.ts';
 import type { ProgressAvailable, ProgressResult } from '../../server/engine/types.ts';
 import { changeSince, changesSinceLastReport, figuresOf } from '../../server/engine/change.ts';
 import { addMonths, lastDayOfMonth } from '../../server/engine/calendar.ts';
+import { deadlineDistance } from '../../server/engine/deadline-distance.ts';
 import { staleness } from '../../server/engine/staleness.ts';
 import { WORKING_DAYS } from '../unit/engine/build-inputs.ts';
 import { BrowserManager } from '../../server/reports/browser.ts';
@@ -31,6 +32,7 @@ function compared(month: string, current: ProgressAvailable, previous: ProgressR
     change: changeSince(current, figures),
     changes: changesSinceLastReport(current, figures, [], []),
     staleness: staleness(current.asOf, figures?.asOf ?? null, lastDayOfMonth(month), WORKING_DAYS, 15),
+    deadlineDistance: deadlineDistance(current.deadline, lastDayOfMonth(month), WORKING_DAYS),
     summary: null,
     decisions: null,
     supersedes: null,

@@ -32,9 +32,9 @@ function pager(html: string, label: string): { current: number | null; next: str
   return { current: current ? Number(current) : null, next: next ? decoded(next) : null };
 }
 
-/** The User table's rows on the overview as [name, ESME outstanding, RAG]. */
+/** The User table's rows on the overview as [name, ESME outstanding, RAG] (its columns: User, Status, Outstanding, ESME, …). */
 function overviewRows(html: string): Array<[string, number, string]> {
-  const body = /<table class="data-table user-table">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
+  const body = /<table class="data-table overview-table">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
   return [...body.matchAll(/<tr data-rag="(\w+)">([\s\S]*?)<\/tr>/g)].map((m) => {
     const cells = [...m[2]!.matchAll(/<(?:th|td)[^>]*>([\s\S]*?)<\/(?:th|td)>/g)].map((c) =>
       c[1]!
@@ -42,7 +42,7 @@ function overviewRows(html: string): Array<[string, number, string]> {
         .replace(/<[^>]+>/g, '')
         .trim(),
     );
-    return [cells[0]!.replace(/&amp;/g, '&'), number(cells[1]!), m[1]!];
+    return [cells[0]!.replace(/&amp;/g, '&'), number(cells[3]!), m[1]!];
   });
 }
 
@@ -142,7 +142,10 @@ for (const kind of databaseKinds) {
         const red = await panel.get('/?rag=RED&sort=esme&dir=desc');
         const redCount = number(/<span class="rag rag-RED">RED<\/span>\s*<span class="rag-count">([\d,]+)</.exec(red.text)![1]!);
         assert.ok(redCount > 100, `${redCount} RED Users: more than a page`);
-        assert.match(red.text, new RegExp(`Showing ${redCount.toLocaleString('en-GB')} of ${users.toLocaleString('en-GB')} Users\\.`));
+        assert.match(
+          red.text,
+          new RegExp(`Showing ${redCount.toLocaleString('en-GB')} of ${users.toLocaleString('en-GB')} Users: <strong>status RED</strong>\\.`),
+        );
         const redNext = pager(red.text, 'Pages of Users').next!;
         assert.equal(redNext, '/?rag=RED&sort=esme&dir=desc&page=2#users-title');
         const red2 = await panel.get(redNext);

@@ -15,9 +15,9 @@ const ALPHA = '90-B3-D5-1F-30-01-00-0A';
 const BETA = '90-B3-D5-1F-30-01-00-0B';
 const GAMMA = '90-B3-D5-1F-30-01-00-0C';
 
-/** The User table's rows as "name | ESME out | GSME out | % | change | RAG". */
+/** The User table's rows as "name | ESME out | GSME out | % | change | RAG" (the overview's table also shows status and total). */
 function tableRows(html: string): string[] {
-  const body = /<table class="data-table user-table">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
+  const body = /<table class="data-table overview-table">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
   return [...body.matchAll(/<tr data-rag="(\w+)">([\s\S]*?)<\/tr>/g)].map((m) => {
     const cells = [...m[2]!.matchAll(/<(?:th|td)[^>]*>([\s\S]*?)<\/(?:th|td)>/g)].map((c) =>
       c[1]!
@@ -26,7 +26,8 @@ function tableRows(html: string): string[] {
         .replace(/\s+/g, ' ')
         .trim(),
     );
-    return [cells[0], cells[1], cells[2], cells[3], cells[4], m[1]].join(' | ').replace(/&amp;/g, '&');
+    // User, Status, Outstanding, ESME, GSME, % complete, Change, …
+    return [cells[0], cells[3], cells[4], cells[5], cells[6], m[1]].join(' | ').replace(/&amp;/g, '&');
   });
 }
 
@@ -87,17 +88,14 @@ for (const kind of databaseKinds) {
         tableRows(red.text).map((r) => r.split(' | ')[0]),
         ['Beta'],
       );
-      assert.match(red.text, /Showing 1 of 3 Users\./);
+      assert.match(red.text, /Showing 1 of 3 Users: <strong>status RED<\/strong>\./);
       const byEsme = await as.get('dcc')!.get('/?asOf=2018-07-31&sort=esme&dir=desc');
       assert.deepEqual(
         tableRows(byEsme.text).map((r) => r.split(' | ')[0]),
         ['Beta', 'Alpha & Omega', 'Gamma'],
       );
       // Sorted descending now; the heading's link sorts the other way (Handlebars writes = as &#x3D;).
-      assert.match(
-        byEsme.text,
-        /<th scope="col" class="num" aria-sort="descending"><a href="\/\?asOf&#x3D;2018-07-31&amp;sort&#x3D;esme">ESME outstanding<\/a>/,
-      );
+      assert.match(byEsme.text, /<th scope="col" class="col-esme num" aria-sort="descending"><a href="\/\?asOf&#x3D;2018-07-31&amp;sort&#x3D;esme">ESME<\/a>/);
       // No declaration for anyone: every User with a baseline above 0 is NOTIFICATION_MISSING.
       const flagged = await as.get('dcc')!.get('/?asOf=2018-07-31&flag=NOTIFICATION_MISSING');
       assert.deepEqual(
@@ -136,7 +134,10 @@ for (const kind of databaseKinds) {
       assert.doesNotMatch(panel.text, /href="\/snapshots\//, 'the Panel does not see snapshot pages');
       assert.match(panel.text, /panel@example\.org/);
       assert.doesNotMatch(panel.text, /dcc@example\.org/);
-      assert.match(panel.text, /<span class="rag rag-RED">RED<\/span> <span class="rag-reason">no progress<\/span>/);
+      assert.match(
+        panel.text,
+        /<span class="rag rag-RED">RED<\/span> <span class="rag-reason">No progress: outstanding MAP IDs have not fallen since the snapshot the rate is measured from\.<\/span>/,
+      );
     });
 
     it('says what to do when there is nothing to show, and 404s an unknown User', async () => {
