@@ -18,7 +18,8 @@ import { parseConfig } from '../../server/config.ts';
 import { BrowserManager } from '../../server/reports/browser.ts';
 import { addRoleAccounts, loggedInClients } from '../helpers/accounts.ts';
 import { databasesFor, type TestDatabase } from '../helpers/databases.ts';
-import { waitFor } from '../helpers/processes.ts';
+import { ROOT, runBackfill, waitFor } from '../helpers/processes.ts';
+import { readFileSync } from 'node:fs';
 import { seedSnapshot, seedUsers } from '../helpers/seed.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 
@@ -135,6 +136,80 @@ for (const kind of databasesFor('sql')) {
       const claim = await runner.claim(definition, 'report:2026-11');
       assert.equal(claim.state, 'claimed');
       assert.equal(claim.state === 'claimed' && claim.attempt, 2);
+    });
+  });
+}
+
+/** The README's sample commands, as written in the block under its first-run marker, split as a shell would. */
+function readmeSampleCommands(): string[][] {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const block = /<!-- first-run:[^>]*-->\n```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(block, 'the README has the sample block under its first-run marker');
+  return block
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      assert.match(line, /^npx backfill /, `every line of the block is a backfill command: ${line}`);
+      return [...line.slice('npx backfill '.length).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+    });
+}
+
+interface ProgressUser {
+  name: string;
+  rag: string;
+  reason: string;
+  flags: string[];
+  total: { inScope: number; completed: number; outstanding: number };
+  wdRemaining: number;
+}
+
+for (const kind of databasesFor('sql')) {
+  describe(`the README's sample, imported on ${kind.name}`, { skip: kind.skip }, () => {
+    let t: TestDatabase;
+    let dataDir: string;
+    before(async () => {
+      t = await kind.create();
+      dataDir = mkdtempSync(path.join(tmpdir(), 'bfm-sample-'));
+    });
+    after(async () => {
+      await t?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('goes in cleanly, command by command, as the README writes them', async () => {
+      const env = { DATABASE_URL: t.url, DATA_DIR: dataDir };
+      const commands = readmeSampleCommands();
+      assert.deepEqual(
+        commands.map((c) => c.slice(0, 2).join(' ')),
+        ['map-register import', 'users import', 'deadline set', 'declarations import', 'allowances import', 'snapshot import', 'progress'],
+      );
+      const printed: string[] = [];
+      for (const args of commands) {
+        const done = await runBackfill(args, { env });
+        assert.equal(done.code, 0, `backfill ${args.join(' ')}: ${done.stderr}`);
+        printed.push(done.stdout);
+      }
+      assert.match(printed[0]!, /Imported map-register\.csv: 4 rows — 4 added/);
+      assert.match(printed[1]!, /Imported users\.csv: 4 rows — 4 added/);
+      assert.match(printed[3]!, /Imported declarations\.csv: 4 rows — 4 added/);
+      assert.match(printed[4]!, /Imported allowances\.csv: 4 rows — 4 added/);
+      assert.match(printed[5]!, /Imported snapshot \d+ as of 2026-11-27: 459 rows, 459 accepted, 0 rejected\./);
+
+      // Worked by hand from the files. 27 Nov 2026 (Fri) to 31 Mar 2027: 30 Nov, 21 in December
+      // (23 weekdays less Christmas and Boxing Day's substitute, 28 Dec), 20 in January (less New
+      // Year's Day), 20 in February, 21 in March (less Good Friday 26 Mar and Easter Monday 29 Mar) = 83.
+      const progress = await runBackfill(['progress', '--json'], { env });
+      const users = (JSON.parse(progress.stdout) as { asOf: string; users: ProgressUser[] }).users;
+      const summary = users.map((u) => [u.name, u.total.inScope, u.total.completed, u.total.outstanding, u.rag, u.reason, u.flags.join(' '), u.wdRemaining]);
+      assert.deepEqual(summary, [
+        // 150 meters in scope, 100 with a MAP ID; 2 new meters without one. 50 / 83 WD is well within 20 a day, but one snapshot gives no rate.
+        ['Northern Lights Energy', 150, 100, 50, 'AMBER', 'not enough snapshots', 'NEW_WITHOUT_MAP_ID', 83],
+        // 120 outstanding over 83 WD needs 1.45 a day; its allowance is 1.
+        ['Harbour Gas & Power', 120, 0, 120, 'RED', 'cannot finish within allowance', '', 83],
+        ['Meadow Supply', 60, 60, 0, 'GREEN', 'complete', '', 83],
+        // AB1, ZZ99 (not in the MAP register) and X-12 are invalid; its declaration came on 20 Jul 2018, after the window closed on 5 Jul.
+        ['Crag Utilities', 40, 25, 15, 'AMBER', 'not enough snapshots', 'INVALID_MAP_IDS NOTIFICATION_LATE', 83],
+      ]);
     });
   });
 }

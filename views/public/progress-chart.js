@@ -19,6 +19,29 @@
     return d.getUTCDate() + ' ' + monthLabel(day);
   }
 
+  /** The narrowest span the date axis shows, in days: a lone snapshot sits in a month, not in years. */
+  var MIN_SPAN_DAYS = 30;
+
+  /**
+   * The date axis's range. Chart.js pads a range of one value by 5 % of the value itself, which for
+   * a day number (about 20,000) is years each side: one snapshot drew as a dot on seven years. A range
+   * under MIN_SPAN_DAYS is widened around its middle instead.
+   */
+  function dateRange(datasets) {
+    var min = Infinity;
+    var max = -Infinity;
+    datasets.forEach(function (set) {
+      set.data.forEach(function (p) {
+        if (p.x < min) min = p.x;
+        if (p.x > max) max = p.x;
+      });
+    });
+    if (min > max) return {};
+    if (max - min >= MIN_SPAN_DAYS) return { min: min, max: max };
+    var middle = Math.round((min + max) / 2);
+    return { min: middle - MIN_SPAN_DAYS / 2, max: middle + MIN_SPAN_DAYS / 2 };
+  }
+
   function points(list, key) {
     return list.map(function (p) {
       return { x: dayNumber(p.date), y: p[key] };
@@ -61,6 +84,12 @@
         pointRadius: 0,
       });
     }
+    var range = dateRange(datasets);
+    var short = range.max - range.min <= 4 * MIN_SPAN_DAYS;
+    // A series of one point has no line to show it: it is drawn as a dot big enough to see.
+    datasets.forEach(function (set) {
+      if (set.data.length === 1) set.pointRadius = Math.max(set.pointRadius, set.borderWidth > 2 ? 5 : 4);
+    });
     return new Chart(canvas, {
       type: 'line',
       data: { datasets: datasets },
@@ -73,7 +102,14 @@
         normalized: true,
         interaction: { mode: 'nearest', intersect: false },
         scales: {
-          x: { type: 'linear', ticks: { callback: monthLabel, maxTicksLimit: 8 }, grid: { color: '#e5e5e5' } },
+          x: {
+            type: 'linear',
+            min: range.min,
+            max: range.max,
+            // Within a few months, ticks name days; beyond, months.
+            ticks: { callback: short ? dateLabel : monthLabel, maxTicksLimit: 8, stepSize: short ? 7 : undefined },
+            grid: { color: '#e5e5e5' },
+          },
           y: {
             beginAtZero: true,
             title: { display: true, text: 'MAP IDs outstanding' },
