@@ -19,6 +19,8 @@ export interface SetupChecklist {
   steps: SetupStep[];
   done: number;
   total: number;
+  /** Nothing imported yet: a new installation, not a date asked before the first snapshot. */
+  firstRun: boolean;
 }
 
 const plural = (n: number, one: string, many: string): string => `${formatNumber(n, 0)} ${n === 1 ? one : many}`;
@@ -69,5 +71,5 @@ export function setupChecklist(counts: SetupCounts, canOpen: (path: string) => b
       'The DCC’s inventory extract, from which every position is counted. The DCC or SECAS imports it (upload, API or drop folder); a MAP register, if one is used, goes in first.',
     ),
   ];
-  return { steps, done: steps.filter((s) => s.done).length, total: steps.length };
+  return { steps, done: steps.filter((s) => s.done).length, total: steps.length, firstRun: counts.snapshots === 0 };
 }
