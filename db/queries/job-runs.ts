@@ -89,7 +89,7 @@ export async function retriesDue(knex: Knex, at: Date): Promise<Array<{ job: str
 
 /** Whether (job, run key) has been run at all, whatever the outcome. */
 export async function hasRun(knex: Knex, job: string, runKey: string): Promise<boolean> {
-  const row = await knex('job_runs').where({ job, run_key: runKey }).first('id');
+  const row = await knex<JobRunRow>('job_runs').where({ job, run_key: runKey }).first('id');
   return row !== undefined;
 }
 

@@ -39,7 +39,10 @@ export function headingId(text: string): string {
     .replace(/^-|-$/g, '');
 }
 
-type Block = { kind: 'heading'; level: number; text: string; line: number } | { kind: 'p'; text: string; line: number } | { kind: 'ul' | 'ol'; items: Array<{ text: string; line: number }> };
+type Block =
+  | { kind: 'heading'; level: number; text: string; line: number }
+  | { kind: 'p'; text: string; line: number }
+  | { kind: 'ul' | 'ol'; items: Array<{ text: string; line: number }> };
 
 const UNSUPPORTED: Array<[RegExp, string]> = [
   [/^\s*\|/, 'a table'],
@@ -54,7 +57,8 @@ function blocksOf(markdown: string): Block[] {
   let open: Block | null = null;
   markdown.split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1;
-    for (const [pattern, what] of UNSUPPORTED) if (pattern.test(raw)) throw new MarkdownError(`Line ${line}: ${what} is outside the Markdown the help pages render.`);
+    for (const [pattern, what] of UNSUPPORTED)
+      if (pattern.test(raw)) throw new MarkdownError(`Line ${line}: ${what} is outside the Markdown the help pages render.`);
     const heading = /^(#{1,3})\s+(.+)$/.exec(raw);
     const bullet = /^[-*]\s+(.+)$/.exec(raw);
     const numbered = /^\d+\.\s+(.+)$/.exec(raw);

@@ -40,8 +40,8 @@ function checklist(page: Page): Promise<Step[]> {
     items.map((li) => ({
       title: li.querySelector('.setup-title')!.childNodes[0]!.textContent!.trim(),
       href: li.querySelector('.setup-title a')?.getAttribute('href') ?? null,
-      done: li.querySelector('.setup-mark')!.textContent!.trim() === '✓',
-      state: li.querySelector('.setup-state')!.textContent!.replace(/\s+/g, ' ').trim(),
+      done: li.querySelector('.setup-mark')!.textContent.trim() === '✓',
+      state: li.querySelector('.setup-state')!.textContent.replace(/\s+/g, ' ').trim(),
     })),
   );
 }

@@ -95,7 +95,9 @@ for (const kind of databasesFor('sql')) {
       const loud = lines.filter((l) => l.level >= 40);
       assert.deepEqual(loud, [], 'nothing logged at warn or above');
       assert.ok(
-        lines.some((l) => l.level === 30 && l.msg === 'job skipped: Skipped the 2026-11 report: waiting for a first snapshot. It is drafted once one is imported.'),
+        lines.some(
+          (l) => l.level === 30 && l.msg === 'job skipped: Skipped the 2026-11 report: waiting for a first snapshot. It is drafted once one is imported.',
+        ),
         'an info line says why',
       );
       const notices = await t.db.knex('notification_outbox').count({ n: '*' }).first();

@@ -24,6 +24,9 @@ describe('npm test -- FILE', () => {
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^# tests 2$/m);
     assert.match(run.stdout, /^# pass 2$/m);
-    assert.deepEqual([...run.stdout.matchAll(/^ok \d+ - (.+)$/gm)].map((m) => m[1]), ['is the first of two', 'is the second of two']);
+    assert.deepEqual(
+      [...run.stdout.matchAll(/^ok \d+ - (.+)$/gm)].map((m) => m[1]),
+      ['is the first of two', 'is the second of two'],
+    );
   });
 });

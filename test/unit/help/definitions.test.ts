@@ -17,7 +17,19 @@ const text = readFileSync(path.join(DOCS_DIR, 'definitions.md'), 'utf8');
 describe('the Markdown subset of the help pages', () => {
   it('renders headings, paragraphs, lists with continued items, emphasis, code and links', () => {
     const html = renderMarkdown(
-      ['# Title', '', 'A **bold** and *quiet* `x < 1` line', 'joined.', '', '- one', '  continued', '- [two](/help/definitions#rag-status)', '', '1. first', '2. second'].join('\n'),
+      [
+        '# Title',
+        '',
+        'A **bold** and *quiet* `x < 1` line',
+        'joined.',
+        '',
+        '- one',
+        '  continued',
+        '- [two](/help/definitions#rag-status)',
+        '',
+        '1. first',
+        '2. second',
+      ].join('\n'),
     );
     assert.equal(
       html,
