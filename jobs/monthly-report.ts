@@ -6,6 +6,7 @@ import type { ReportRow } from '../db/queries/reports.ts';
 import { notify } from '../server/notifications/events.ts';
 import type { ReportModel } from '../server/reports/report-model.ts';
 import { createViewRenderer } from '../server/templates/views.ts';
+import { formatDate, formatMonth } from '../server/templates/view-helpers.ts';
 import { holidayDates } from '../server/programme/holidays.ts';
 import { loadProgrammeData, positionsAt } from '../server/progress/progress-service.ts';
 import { loadSettings } from '../server/programme/settings.ts';
@@ -83,8 +84,8 @@ export const WAITING_FOR_FIRST_SNAPSHOT = 'waiting for a first snapshot';
 function waiting(month: string, firstSnapshot: string | null): RunSkipped {
   const summary =
     firstSnapshot === null
-      ? `Skipped the ${month} report: waiting for a first snapshot. It is drafted once one is imported.`
-      : `Skipped the ${month} report: no snapshot is dated on or before the month's end (the first is of ${firstSnapshot}).`;
+      ? `Skipped the ${formatMonth(month)} report: waiting for a first snapshot. It is drafted once one is imported.`
+      : `Skipped the ${formatMonth(month)} report: no snapshot is dated on or before the month's end (the first is of ${formatDate(firstSnapshot)}).`;
   return new RunSkipped({ summary, outcome: firstSnapshot === null ? WAITING_FOR_FIRST_SNAPSHOT : 'no snapshot for the month', month });
 }
 

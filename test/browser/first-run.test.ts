@@ -156,8 +156,9 @@ for (const kind of databasesFor('sql')) {
       const page = await open('secas', '/jobs');
       const row = await page.$eval('tbody tr', (tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText.trim()));
       assert.deepEqual(row.slice(1, 5), ['monthly-report', 'report:2026-11', '1', 'skipped']);
-      assert.equal(row[6], 'Skipped the 2026-11 report: waiting for a first snapshot. It is drafted once one is imported.');
+      assert.equal(row[6], 'Skipped the November 2026 report: waiting for a first snapshot. It is drafted once one is imported.');
       await clean(page, 'Job runs');
+      await screenshot(page, 'first-run', 'job-runs-secas-1366');
       await page.close();
     });
 

@@ -90,13 +90,13 @@ for (const kind of databasesFor('sql')) {
       assert.equal(run.retry_at, null, 'a run waiting for data is not retried');
       const details = JSON.parse(run.details) as { summary: string; outcome: string };
       assert.equal(details.outcome, WAITING_FOR_FIRST_SNAPSHOT);
-      assert.equal(details.summary, 'Skipped the 2026-11 report: waiting for a first snapshot. It is drafted once one is imported.');
+      assert.equal(details.summary, 'Skipped the November 2026 report: waiting for a first snapshot. It is drafted once one is imported.');
 
       const loud = lines.filter((l) => l.level >= 40);
       assert.deepEqual(loud, [], 'nothing logged at warn or above');
       assert.ok(
         lines.some(
-          (l) => l.level === 30 && l.msg === 'job skipped: Skipped the 2026-11 report: waiting for a first snapshot. It is drafted once one is imported.',
+          (l) => l.level === 30 && l.msg === 'job skipped: Skipped the November 2026 report: waiting for a first snapshot. It is drafted once one is imported.',
         ),
         'an info line says why',
       );
@@ -121,7 +121,7 @@ for (const kind of databasesFor('sql')) {
         const row = /<tr>\s*<td class="nowrap">[\s\S]*?<\/tr>/.exec(page.text)?.[0] ?? '';
         assert.match(row, /<code>report:2026-11<\/code>/);
         assert.match(row, /<span class="status status-skipped">skipped<\/span>/);
-        assert.match(row, /Skipped the 2026-11 report: waiting for a first snapshot\. It is drafted once one is imported\./);
+        assert.match(row, /Skipped the November 2026 report: waiting for a first snapshot\. It is drafted once one is imported\./);
         assert.doesNotMatch(row, /failed|retry/);
       } finally {
         await server.stop();
