@@ -6,17 +6,19 @@ import type { ReportRow } from '../db/queries/reports.ts';
 import { notify } from '../server/notifications/events.ts';
 import type { ReportModel } from '../server/reports/report-model.ts';
 import { createViewRenderer } from '../server/templates/views.ts';
+import { formatDate, formatMonth } from '../server/templates/view-helpers.ts';
 import { holidayDates } from '../server/programme/holidays.ts';
 import { loadProgrammeData, positionsAt } from '../server/progress/progress-service.ts';
 import { loadSettings } from '../server/programme/settings.ts';
 import { addMonths, lastDayOfMonth, londonHour, londonToday } from '../server/engine/calendar.ts';
 import { WorkingDays } from '../server/engine/working-days.ts';
-import { generateReport } from '../server/reports/generate-report.ts';
-import { monthDueOn, monthsToCatchUp, type ReportCalendar } from '../server/reports/report-schedule.ts';
+import { latestMonthDue, monthDueOn, monthsToCatchUp, type ReportCalendar } from '../server/reports/report-schedule.ts';
 import { lastReportedMonth } from '../db/queries/reports.ts';
+import { hasRun } from '../db/queries/job-runs.ts';
 import { firstSnapshotDate } from '../db/queries/snapshots.ts';
+import { generateReport, NoSnapshotForMonthError } from '../server/reports/generate-report.ts';
 import type { JobContext } from './context.ts';
-import type { JobDefinition } from './runner.ts';
+import { RunSkipped, type JobDefinition } from './runner.ts';
 
 const PREFIX = 'report:';
 
@@ -65,15 +67,30 @@ export interface MonthlyReportDeps {
   stillReporting(ctx: JobContext, month: string): Promise<boolean>;
   /** The latest month with any version drafted, and the first snapshot's as-of date (null when none). */
   drafted(ctx: JobContext): Promise<{ last: string | null; firstSnapshot: string | null }>;
+  /** Whether a run of this key is on record already, whatever its outcome. */
+  recorded(ctx: JobContext, key: string): Promise<boolean>;
 }
 
 const DEFAULT_DEPS: MonthlyReportDeps = {
   calendar: reportCalendar,
   stillReporting,
   drafted: async (ctx) => ({ last: await lastReportedMonth(ctx.knex), firstSnapshot: await firstSnapshotDate(ctx.knex) }),
+  recorded: (ctx, key) => hasRun(ctx.knex, 'monthly-report', key),
 };
 
-export function monthlyReportJob(deps: MonthlyReportDeps = DEFAULT_DEPS): JobDefinition<JobContext> {
+/** The run's outcome when there is no snapshot at all: a new installation, not a fault. */
+export const WAITING_FOR_FIRST_SNAPSHOT = 'waiting for a first snapshot';
+
+function waiting(month: string, firstSnapshot: string | null): RunSkipped {
+  const summary =
+    firstSnapshot === null
+      ? `Skipped the ${formatMonth(month)} report: waiting for a first snapshot. It is drafted once one is imported.`
+      : `Skipped the ${formatMonth(month)} report: no snapshot is dated on or before the month's end (the first is of ${formatDate(firstSnapshot)}).`;
+  return new RunSkipped({ summary, outcome: firstSnapshot === null ? WAITING_FOR_FIRST_SNAPSHOT : 'no snapshot for the month', month });
+}
+
+export function monthlyReportJob(overrides: Partial<MonthlyReportDeps> = {}): JobDefinition<JobContext> {
+  const deps: MonthlyReportDeps = { ...DEFAULT_DEPS, ...overrides };
   return {
     name: 'monthly-report',
     // Every day at 06:00; keyAt says whether today is a report day.
@@ -81,20 +98,38 @@ export function monthlyReportJob(deps: MonthlyReportDeps = DEFAULT_DEPS): JobDef
     maxAttempts: 5,
     async keyAt(now, ctx) {
       const month = monthDueOn(londonToday(now), await deps.calendar(ctx));
-      return month && (await deps.stillReporting(ctx, month)) ? `${PREFIX}${month}` : null;
+      if (month === null) return null;
+      // With no snapshot at all the run is still recorded, as waiting, so Job runs shows the job alive.
+      if ((await deps.drafted(ctx)).firstSnapshot === null) return `${PREFIX}${month}`;
+      return (await deps.stillReporting(ctx, month)) ? `${PREFIX}${month}` : null;
     },
     // Every month missed since the last one drafted, oldest first; the runner's claim on each key
     // makes each run once across instances, and a month after the programme finished is not made.
+    // A new installation with no snapshot records the latest month due once, as waiting, not at every start.
     async missed(now, ctx) {
-      const months = monthsToCatchUp(londonToday(now), londonHour(now), await deps.calendar(ctx), await deps.drafted(ctx));
+      const calendar = await deps.calendar(ctx);
+      const drafted = await deps.drafted(ctx);
+      if (drafted.firstSnapshot === null) {
+        const latest = latestMonthDue(londonToday(now), londonHour(now), calendar);
+        return latest !== null && !(await deps.recorded(ctx, `${PREFIX}${latest}`)) ? [`${PREFIX}${latest}`] : [];
+      }
       const keys: string[] = [];
-      for (const month of months) if (await deps.stillReporting(ctx, month)) keys.push(`${PREFIX}${month}`);
+      for (const month of monthsToCatchUp(londonToday(now), londonHour(now), calendar, drafted))
+        if (await deps.stillReporting(ctx, month)) keys.push(`${PREFIX}${month}`);
       return keys;
     },
     async run(ctx, key) {
       const month = key.slice(PREFIX.length);
       const services = { knex: ctx.knex, views: createViewRenderer(), browser: ctx.browser, logger: ctx.logger, metrics: ctx.metrics, onStored: tellSecas };
-      const { report, model } = await generateReport(services, month, { kind: 'system', name: 'scheduler' });
+      let generated;
+      try {
+        generated = await generateReport(services, month, { kind: 'system', name: 'scheduler' });
+      } catch (err) {
+        // Nothing to build from is a state to wait out, not a fault to retry and alarm about.
+        if (err instanceof NoSnapshotForMonthError) return waiting(month, (await deps.drafted(ctx)).firstSnapshot);
+        throw err;
+      }
+      const { report, model } = generated;
       return {
         summary:
           `Drafted version ${report.version} of the ${month} report (${report.pages} pages, positions as of ${report.as_of}).` +

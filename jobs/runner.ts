@@ -18,7 +18,7 @@ export interface JobDefinition<Ctx> {
   keyAt(now: Date, ctx: Ctx): string | null | Promise<string | null>;
   /** Keys whose trigger passed while no instance was running, to catch up once at start. */
   missed?(now: Date, ctx: Ctx): Promise<string[]>;
-  /** Does the work; what it returns is kept as the run's details. Throwing fails the run. */
+  /** Does the work; what it returns is kept as the run's details (a RunSkipped: nothing to do yet). Throwing fails the run. */
   run(ctx: Ctx, key: string, signal: AbortSignal): Promise<unknown>;
   /** Attempts before a failing run is left failed for people to look at. */
   maxAttempts: number;
@@ -26,7 +26,16 @@ export interface JobDefinition<Ctx> {
 
 export type Claim = { state: 'claimed'; id: number; attempt: number } | { state: 'done' | 'busy' | 'gave-up' } | { state: 'waiting'; retryAt: Date };
 
-export type RunOutcome = { state: 'succeeded' | 'failed'; id: number; attempt: number; error?: string } | Exclude<Claim, { state: 'claimed' }>;
+export type RunOutcome = { state: 'succeeded' | 'failed' | 'skipped'; id: number; attempt: number; error?: string } | Exclude<Claim, { state: 'claimed' }>;
+
+/**
+ * What a job's run returns when there is nothing it can do yet (a monthly report with no snapshot
+ * to build it from): the run is recorded "skipped" with its summary, logged at info, never retried,
+ * and not counted as done, so a later trigger or catch-up does the work once it can.
+ */
+export class RunSkipped {
+  constructor(readonly details: { summary: string } & Record<string, unknown>) {}
+}
 
 export interface RunnerOptions {
   instance?: string;
@@ -127,6 +136,12 @@ export class JobRunner<Ctx extends { knex: Knex; logger: Logger; metrics?: Metri
     log.info('job started');
     try {
       const details = await definition.run(this.ctx, key, this.abort.signal);
+      if (details instanceof RunSkipped) {
+        await finishRun(knex, claim.id, { status: 'skipped', at: this.clock(), durationMs: Date.now() - started, details: details.details });
+        log.info({ durationMs: Date.now() - started }, `job skipped: ${details.details.summary}`);
+        this.ctx.metrics?.jobRun({ job: definition.name, outcome: 'skipped' });
+        return { state: 'skipped', id: claim.id, attempt: claim.attempt };
+      }
       await finishRun(knex, claim.id, { status: 'succeeded', at: this.clock(), durationMs: Date.now() - started, details });
       log.info({ durationMs: Date.now() - started }, 'job succeeded');
       this.ctx.metrics?.jobRun({ job: definition.name, outcome: 'succeeded' });

@@ -13,6 +13,7 @@ import { createCsrf } from './auth/csrf.ts';
 import { createSessions } from './auth/session.ts';
 import { startLoginSweeper } from './auth/sweeper.ts';
 import { registerActionRoutes } from './actions/routes.ts';
+import { registerHelpRoutes } from './http/help-routes.ts';
 import { registerApiDocsRoutes } from './http/api-docs-routes.ts';
 import { checkApiResponses, type ApiMismatchReport } from './http/api-response-check.ts';
 import { registerApiRoutes } from './http/api-routes.ts';
@@ -119,6 +120,7 @@ export function buildApp(deps: AppDeps): App {
   registerApiRoutes(routes);
   registerApiDocsRoutes(routes, ctx);
   registerJobRunRoutes(routes, ctx);
+  registerHelpRoutes(routes, ctx);
   registerNotificationRoutes(routes, ctx);
   registerReportRoutes(routes, ctx, { knex: db.knex, views, browser, logger, metrics: sink });
   registerSnapshotRoutes(routes, ctx);

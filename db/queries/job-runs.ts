@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import { toDbInstant } from '../instant.ts';
 
-export type JobRunStatus = 'running' | 'succeeded' | 'failed';
+export type JobRunStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
 
 export interface JobRunRow {
   id: number;
@@ -63,7 +63,7 @@ export async function beat(knex: Knex, id: number, at: Date): Promise<void> {
 export async function finishRun(
   knex: Knex,
   id: number,
-  outcome: { status: 'succeeded' | 'failed'; at: Date; durationMs: number; error?: string | null; retryAt?: Date | null; details?: unknown },
+  outcome: { status: 'succeeded' | 'failed' | 'skipped'; at: Date; durationMs: number; error?: string | null; retryAt?: Date | null; details?: unknown },
 ): Promise<void> {
   await knex('job_runs')
     .where({ id })
@@ -85,6 +85,12 @@ export async function retriesDue(knex: Knex, at: Date): Promise<Array<{ job: str
     .where('retry_at', '<=', toDbInstant(at))
     .distinct('job', 'run_key');
   return rows.map((r) => ({ job: r.job, run_key: r.run_key }));
+}
+
+/** Whether (job, run key) has been run at all, whatever the outcome. */
+export async function hasRun(knex: Knex, job: string, runKey: string): Promise<boolean> {
+  const row = await knex<JobRunRow>('job_runs').where({ job, run_key: runKey }).first('id');
+  return row !== undefined;
 }
 
 /** Newest first, of one job or all: `limit` runs after the `offset` newest. */

@@ -1,7 +1,7 @@
 // The dashboard: the programme overview (SPEC §6.1) for every role, rendered from the progress
 // service — the same computation as the API, CLI and report.
 import type { Request, Response } from 'express';
-import { allow, type Routes } from '../auth/access.ts';
+import { allow, isAllowed, type Routes } from '../auth/access.ts';
 import { ROLES } from '../auth/roles.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { parseAsOf } from '../progress/progress-service.ts';
@@ -19,6 +19,8 @@ import { paged } from '../http/pagination.ts';
 import { buildOverview, OVERVIEW_COLUMNS, parseOverviewQuery, SORT_KEYS, type OverviewQuery } from './overview-model.ts';
 import { overviewCsv } from './overview-csv.ts';
 import { deadlineWords } from '../templates/deadline-words.ts';
+import { setupChecklist } from './setup-checklist.ts';
+import { setupCounts } from '../../db/queries/setup-counts.ts';
 import { BodyCache } from './body-cache.ts';
 import { buildUserPage } from './user-model.ts';
 import { actionsSection } from './user-actions.ts';
@@ -193,7 +195,15 @@ export function registerDashboardRoutes(routes: Routes, ctx: RouteContext): void
     const asked = parseAsOf(askedAsOf(req));
     const { data, positions: current, version } = await positionsFor(req, asked);
     if (current.status !== 'ok') {
-      return ctx.pages.page(req, res, 'overview-empty', { title: 'Overview', message: current.message, canUpload: req.principal!.role !== 'panel' });
+      const role = req.principal!.role;
+      // A link only where the viewer's role is let in, read from the rule the page was registered with.
+      const canOpen = (path: string): boolean => routes.list.some((r) => r.method === 'get' && r.path === path && isAllowed(r.access, role));
+      return ctx.pages.page(req, res, 'overview-empty', {
+        title: 'Overview',
+        message: current.message,
+        setup: setupChecklist(await setupCounts(ctx.knex), canOpen),
+        styles: ['setup.css'],
+      });
     }
     // "Today" is part of the question when no date is given.
     const body = await bodies.get(version, `overview|${asked}|${req.url}`, () => overviewBody(req, data, current, asked));

@@ -9,7 +9,7 @@ import type { Config } from '../config.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { BuiltDemo } from './build-demo.ts';
-import { demoLocation, restartCommand, shortPath, type DemoLocation } from './demo-location.ts';
+import { demoLocation, restartCommand, restartPort, shortPath, type DemoLocation } from './demo-location.ts';
 import { loginBlock } from './demo-text.ts';
 import { DEFAULT_METERS, validateMeters } from './generate-programme.ts';
 
@@ -96,7 +96,7 @@ async function runDemo(opts: DemoOptions, io: CliIo, startServer: StartServer): 
       await resetDemoDatabase(db, config.dataDir);
       out(`Emptied ${describe(location, cwd)} to build the demo afresh.`);
     } else {
-      await refuseIfHeld(db.knex, location, cwd);
+      await refuseIfHeld(db.knex, location, cwd, restartPort(config.port));
     }
     out(`Building the demo in ${describe(location, cwd)}…`);
     built = await buildDemo({
@@ -119,7 +119,7 @@ async function runDemo(opts: DemoOptions, io: CliIo, startServer: StartServer): 
     apiToken: built.apiToken,
     database: describeDatabase(location, cwd),
     dataDir: shortPath(location.dataDir, cwd),
-    restart: restartCommand(location, cwd),
+    restart: restartCommand(location, cwd, restartPort(config.port)),
     scheduler,
     lastSnapshot: built.programme.snapshotDates.at(-1)!,
   };
@@ -134,7 +134,7 @@ async function runDemo(opts: DemoOptions, io: CliIo, startServer: StartServer): 
     // The passwords are shown once: print them even when the server cannot start (e.g. the port is taken).
     out(loginBlock({ ...block, url: null }));
     throw new Error(
-      `the demo is built, but the server could not start (${err instanceof Error ? err.message : String(err)}). Start it with: PORT=… ${block.restart}`,
+      `the demo is built, but the server could not start (${err instanceof Error ? err.message : String(err)}). Start it on a free port with: ${restartCommand(location, cwd, '…')}`,
       { cause: err },
     );
   }
@@ -142,7 +142,7 @@ async function runDemo(opts: DemoOptions, io: CliIo, startServer: StartServer): 
   closeOnSignals(logger, () => running.close());
 }
 
-async function refuseIfHeld(knex: Knex, location: DemoLocation, cwd: string): Promise<void> {
+async function refuseIfHeld(knex: Knex, location: DemoLocation, cwd: string, port: number): Promise<void> {
   const { builtByDemo, databaseHoldings } = await import('./demo-database.ts');
   const held = await databaseHoldings(knex);
   if (held.length === 0) return;
@@ -150,7 +150,7 @@ async function refuseIfHeld(knex: Knex, location: DemoLocation, cwd: string): Pr
   if (await builtByDemo(knex)) {
     throw new ConflictError(
       `The demo is already built in ${where} (${held.join(', ')}), so it was left as it is. ` +
-        `Start it as it is with \`${restartCommand(location, cwd)}\` (its passwords were shown when it was built), ` +
+        `Start it as it is with \`${restartCommand(location, cwd, port)}\` (its passwords were shown when it was built), ` +
         'or build it afresh with `npm run demo -- --reset`.',
     );
   }

@@ -30,13 +30,19 @@ export function shortPath(file: string, cwd: string): string {
   return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(cwd, file) : `./${relative}`;
 }
 
+/** The port the restart command names: the one asked for, or the default when a random one (0) was. */
+export function restartPort(port: number): number {
+  return port === 0 ? 3000 : port;
+}
+
 /**
- * The command that starts the server on the demo's data again (for the closing lines). A MySQL
- * URL is not repeated (it may hold a password): the command says to keep DATABASE_URL as it is.
+ * The command that starts the server on the demo's data again (for the closing lines), on `port`,
+ * so that a demo started on another port comes back where its users expect it. A MySQL URL is not
+ * repeated (it may hold a password): the command says to keep DATABASE_URL as it is.
  */
-export function restartCommand(location: DemoLocation, cwd: string): string {
+export function restartCommand(location: DemoLocation, cwd: string, port: number | string = 3000): string {
   const quote = (value: string): string => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`);
   const dataDir = `DATA_DIR=${quote(shortPath(location.dataDir, cwd))}`;
-  if (!location.databaseUrl.startsWith('sqlite:')) return `${dataDir} npm start   (with DATABASE_URL set as it is now)`;
-  return `DATABASE_URL=${quote(`sqlite:${shortPath(location.databaseUrl.slice('sqlite:'.length), cwd)}`)} ${dataDir} npm start`;
+  if (!location.databaseUrl.startsWith('sqlite:')) return `PORT=${port} ${dataDir} npm start   (with DATABASE_URL set as it is now)`;
+  return `PORT=${port} DATABASE_URL=${quote(`sqlite:${shortPath(location.databaseUrl.slice('sqlite:'.length), cwd)}`)} ${dataDir} npm start`;
 }

@@ -316,7 +316,7 @@ function buildDocument(): Record<string, unknown> {
       title: 'backfill-monitor API',
       version: '1',
       description:
-        'The SECMP0011 MAP ID backfill monitor for systems (SPEC §6.2): snapshots, positions, reports, enforcement actions, ' +
+        'The SECMP0011 MAP ID backfill monitor for systems: snapshots, positions, reports, enforcement actions, ' +
         'declarations and allowances. Every call but this document needs a bearer token; `x-roles` lists the roles allowed. ' +
         'Errors are JSON: `{ "error": { code, message, fields, requestId } }`.',
     },

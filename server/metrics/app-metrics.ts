@@ -86,7 +86,7 @@ export class AppMetrics implements MetricsSink {
     });
     this.jobRuns = new Counter({
       name: 'backfill_job_runs_total',
-      help: 'Scheduled job attempts run in this process, by job and outcome (succeeded, failed).',
+      help: 'Scheduled job attempts run in this process, by job and outcome (succeeded, failed, skipped: nothing to do yet).',
       labelNames: ['job', 'outcome'],
       registers,
     });

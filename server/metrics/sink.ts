@@ -8,7 +8,7 @@ export type ImportMetricOutcome = 'imported' | 'duplicate' | 'refused' | 'failed
 /** Generated and stored; refused before rendering (a bad month, no snapshot, a conflicting draft); failed while rendering or storing. */
 export type ReportMetricOutcome = 'generated' | 'refused' | 'failed';
 
-export type JobMetricOutcome = 'succeeded' | 'failed';
+export type JobMetricOutcome = 'succeeded' | 'failed' | 'skipped';
 
 export interface MetricsSink {
   /** `rows`: data rows read from the file (0 when it broke off before they were counted). */

@@ -90,7 +90,7 @@ function fileCommands(io: CliIo, parent: Command, columns: string, kind: FileKin
 
 function settingsCommands(program: Command, io: CliIo): void {
   const print = (text: string): void => printLine(io.stdout, text);
-  const settings = program.command('settings').description('programme settings (SPEC §3.3)');
+  const settings = program.command('settings').description('programme settings');
   settings
     .command('list')
     .description('every setting and the value in force')
@@ -125,7 +125,7 @@ function settingsCommands(program: Command, io: CliIo): void {
 
 function deadlineCommands(program: Command, io: CliIo): void {
   const print = (text: string): void => printLine(io.stdout, text);
-  const deadline = program.command('deadline').description('the Panel deadline and its history (SPEC §3.3, §4.5)');
+  const deadline = program.command('deadline').description('the Panel deadline and its history');
   deadline
     .command('set')
     .description('record a new deadline decided by the Panel')
@@ -158,7 +158,7 @@ function deadlineCommands(program: Command, io: CliIo): void {
     });
   deadline
     .command('what-if')
-    .description('each User’s RAG now and under a proposed deadline (and allowances scaled), and the earliest feasible deadline (SPEC §4.5)')
+    .description('each User’s RAG now and under a proposed deadline (and allowances scaled), and the earliest feasible deadline')
     .argument('<date>', 'the proposed deadline, YYYY-MM-DD')
     .option('--allowance-factor <number>', 'every allowance at this many times itself, e.g. 1.5 (default: as recorded)')
     .option('--as-of <date>', 'positions as of this date (default: today)')
@@ -186,7 +186,7 @@ function deadlineCommands(program: Command, io: CliIo): void {
 
 function holidayCommands(program: Command, io: CliIo): void {
   const print = (text: string): void => printLine(io.stdout, text);
-  const holidays = program.command('holidays').description('bank holidays that are not Working Days (SPEC §4.1)');
+  const holidays = program.command('holidays').description('bank holidays that are not Working Days');
   holidays
     .command('add')
     .description('add a holiday (or rename a listed one)')
@@ -220,12 +220,12 @@ function holidayCommands(program: Command, io: CliIo): void {
 export function registerProgrammeCommands(program: Command, io: CliIo): void {
   settingsCommands(program, io);
   deadlineCommands(program, io);
-  fileCommands(io, program.command('users').description('the Users register (SPEC §3.3)'), 'user_id,name[,short_name]', USERS_FILE);
-  fileCommands(io, program.command('map-register').description('the MAP register (SPEC §3.3)'), 'map_id,name', MAP_REGISTER_FILE);
-  fileCommands(io, program.command('declarations').description('declarations received by the DCC (SPEC §3.3)'), 'user_id,count,received_on', DECLARATIONS_FILE);
+  fileCommands(io, program.command('users').description('the Users register'), 'user_id,name[,short_name]', USERS_FILE);
+  fileCommands(io, program.command('map-register').description('the MAP register'), 'map_id,name', MAP_REGISTER_FILE);
+  fileCommands(io, program.command('declarations').description('declarations received by the DCC'), 'user_id,count,received_on', DECLARATIONS_FILE);
   fileCommands(
     io,
-    program.command('allowances').description('allowances confirmed by the DCC (SPEC §3.3)'),
+    program.command('allowances').description('allowances confirmed by the DCC'),
     'user_id,per_day,effective_from,confirmed_on',
     ALLOWANCES_FILE,
   );

@@ -8,9 +8,9 @@ export function registerProgressCommands(program: Command, io: CliIo): void {
   const print = (text: string): void => printLine(io.stdout, text);
   program
     .command('progress')
-    .description('every User’s position as of a date (SPEC §4), from the newest snapshot on or before it')
+    .description('every User’s position as of a date, from the newest snapshot on or before it (the definitions: docs/definitions.md)')
     .option('--as-of <date>', 'YYYY-MM-DD (default: today)')
-    .option('--json', 'print the JSON of SPEC §6.3')
+    .option('--json', 'print the JSON object GET /api/v1/progress answers')
     .action(async (opts: { asOf?: string; json?: boolean }) => {
       await refusalsReported(io, async () => {
         const [{ parseAsOf, planDeadline, progressAsOf }, { earliestFeasibleText, progressText }, { toProgressJson }] = await Promise.all([

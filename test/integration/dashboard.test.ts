@@ -143,7 +143,9 @@ for (const kind of databaseKinds) {
     it('says what to do when there is nothing to show, and 404s an unknown User', async () => {
       const empty = await as.get('dcc')!.get('/?asOf=2018-01-31');
       assert.match(empty.text, /There are no positions to show yet\./);
-      assert.match(empty.text, /Import the DCC's inventory snapshot on the <a href="\/snapshots">Snapshots<\/a> page/);
+      // A date before the first snapshot is not a new installation: the engine's sentence says why.
+      assert.match(empty.text, /There is no snapshot with an as-of date on or before 2018-01-31\./);
+      assert.match(empty.text, /<a href="\/snapshots">First snapshot<\/a>/);
       assert.equal((await as.get('panel')!.get('/users/90-B3-D5-1F-30-01-00-FF')).status, 404);
       assert.equal((await as.get('panel')!.get('/users/not-an-id')).status, 404);
     });

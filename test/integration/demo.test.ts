@@ -340,7 +340,7 @@ describe('npm run demo', () => {
       assert.equal(again.code, 1);
       assert.match(
         again.stderr,
-        /The demo is already built in .* so it was left as it is\. Start it as it is with `DATABASE_URL=sqlite:.* npm start`.*npm run demo -- --reset/,
+        /The demo is already built in .* so it was left as it is\. Start it as it is with `PORT=3000 DATABASE_URL=sqlite:.* npm start`.*npm run demo -- --reset/,
       );
     } catch (err) {
       throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- what npm run demo printed ---\n${output}`, { cause: err });

@@ -19,6 +19,30 @@
     return d.getUTCDate() + ' ' + monthLabel(day);
   }
 
+  /** The narrowest span the date axis shows, in days: a lone snapshot sits in a month, not in years. */
+  var MIN_SPAN_DAYS = 30;
+
+  /**
+   * The date axis's range. Chart.js pads a range of one value by 5 % of the value itself, which for
+   * a day number (about 20,000) is years each side: one snapshot drew as a dot on seven years. A range
+   * under MIN_SPAN_DAYS is widened around its middle instead; a wider one is left to Chart.js (min
+   * and max undefined). `span` is the days the data cover.
+   */
+  function dateRange(datasets) {
+    var min = Infinity;
+    var max = -Infinity;
+    datasets.forEach(function (set) {
+      set.data.forEach(function (p) {
+        if (p.x < min) min = p.x;
+        if (p.x > max) max = p.x;
+      });
+    });
+    if (min > max) return { span: 0 };
+    if (max - min >= MIN_SPAN_DAYS) return { min: undefined, max: undefined, span: max - min };
+    var middle = Math.round((min + max) / 2);
+    return { min: middle - MIN_SPAN_DAYS / 2, max: middle + MIN_SPAN_DAYS / 2, span: MIN_SPAN_DAYS };
+  }
+
   function points(list, key) {
     return list.map(function (p) {
       return { x: dayNumber(p.date), y: p[key] };
@@ -61,6 +85,16 @@
         pointRadius: 0,
       });
     }
+    var range = dateRange(datasets);
+    var span = range.span;
+    // Within about eight months, ticks name days: month names alone would repeat ("Jan 2027" twice).
+    var byDay = span <= 240;
+    datasets.forEach(function (set) {
+      // A series of one point has no line to show it: it is drawn as a dot big enough to see.
+      if (set.data.length === 1) set.pointRadius = Math.max(set.pointRadius, set.borderWidth > 2 ? 5 : 4);
+      // A point on the edge of the plot (the first snapshot, the highest count) is drawn whole.
+      set.clip = 6;
+    });
     return new Chart(canvas, {
       type: 'line',
       data: { datasets: datasets },
@@ -72,8 +106,16 @@
         parsing: false,
         normalized: true,
         interaction: { mode: 'nearest', intersect: false },
+        layout: { padding: { top: 6, right: 6 } },
         scales: {
-          x: { type: 'linear', ticks: { callback: monthLabel, maxTicksLimit: 8 }, grid: { color: '#e5e5e5' } },
+          x: {
+            type: 'linear',
+            min: range.min,
+            max: range.max,
+            // A short axis ticks weekly, on its own days: not also on its ends, which would crowd the last label.
+            ticks: { callback: byDay ? dateLabel : monthLabel, maxTicksLimit: 8, stepSize: span <= 4 * MIN_SPAN_DAYS ? 7 : undefined, includeBounds: !byDay },
+            grid: { color: '#e5e5e5' },
+          },
           y: {
             beginAtZero: true,
             title: { display: true, text: 'MAP IDs outstanding' },

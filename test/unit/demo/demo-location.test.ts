@@ -2,7 +2,7 @@
 // the block it prints for a newcomer.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { demoLocation, restartCommand, shortPath } from '../../../server/demo/demo-location.ts';
+import { demoLocation, restartCommand, restartPort, shortPath } from '../../../server/demo/demo-location.ts';
 import { loginBlock } from '../../../server/demo/demo-text.ts';
 
 describe('where the demo goes', () => {
@@ -25,14 +25,20 @@ describe('where the demo goes', () => {
   });
 
   it('says how to start it again, relative to the working folder and never with a password', () => {
-    assert.equal(restartCommand(demoLocation({}), '/work/app'), 'DATABASE_URL=sqlite:./data/demo/backfill.sqlite DATA_DIR=./data/demo npm start');
     assert.equal(
-      restartCommand(demoLocation({ DATA_DIR: '/tmp/my demo' }), '/work/app'),
-      "DATABASE_URL='sqlite:/tmp/my demo/backfill.sqlite' DATA_DIR='/tmp/my demo' npm start",
+      restartCommand(demoLocation({}), '/work/app', 3000),
+      'PORT=3000 DATABASE_URL=sqlite:./data/demo/backfill.sqlite DATA_DIR=./data/demo npm start',
     );
-    const mysql = restartCommand(demoLocation({ DATABASE_URL: 'mysql://root:secret@db/demo' }), '/work/app');
+    assert.equal(
+      restartCommand(demoLocation({ DATA_DIR: '/tmp/my demo' }), '/work/app', 8080),
+      "PORT=8080 DATABASE_URL='sqlite:/tmp/my demo/backfill.sqlite' DATA_DIR='/tmp/my demo' npm start",
+    );
+    const mysql = restartCommand(demoLocation({ DATABASE_URL: 'mysql://root:secret@db/demo' }), '/work/app', 3000);
     assert.doesNotMatch(mysql, /secret/);
-    assert.match(mysql, /^DATA_DIR=\.\/data npm start {3}\(with DATABASE_URL set as it is now\)$/);
+    assert.match(mysql, /^PORT=3000 DATA_DIR=\.\/data npm start {3}\(with DATABASE_URL set as it is now\)$/);
+    // A demo asked to listen on a random port (PORT=0) is started again on the default one.
+    assert.equal(restartPort(0), 3000);
+    assert.equal(restartPort(8080), 8080);
     assert.equal(shortPath('/elsewhere/x', '/work/app'), '/elsewhere/x');
     assert.equal(shortPath('/work/app', '/work/app'), '.');
   });
@@ -49,7 +55,7 @@ describe('what the demo prints', () => {
     apiToken: 'bfm_token123',
     database: 'sqlite:./data/demo/backfill.sqlite',
     dataDir: './data/demo',
-    restart: 'DATABASE_URL=sqlite:./data/demo/backfill.sqlite DATA_DIR=./data/demo npm start',
+    restart: 'PORT=3000 DATABASE_URL=sqlite:./data/demo/backfill.sqlite DATA_DIR=./data/demo npm start',
     scheduler: true,
     lastSnapshot: '2019-12-26',
   };
@@ -63,7 +69,7 @@ describe('what the demo prints', () => {
     assert.match(text, /^ {4}bfm_token123$/m);
     assert.match(text, /curl -H "Authorization: Bearer bfm_token123" http:\/\/127\.0\.0\.1:3000\/api\/v1\/progress/);
     assert.match(text, /catches up the monthly reports missed since the[\s\S]*up to twelve, oldest first[\s\S]*as of 2019-12-26/);
-    assert.match(text, /Start it again with: {2}DATABASE_URL=sqlite:\.\/data\/demo\/backfill\.sqlite DATA_DIR=\.\/data\/demo npm start/);
+    assert.match(text, /Start it again with: {2}PORT=3000 DATABASE_URL=sqlite:\.\/data\/demo\/backfill\.sqlite DATA_DIR=\.\/data\/demo npm start/);
   });
 
   it('says when the server was not started, or runs without the scheduler', () => {
