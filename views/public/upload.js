@@ -210,7 +210,7 @@
         var reason = body.errors && body.errors[0] ? body.errors[0].reason : '';
         stopBar('Refused', reason);
         if (body.refusal && body.refusal.rejected) {
-          showErrors(file.name + ' was not imported. Nothing of it was stored. ' + reason + '. The rejected rows, by reason:', []);
+          showErrors(file.name + ' was refused: ' + reason + '. The rejected rows, by reason:', []);
           showGroups(body.refusal.rejected);
         } else {
           showErrors(file.name + ' was not imported. Nothing of it was stored.', body.errors);
