@@ -144,7 +144,9 @@ export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void 
       {
         uploadError: `${file.fileName} was not imported. Nothing of it was stored.`,
         refusal,
+        // A file refused for its rejected rows lists them by reason, then its first ones by line.
         refusalReasons: refusal?.rejected ? [] : outcome.errors.slice(0, REFUSAL_REASONS_SHOWN),
+        refusalRows: refusal?.rejected ? outcome.errors.filter((e) => e.line !== null).slice(0, REFUSAL_REASONS_SHOWN) : [],
         asOf: file.fields.asOf ?? '',
       },
       422,

@@ -232,7 +232,7 @@ for (const kind of databaseKinds) {
     });
 
     it('counts the groups of a snapshot imported before they were kept, once, from its stored rows', async () => {
-      const [imported] = (await t.db.knex('snapshot_imports').where({ file_name: 'smi-some-bad.csv' }).select('id')) as Array<{ id: number }>;
+      const imported: { id: number } | undefined = await t.db.knex('snapshot_imports').where({ file_name: 'smi-some-bad.csv' }).first('id');
       const importId = Number(imported!.id);
       const before = (await listRejectionGroups(t.db.knex, [importId])).get(importId);
       await t.db.knex('snapshot_rejection_groups').where({ import_id: importId }).delete();
