@@ -36,11 +36,11 @@ export const EXAMPLES_PER_GROUP = 3;
 export const MAX_GROUPS = 60;
 const OTHER_RULE = 'other problems (see the CSV)';
 
-// A field's problem: `name "value" rule`, `name is empty`, `name is longer than N bytes`. The value is
-// JSON-quoted (showValue), so a "; " inside it cannot be taken for the next problem.
-const FIELD_PROBLEM = new RegExp(`(${REQUIRED_COLUMNS.join('|')}) (?:("(?:[^"\\\\]|\\\\.)*") )?((?:(?!; ).)*)(?:; |$)`, 'suy');
-const DUPLICATE = /^duplicate device_id (\S+), first at line (\d+)$/u;
-const FIELD_COUNT = /^the row has (\d+) fields?, the header (\d+)$/u;
+// A field's problem: `name "value" rule`, `name is empty`, `name is longer than N bytes`; several
+// are joined by "; ". The value is JSON-quoted (showValue), so a "; " inside it is skipped with it.
+const FIELD_NAME = new RegExp(`(?:${REQUIRED_COLUMNS.join('|')}) `, 'y');
+const DUPLICATE = /^duplicate device_id (\S+), first at line (\d+)$/;
+const FIELD_COUNT = /^the row has (\d+) fields?, the header (\d+)$/;
 
 /** The problems a stored reason names, in the order it names them. */
 export function problemsOf(reason: string): RowProblem[] {
@@ -53,16 +53,40 @@ export function problemsOf(reason: string): RowProblem[] {
     return [{ field: '', value: `${count[1]!} fields`, rule: `the row does not have the header's ${count[2]!} fields`, reason }];
   }
   const problems: RowProblem[] = [];
-  FIELD_PROBLEM.lastIndex = 0;
-  while (FIELD_PROBLEM.lastIndex < reason.length) {
-    const at = FIELD_PROBLEM.lastIndex;
-    const match = FIELD_PROBLEM.exec(reason);
-    if (!match || match[0] === '') return problems.length === 0 || at === 0 ? [unknown(reason)] : [...problems, unknown(reason.slice(at))];
-    const rule = match[3]!.trim() === '' ? 'is not valid' : match[3]!.trim();
-    const value = match[2] === undefined ? (rule === 'is empty' ? '' : null) : unquote(match[2]);
-    problems.push({ field: match[1]!, value, rule, reason: rule });
+  let at = 0;
+  while (at < reason.length) {
+    FIELD_NAME.lastIndex = at;
+    if (!FIELD_NAME.test(reason)) return problems.length === 0 ? [unknown(reason)] : [...problems, unknown(reason.slice(at))];
+    const field = reason.slice(at, FIELD_NAME.lastIndex - 1);
+    at = FIELD_NAME.lastIndex;
+    let value: string | null = null;
+    if (reason.charCodeAt(at) === QUOTE) {
+      const end = closingQuote(reason, at);
+      if (end < 0) return [...problems, unknown(reason.slice(at))];
+      value = unquote(reason.slice(at, end + 1));
+      at = end + 2;
+    }
+    const next = reason.indexOf('; ', at);
+    const stop = next < 0 ? reason.length : next;
+    const rule = reason.slice(at, stop).trim() || 'is not valid';
+    if (value === null && rule === 'is empty') value = '';
+    problems.push({ field, value, rule, reason: rule });
+    at = next < 0 ? reason.length : next + 2;
   }
   return problems.length > 0 ? problems : [unknown(reason)];
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+
+/** Where the JSON string starting at `start` closes, or −1. */
+function closingQuote(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i;
+  }
+  return -1;
 }
 
 function unknown(reason: string): RowProblem {
@@ -85,13 +109,13 @@ export class RejectionTally {
   private readonly byKey = new Map<string, RejectionGroup>();
 
   add(line: number, reason: string): void {
-    const seen = new Set<string>();
-    for (const problem of problemsOf(reason)) {
+    const problems = problemsOf(reason);
+    let counted: RejectionGroup[] | null = null;
+    for (const problem of problems) {
       const group = this.groupFor(problem);
-      const key = keyOf(group);
-      // A row naming one problem twice counts once in its group.
-      if (seen.has(key)) continue;
-      seen.add(key);
+      // A row naming one problem twice (or two that fall in "other") counts once in its group.
+      if (counted?.includes(group)) continue;
+      if (problems.length > 1) (counted ??= []).push(group);
       group.rows++;
       keepExample(group.examples, { line, field: problem.field, value: problem.value });
     }
