@@ -169,9 +169,7 @@ export async function lastImportId(knex: Knex): Promise<number> {
 
 /** The newest uploads that stored no snapshot of their own: refused, failed, or a duplicate of one already stored. */
 export async function listRecentUnstoredImports(knex: Knex, limit: number): Promise<ImportRow[]> {
-  const rows = (await knex('snapshot_imports').whereIn('status', ['failed', 'duplicate']).orderBy('id', 'desc').limit(limit)) as Array<
-    Record<string, unknown>
-  >;
+  const rows = (await knex('snapshot_imports').whereIn('status', ['failed', 'duplicate']).orderBy('id', 'desc').limit(limit)) as Array<Record<string, unknown>>;
   return rows.map(importOf);
 }
 
