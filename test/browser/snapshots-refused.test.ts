@@ -144,6 +144,38 @@ for (const kind of databasesFor('sql')) {
       await page.close();
     });
 
+    it('says "Failed" with the server’s sentence, not "Refused", when the server cannot finish the import', async () => {
+      const page = await sessions.loggedIn('dcc');
+      await page.goto(`${server.url}/snapshots`);
+      // The server's answer when its database is down (a 503 with a sentence), stood in for here:
+      // the page's script is what is under test.
+      await page.setRequestInterception(true);
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && new URL(request.url()).pathname === '/snapshots') {
+          void request.respond({
+            status: 503,
+            contentType: 'application/json',
+            body: JSON.stringify({ error: { message: 'The database is not answering. Nothing was imported; try again in a few minutes.' } }),
+          });
+        } else void request.continue();
+      });
+      const file = path.join(dir, 'smi-20240131.csv');
+      const input = (await page.$('#file')) as ElementHandle<HTMLInputElement>;
+      await input.uploadFile(file);
+      await page.click('#upload-button');
+      await page.waitForFunction(() => document.getElementById('upload-status')?.textContent === 'Failed.', { timeout: 30_000 });
+      assert.equal(
+        await page.$eval('#import-text', (el) => el.textContent),
+        'Failed: The database is not answering. Nothing was imported; try again in a few minutes.',
+      );
+      assert.equal(
+        await page.$eval('#upload-errors-message', (el) => el.textContent),
+        'The database is not answering. Nothing was imported; try again in a few minutes.',
+      );
+      assert.equal(await page.$eval('#upload-button', (el) => (el as HTMLButtonElement).disabled), false);
+      await page.close();
+    });
+
     it('SECAS sees the same refusal grouped by reason and downloads the same CSV, beside snapshots with their status', async () => {
       // Two accepted files for one date (the first superseded), the first with 105 rejected rows of 300:
       // 100 bad dates, 6 bad device_ids (2 of them also bad dates), 1 duplicate.
@@ -179,6 +211,15 @@ for (const kind of databasesFor('sql')) {
       assert.equal(await sidewaysOverflow(page), 0);
       assert.deepEqual(await axeViolations(page), []);
       await screenshot(page, 'snapshots-refused', `snapshots-secas-390-${kind.name}`);
+
+      // The snapshot's own page: its groups above its rows by line.
+      await page.goto(`${server.url}/snapshots/${first.snapshotId}`);
+      assert.deepEqual((await texts(page, '.reason-group-title')).slice(0, 1), ['100 × prenotified_date: not a real date in the form YYYY-MM-DD']);
+      assert.deepEqual(await texts(page, '.csv-link a'), ['Download all 105 rejected rows (CSV)']);
+      assert.equal(await sidewaysOverflow(page), 0);
+      assert.deepEqual(await axeViolations(page), []);
+      await page.setViewport(DESKTOP);
+      await screenshot(page, 'snapshots-refused', `snapshot-page-1366-${kind.name}`);
       assert.deepEqual(problems, []);
       await page.close();
     });
