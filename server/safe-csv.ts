@@ -14,5 +14,13 @@ export function safeCell(value: CsvValue): string {
 }
 
 export function safeCsv(header: readonly string[], rows: ReadonlyArray<readonly CsvValue[]>): string {
-  return stringify([header.map(safeCell), ...rows.map((row) => row.map(safeCell))], { record_delimiter: 'windows' });
+  return safeCsvRows([header, ...rows]);
+}
+
+/** Rows only, for a CSV written a page at a time (the header is the first page's first row). */
+export function safeCsvRows(rows: ReadonlyArray<readonly CsvValue[]>): string {
+  return stringify(
+    rows.map((row) => row.map(safeCell)),
+    { record_delimiter: 'windows' },
+  );
 }

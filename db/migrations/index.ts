@@ -16,6 +16,7 @@ import * as loginFailures from './20261203B-login-failures.ts';
 import * as enforcementActions from './20261203C-enforcement-actions.ts';
 import * as reportPaper from './20261203D-report-paper.ts';
 import * as notifications from './20261203E-notifications.ts';
+import * as rejectionGroups from './20261204R-rejection-groups.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -38,6 +39,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261203C-enforcement-actions', enforcementActions],
   ['20261203D-report-paper', reportPaper],
   ['20261203E-notifications', notifications],
+  ['20261204R-rejection-groups', rejectionGroups],
 ];
 
 export const MIGRATION_NAMES: readonly string[] = migrations.map(([name]) => name);

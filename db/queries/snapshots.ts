@@ -45,6 +45,10 @@ export interface ImportRow {
   rows: number | null;
   bytes_read: number | null;
   errors: string | null;
+  /** A failed attempt that was refused for what the file holds (not a failure of ours). */
+  refused: boolean;
+  /** Rows rejected, kept for a refusal (an accepted import's are on its snapshot); null before it was kept. */
+  rejected: number | null;
 }
 
 export interface RejectionRow {
@@ -73,6 +77,8 @@ function importOf(raw: Record<string, unknown>): ImportRow {
     snapshot_id: raw.snapshot_id == null ? null : Number(raw.snapshot_id),
     rows: raw.rows == null ? null : Number(raw.rows),
     bytes_read: raw.bytes_read == null ? null : Number(raw.bytes_read),
+    refused: Boolean(raw.refused),
+    rejected: raw.rejected == null ? null : Number(raw.rejected),
   };
 }
 
@@ -114,6 +120,9 @@ export async function finishImport(
     rows: number;
     bytes: number;
     errors: Array<{ line: number | null; reason: string }>;
+    /** A failed attempt refused for the file's content, not for a failure of ours. */
+    refused?: boolean;
+    rejected?: number;
   },
 ): Promise<void> {
   await knex('snapshot_imports')
@@ -128,6 +137,8 @@ export async function finishImport(
       finished_at: toDbInstant(),
       heartbeat_at: toDbInstant(),
       errors: values.errors.length > 0 ? JSON.stringify(values.errors) : null,
+      refused: values.refused === true,
+      rejected: values.rejected ?? null,
     });
 }
 
@@ -156,8 +167,9 @@ export async function lastImportId(knex: Knex): Promise<number> {
   return Number(row?.id ?? 0);
 }
 
-export async function listRecentFailedImports(knex: Knex, limit: number): Promise<ImportRow[]> {
-  const rows = (await knex('snapshot_imports').where({ status: 'failed' }).orderBy('id', 'desc').limit(limit)) as Array<Record<string, unknown>>;
+/** The newest uploads that stored no snapshot of their own: refused, failed, or a duplicate of one already stored. */
+export async function listRecentUnstoredImports(knex: Knex, limit: number): Promise<ImportRow[]> {
+  const rows = (await knex('snapshot_imports').whereIn('status', ['failed', 'duplicate']).orderBy('id', 'desc').limit(limit)) as Array<Record<string, unknown>>;
   return rows.map(importOf);
 }
 
@@ -178,6 +190,12 @@ export async function failImports(knex: Knex, ids: number[], reason: string): Pr
 export async function findSnapshot(knex: Knex, id: number): Promise<SnapshotRow | undefined> {
   const raw = (await knex('snapshots').where({ id }).first()) as Record<string, unknown> | undefined;
   return raw ? snapshotOf(raw) : undefined;
+}
+
+export async function listSnapshotsByIds(knex: Knex, ids: readonly number[]): Promise<SnapshotRow[]> {
+  if (ids.length === 0) return [];
+  const rows = (await knex('snapshots').whereIn('id', [...ids])) as Array<Record<string, unknown>>;
+  return rows.map(snapshotOf);
 }
 
 export async function findSnapshotBySha256(knex: Knex, sha256: string): Promise<SnapshotRow | undefined> {

@@ -9,10 +9,11 @@ import {
   findLatestImportOf,
   findSnapshot,
   lastImportId,
-  listRecentFailedImports,
+  listRecentUnstoredImports,
   listRejections,
   listRunningImports,
   listSnapshots,
+  listSnapshotsByIds,
   listSupersededBy,
   type ImportRow,
   type SnapshotRow,
@@ -32,6 +33,9 @@ import { receiveFile } from './multipart-upload.ts';
 import { formatBytes } from './reading/read-snapshot.ts';
 import { writeOutstandingCsv } from './outstanding-export.ts';
 import { countsByUser, importViewOf, summaryOf } from './snapshot-views.ts';
+import { attemptViews, snapshotRejectionViews } from './rejection-summaries.ts';
+import { snapshotStatusOf, type AttemptView } from './rejection-views.ts';
+import { writeRejectedCsv } from './rejected-export.ts';
 
 /** Reasons shown on the upload page when a file is refused; the rest are in the import record. */
 const REFUSAL_REASONS_SHOWN = 50;
@@ -44,22 +48,40 @@ export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void 
 
   const listPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200): Promise<void> => {
     const window = pageWindow(req.query.page, await countSnapshots(knex));
-    const [snapshots, running, failed, afterImportId] = await Promise.all([
+    const [snapshots, running, unstored, afterImportId] = await Promise.all([
       listSnapshots(knex, { offset: window.offset, limit: window.size }),
       listRunningImports(knex),
-      listRecentFailedImports(knex, 10),
+      listRecentUnstoredImports(knex, 10),
       lastImportId(knex),
     ]);
+    const [successors, rejected, attempts] = await Promise.all([
+      listSnapshotsByIds(
+        knex,
+        snapshots.flatMap((s) => (s.superseded_by === null ? [] : [s.superseded_by])),
+      ),
+      snapshotRejectionViews(knex, snapshots, ctx.logger),
+      attemptViews(knex, unstored),
+    ]);
+    const rows = snapshots.map((row) => ({
+      ...summaryOf(row),
+      ...snapshotStatusOf(
+        row,
+        successors.find((s) => s.id === row.superseded_by),
+      ),
+      sizeText: formatBytes(row.byte_size),
+      rejectedRows: rejected.get(row.id) ?? null,
+    }));
     pages.page(
       req,
       res,
       'snapshots',
       {
         title: 'Snapshots',
-        snapshots: snapshots.map(summaryOf).map((v) => ({ ...v, sizeText: formatBytes(v.bytes) })),
+        snapshots: rows,
+        withRejections: rows.filter((r) => r.rejectedRows !== null),
         pagination: paginationView(window, 'Pages of snapshots', pageHrefs(req, '/snapshots', { fragment: 'list-title' })),
         running: running.map(importViewOf).map((v) => ({ ...v, bytesText: formatBytes(v.bytes ?? 0) })),
-        failed: failed.map(importViewOf).map((f) => ({ ...f, firstError: f.errors[0] ?? null, moreErrors: Math.max(0, f.errors.length - 1) })),
+        attempts,
         afterImportId,
         maxBytes: config.uploadMaxBytes,
         maxBytesText: formatBytes(config.uploadMaxBytes),
@@ -106,8 +128,10 @@ export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void 
       drainOnRefusal: true,
     });
     const location = outcome.snapshotId === null ? null : `/snapshots/${outcome.snapshotId}?import=${outcome.importId}`;
+    // What the page shows of a refusal: its reason and its rejected rows grouped by reason.
+    const refusal = location === null ? await refusalOf(outcome.importId) : null;
     if (wantsJson) {
-      res.status(statusOf(outcome)).json({ importId: outcome.importId, ...outcomeJson(outcome), location });
+      res.status(statusOf(outcome)).json({ importId: outcome.importId, ...outcomeJson(outcome), location, refusal });
       return;
     }
     if (location !== null) {
@@ -119,8 +143,10 @@ export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void 
       res,
       {
         uploadError: `${file.fileName} was not imported. Nothing of it was stored.`,
-        refusal: outcome.errors.slice(0, REFUSAL_REASONS_SHOWN),
-        refusalMore: Math.max(0, outcome.errors.length - REFUSAL_REASONS_SHOWN),
+        refusal,
+        // A file refused for its rejected rows lists them by reason, then its first ones by line.
+        refusalReasons: refusal?.rejected ? [] : outcome.errors.slice(0, REFUSAL_REASONS_SHOWN),
+        refusalRows: refusal?.rejected ? outcome.errors.filter((e) => e.line !== null).slice(0, REFUSAL_REASONS_SHOWN) : [],
         asOf: file.fields.asOf ?? '',
       },
       422,
@@ -140,7 +166,28 @@ export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void 
       res.json({ status: 'waiting' });
       return;
     }
-    res.json({ importId: found.id, status: found.status, rows: found.rows ?? 0, bytes: found.bytes_read ?? 0, snapshotId: found.snapshot_id });
+    const reason = found.status === 'failed' ? importViewOf(found).errors[0] : undefined;
+    res.json({
+      importId: found.id,
+      status: found.status,
+      refused: found.refused,
+      reason: reason === undefined ? null : reason.reason,
+      rows: found.rows ?? 0,
+      bytes: found.bytes_read ?? 0,
+      snapshotId: found.snapshot_id,
+    });
+  });
+
+  // Every rejected row of one import, for fixing the extract: an accepted snapshot's or a refused file's.
+  routes.get('/snapshots/imports/:importId/rejected.csv', SNAPSHOT_ROLES, async (req, res) => {
+    const id = Number(req.params.importId);
+    const found = Number.isSafeInteger(id) && id > 0 ? await findImport(knex, id) : undefined;
+    if (!found) throw new NotFoundError('There is no import with this number. Start again from the Snapshots page.');
+    const of = found.status === 'imported' && found.snapshot_id !== null ? { snapshotId: found.snapshot_id } : { importId: found.id };
+    res.type('text/csv; charset=utf-8');
+    res.attachment(`rejected-rows-import-${found.id}-${found.file_name.replace(/\.(csv|gz)$/giu, '').replace(/[^\w.-]+/gu, '_')}.csv`);
+    res.set('Cache-Control', 'no-store');
+    await writeRejectedCsv(knex, of, res);
   });
 
   routes.get('/snapshots/:id', SNAPSHOT_ROLES, async (req, res) => {
@@ -149,11 +196,12 @@ export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void 
     // Two lists page on their own: the rejected rows (?page=N) and the Users' counts (?userPage=N).
     // The import's notice belongs to the page the upload lands on, not to the pages after it.
     const rejectedWindow = pageWindow(req.query.page, snapshot.rejected);
-    const [counts, rejections, supersedes, importRow] = await Promise.all([
+    const [counts, rejections, supersedes, importRow, grouped] = await Promise.all([
       readCounts(knex, snapshot.id),
       listRejections(knex, snapshot.id, { offset: rejectedWindow.offset, limit: rejectedWindow.size }),
       listSupersededBy(knex, snapshot.id),
       importParam(req),
+      snapshotRejectionViews(knex, [snapshot], ctx.logger),
     ]);
     const { users, total } = countsByUser(counts);
     const usersShown = paged(req, users, { path, label: 'Pages of Users', param: 'userPage', fragment: 'counts-title', omit: ['import'] });
@@ -166,6 +214,7 @@ export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void 
       total,
       supersedes,
       rejections,
+      rejectedRows: grouped.get(snapshot.id) ?? null,
       pagination: paginationView(rejectedWindow, 'Pages of rejected rows', pageHrefs(req, path, { fragment: 'rejected-title', omit: ['import'] })),
       outcome: importRow !== undefined && importRow.snapshot_id === snapshot.id ? importRow.status : null,
       canExport: req.principal?.role === 'secas',
@@ -196,6 +245,11 @@ export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void 
     const snapshot = Number.isSafeInteger(id) && id > 0 ? await findSnapshot(knex, id) : undefined;
     if (!snapshot) throw new NotFoundError('There is no snapshot with this number. Start again from the Snapshots page.');
     return snapshot;
+  }
+
+  async function refusalOf(importId: number): Promise<AttemptView | null> {
+    const found = await findImport(knex, importId);
+    return found ? ((await attemptViews(knex, [found]))[0] ?? null) : null;
   }
 
   async function importParam(req: Request): Promise<ImportRow | undefined> {

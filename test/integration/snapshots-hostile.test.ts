@@ -70,13 +70,18 @@ function post(url: string, headers: Record<string, string>, parts: Array<string 
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#x27;': "'", '&#x60;': '`', '&#x3D;': '=' };
 const unescapeHtml = (html: string): string => html.replace(/&(amp|lt|gt|quot|#x27|#x60|#x3D);/g, (entity) => ENTITIES[entity]!);
 
-/** The reasons the Snapshots page lists under "There is a problem". */
+/**
+ * The reasons the Snapshots page lists under "There is a problem": a file refused for its rejected
+ * rows says why above its groups, and lists its first rows by line after them.
+ */
 function refusalListed(html: string): Said[] {
+  const why = /<p class="refusal-reason">([\s\S]*?)\. The rejected rows, by reason:<\/p>/.exec(html)?.[1];
   const list = /<ul class="error-list refusal-list">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
-  return [...list.matchAll(/<li>(?:<strong>Line (\d+):<\/strong> )?([\s\S]*?)<\/li>/g)].map((m) => ({
-    line: m[1] === undefined ? null : Number(m[1]),
+  const rows = [...list.matchAll(/<li>(?:<strong>Line ([\d,]+):<\/strong> )?([\s\S]*?)<\/li>/g)].map((m) => ({
+    line: m[1] === undefined ? null : Number(m[1].replace(/,/g, '')),
     reason: unescapeHtml(m[2]!),
   }));
+  return why === undefined ? rows : [{ line: null, reason: unescapeHtml(why) }, ...rows];
 }
 
 /** Every file under DATA_DIR/archive (the temporary folder included), once background compression is done. */

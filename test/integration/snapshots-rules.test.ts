@@ -298,7 +298,7 @@ for (const kind of databaseKinds) {
       const text = [HEADER, ...Array.from({ length: 998 }, (_, i) => row(i + 1)), row(5000, { device_type: '' }), row(5001, { device_id: 'x' }), ''].join('\n');
       const refused = await ingestBytes(t.db.knex, data.dir, text, { asOf: '2024-01-31' });
       assert.equal(refused.status, 'failed');
-      assert.match(refused.errors[0]!.reason, /^2 of the 1000 data rows were rejected \(0\.2 %\)/);
+      assert.match(refused.errors[0]!.reason, /^2 of the 1,000 data rows were rejected \(0\.2 %\)/);
       assert.deepEqual(await storedRows(t.db.knex), NOTHING_STORED);
       await setSetting(t.db.knex, 'max-reject-ratio', '0.002');
       const accepted = await ingestBytes(t.db.knex, data.dir, text, { asOf: '2024-01-31' });

@@ -118,6 +118,8 @@ for (const kind of databaseKinds) {
       assert.deepEqual(JSON.parse(progress.text), {
         importId: Number(match[2]),
         status: 'imported',
+        refused: false,
+        reason: null,
         rows: 10,
         bytes: Buffer.byteLength(TRACE_FILE),
         snapshotId: Number(match[1]),
@@ -148,7 +150,7 @@ for (const kind of databaseKinds) {
       assert.match(res.text, /<li><strong>Line 3:<\/strong> Broken quoting: text after the closing quote of field 5 \(&quot;map_id&quot;\)/);
       assert.match(res.text, /value="2024-03-01"/, 'what was typed is kept');
       assert.deepEqual(await storedRows(t.db.knex), before);
-      assert.match((await dcc.get('/snapshots')).text, /Recently refused files[\s\S]*broken\.csv/);
+      assert.match((await dcc.get('/snapshots')).text, /Recent uploads that stored no snapshot[\s\S]*Refused[\s\S]*broken\.csv/);
 
       const none = await upload(dcc, { asOf: '2024-03-01' }, null);
       assert.equal(none.status, 422);

@@ -17,6 +17,7 @@
   var errors = document.getElementById('upload-errors');
   var errorsMessage = document.getElementById('upload-errors-message');
   var errorsList = document.getElementById('upload-errors-list');
+  var errorsGroups = document.getElementById('upload-errors-groups');
   var POLL_MS = 250;
 
   function megabytes(n) {
@@ -24,14 +25,83 @@
     return (n / 1e6).toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + ' MB';
   }
 
+  function thousands(n) {
+    return Number(n).toLocaleString('en-GB');
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // The import stopped without a snapshot: the bar says so (and why) instead of staying where it was.
+  function stopBar(word, reason) {
+    importBar.classList.add('progress-stopped');
+    importText.textContent = word + (reason ? ': ' + reason : '');
+    status.textContent = word + '.';
+    status.classList.add('stopped');
+  }
+
+  // The refused file's rejected rows by reason, as the Snapshots page lists them (rejection-groups.hbs).
+  function showGroups(rejected) {
+    var list = element('ul', 'reason-groups');
+    rejected.groups.forEach(function (group) {
+      var li = element('li');
+      var title = element('p', 'reason-group-title');
+      title.appendChild(element('strong', 'reason-count', thousands(group.rows) + ' ×'));
+      title.appendChild(document.createTextNode(' ' + group.label));
+      li.appendChild(title);
+      var table = element('table', 'data-table examples-table');
+      table.appendChild(element('caption', 'visually-hidden', 'First rows with ' + group.label));
+      var head = table.appendChild(element('thead')).appendChild(element('tr'));
+      [
+        ['Line', 'num'],
+        ['Field', ''],
+        ['Value', ''],
+      ].forEach(function (h) {
+        var th = head.appendChild(element('th', h[1], h[0]));
+        th.setAttribute('scope', 'col');
+      });
+      var body = table.appendChild(element('tbody'));
+      group.examples.forEach(function (e) {
+        var tr = body.appendChild(element('tr'));
+        tr.appendChild(element('td', 'num', thousands(e.line)));
+        tr.appendChild(element('td', '', e.field));
+        tr.appendChild(element('td', 'value mono', e.value));
+      });
+      li.appendChild(table);
+      if (group.more > 0) li.appendChild(element('p', 'hint more-rows', 'and ' + thousands(group.more) + ' more'));
+      list.appendChild(li);
+    });
+    errorsGroups.textContent = '';
+    errorsGroups.appendChild(list);
+    var csv = element('p', 'csv-link');
+    var link = element(
+      'a',
+      '',
+      rejected.csvPartial
+        ? 'Download the ' + thousands(rejected.csvRows) + ' rejected rows kept (CSV)'
+        : 'Download all ' + thousands(rejected.rejected) + ' rejected rows (CSV)',
+    );
+    link.href = rejected.csvHref;
+    link.setAttribute('download', '');
+    csv.appendChild(link);
+    errorsGroups.appendChild(csv);
+    errorsGroups.hidden = false;
+  }
+
   function showErrors(message, items) {
+    errorsGroups.hidden = true;
+    errorsGroups.textContent = '';
     errorsMessage.textContent = message;
     errorsList.textContent = '';
     (items || []).slice(0, 50).forEach(function (item) {
       var li = document.createElement('li');
       if (item.line) {
         var strong = document.createElement('strong');
-        strong.textContent = 'Line ' + item.line + ': ';
+        strong.textContent = 'Line ' + thousands(item.line) + ': ';
         li.appendChild(strong);
       }
       li.appendChild(document.createTextNode(item.reason || item.message || ''));
@@ -69,11 +139,14 @@
     box.hidden = false;
     transferBar.value = 0;
     importBar.value = 0;
+    importBar.classList.remove('progress-stopped');
+    status.classList.remove('stopped');
     transferText.textContent = '0 of ' + megabytes(file.size);
     importText.textContent = 'Waiting for the first bytes';
     status.textContent = 'Uploading ' + file.name + '…';
 
     var finished = false;
+    var stopped = false;
     var after = form.getAttribute('data-after-import');
     var pollUrl = '/snapshots/import-progress?file=' + encodeURIComponent(file.name) + '&after=' + encodeURIComponent(after);
     function poll() {
@@ -84,6 +157,13 @@
         })
         .then(function (progress) {
           if (finished || !progress || progress.status === 'waiting') return;
+          // Refused while the rest of the file is still on its way (the server reads it to the end
+          // before it answers): say so now, not when the transfer ends.
+          if (progress.status === 'failed') {
+            stopped = true;
+            stopBar(progress.refused ? 'Refused' : 'Failed', progress.reason);
+            return;
+          }
           var share = file.size > 0 ? Math.min(1, progress.bytes / file.size) : 0;
           importBar.value = Math.round(share * 1000) / 10;
           importText.textContent = Number(progress.rows).toLocaleString('en-GB') + ' rows read, ' + megabytes(progress.bytes) + ' of ' + megabytes(file.size);
@@ -93,7 +173,7 @@
           /* the next poll will tell */
         })
         .then(function () {
-          if (!finished) window.setTimeout(poll, POLL_MS);
+          if (!finished && !stopped) window.setTimeout(poll, POLL_MS);
         });
     }
     window.setTimeout(poll, POLL_MS);
@@ -127,10 +207,17 @@
       }
       button.disabled = false;
       if (body && body.status === 'failed') {
-        status.textContent = 'Refused.';
-        showErrors(file.name + ' was not imported. Nothing of it was stored.', body.errors);
+        var reason = body.errors && body.errors[0] ? body.errors[0].reason : '';
+        stopBar('Refused', reason);
+        if (body.refusal && body.refusal.rejected) {
+          showErrors(file.name + ' was refused: ' + reason + '. The rejected rows, by reason:', []);
+          showGroups(body.refusal.rejected);
+        } else {
+          showErrors(file.name + ' was not imported. Nothing of it was stored.', body.errors);
+        }
       } else if (body && body.error) {
-        status.textContent = 'Refused.';
+        // A 4xx is about the file or the form; a 5xx is the server's own failure.
+        stopBar(xhr.status >= 500 ? 'Failed' : 'Refused', body.error.message);
         showErrors(
           body.error.message,
           (body.error.fields || []).map(function (f) {
@@ -138,14 +225,14 @@
           }),
         );
       } else {
-        status.textContent = '';
+        stopBar('Failed', 'HTTP ' + xhr.status);
         showErrors('The server did not answer as expected (HTTP ' + xhr.status + '). Reload the page to see whether the file was imported.', []);
       }
     });
     xhr.addEventListener('error', function () {
       finished = true;
       button.disabled = false;
-      status.textContent = '';
+      stopBar('Failed', 'the connection to the server was lost');
       showErrors('The upload stopped: the connection to the server was lost. Nothing was imported unless the Snapshots page lists it; try again.', []);
     });
     xhr.send(new FormData(form));

@@ -52,7 +52,7 @@ export async function duplicateOf(deps: IngestDeps, request: IngestRequest, impo
 
 /** Records a refusal (attempt and audit) and returns it. */
 export async function refuse(deps: IngestDeps, request: IngestRequest, outcome: IngestOutcome, bytes: number): Promise<IngestOutcome> {
-  await finishFailed(deps, outcome.importId, outcome, bytes, outcome.errors);
+  await finishFailed(deps, outcome.importId, outcome, bytes, outcome.errors, true);
   // The refusal's audit entry and its messages (to whoever uploaded it, and SECAS) go together.
   await deps.knex
     .transaction(async (trx) => {
@@ -88,9 +88,10 @@ export async function refuse(deps: IngestDeps, request: IngestRequest, outcome: 
 export async function finishFailed(
   deps: IngestDeps,
   importId: number,
-  outcome: Pick<IngestOutcome, 'asOf' | 'sha256' | 'rows'>,
+  outcome: Pick<IngestOutcome, 'asOf' | 'sha256' | 'rows'> & { rejected?: number },
   bytes: number,
   errors: ImportError[],
+  refused = false,
 ): Promise<void> {
   const record = (): Promise<void> =>
     finishImport(deps.knex, importId, {
@@ -101,6 +102,8 @@ export async function finishFailed(
       rows: outcome.rows,
       bytes,
       errors: errors.slice(0, REFUSAL_EXAMPLES + 1),
+      refused,
+      ...(refused && outcome.rejected !== undefined ? { rejected: outcome.rejected } : {}),
     });
   try {
     await record();

@@ -23,6 +23,7 @@ import { failStaleImports } from './stale-imports.ts';
 import { duplicateOf, finishFailed, refuse, REFUSAL_EXAMPLES } from './end-import.ts';
 import { startHeartbeat } from './import-heartbeat.ts';
 import { placesOf, type ImportError, type IngestDeps, type IngestOutcome, type IngestProgress, type IngestRequest } from './ingest-types.ts';
+import { keepRefusedRejections, pruneRefusedRows } from './keep-rejections.ts';
 import { storeSnapshot } from './store-snapshot.ts';
 import { drain, linkPlainFile } from './upload-source.ts';
 
@@ -156,11 +157,13 @@ async function ingest(deps: IngestDeps, request: IngestRequest): Promise<IngestO
     if (existing) return await duplicateOf(deps, request, importId, existing, read.bytes);
     if (!withinRejectRatio(scan.rejected, scan.rows, settings.maxRejectRatio)) {
       const reason =
-        `${scan.rejected} of the ${scan.rows} data rows were rejected (${percent(scan.rejected, scan.rows)}), more than the ` +
-        `${percent(settings.maxRejectRatio, 1)} the max_reject_ratio setting (${settings.maxRejectRatio}) allows, so nothing was imported; ` +
-        `the first rejected rows follow`;
+        `${thousands(scan.rejected)} of the ${thousands(scan.rows)} data rows were rejected (${percent(scan.rejected, scan.rows)}), more than the ` +
+        `${percent(settings.maxRejectRatio, 1)} the max_reject_ratio setting (${settings.maxRejectRatio}) allows, so nothing was imported`;
       const examples = rejections.first().slice(0, REFUSAL_EXAMPLES);
-      return await refuse(deps, request, { ...counted, sha256, status: 'failed', errors: [{ line: null, reason }, ...examples] }, read.bytes);
+      await keepRefusedRejections(knex, importId, rejections);
+      const refused = await refuse(deps, request, { ...counted, sha256, status: 'failed', errors: [{ line: null, reason }, ...examples] }, read.bytes);
+      await pruneRefusedRows(knex).catch((err: unknown) => deps.logger?.warn({ err }, 'could not remove the rows of older refusals'));
+      return refused;
     }
 
     const archivePath = archiveRelativePath(sha256, read.gzip);
@@ -253,6 +256,10 @@ function percent(part: number, whole: number): string {
   if (whole === 0) return '0 %';
   const value = (100 * part) / whole;
   return `${value >= 1 ? value.toFixed(1).replace(/\.0$/, '') : value.toPrecision(2).replace(/\.?0+$/, '')} %`;
+}
+
+function thousands(n: number): string {
+  return n.toLocaleString('en-GB');
 }
 
 function capitalise(text: string): string {

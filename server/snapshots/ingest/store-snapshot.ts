@@ -12,6 +12,7 @@ import type { ReadResult } from '../reading/read-snapshot.ts';
 import type { RejectionStore } from '../reading/rejection-store.ts';
 import type { AsOfResolution } from './as-of-date.ts';
 import type { IngestRequest } from './ingest-types.ts';
+import { keepGroups } from './keep-rejections.ts';
 
 /** A file read, accepted and placed in the archive: what is stored of it. */
 export interface AcceptedSnapshot {
@@ -51,6 +52,7 @@ export async function storeSnapshot(knex: Knex, request: IngestRequest, accepted
     await addUnregisteredUsers(trx, users);
     await insertCounts(trx, id, scan.counts);
     for await (const batch of rejections.batches(500)) await insertRejections(trx, id, batch);
+    await keepGroups(trx, importId, rejections);
     await finishImport(trx, importId, {
       status: 'imported',
       asOf: asOf.asOf,

@@ -1,9 +1,11 @@
 // Every rejected row of an import, however many: the first ones (by line) in memory, for messages
 // and small files, the rest in a spill file beside the archive's temporary copy. An accepted
 // snapshot keeps all its rejected rows (SPEC §3.1), and a configurable reject ratio means there is
-// no safe bound on how many that is.
+// no safe bound on how many that is. Every row is also counted by reason as it comes, so the
+// groups cover all of them whichever are kept.
 import { appendFileSync, createReadStream, unlinkSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { RejectionTally, type RejectionGroup } from '../format/rejection-groups.ts';
 import type { Rejection } from '../format/scan-types.ts';
 
 /** snapshot_rejections.reason is VARCHAR(500). */
@@ -13,6 +15,7 @@ export class RejectionStore {
   private memory: Rejection[] = [];
   private spilled = 0;
   private total = 0;
+  private readonly tally = new RejectionTally();
 
   /** `keep`: how many stay in memory, the first by line; the rest go to `spillPath` (created when needed). */
   constructor(
@@ -26,10 +29,17 @@ export class RejectionStore {
 
   add(line: number, reason: string): void {
     this.total++;
+    // Read before it is cut to the column's size, which could split a quoted value.
+    this.tally.add(line, reason);
     this.memory.push({ line, reason: fitReason(reason) });
     // Trimming at twice the size keeps the cost per row constant; what is trimmed has larger lines
     // than all that stays, so memory always holds the first `keep` rows by line.
     if (this.memory.length >= 2 * this.keep + 1024) this.trim();
+  }
+
+  /** Every row so far, counted by reason (rejection-groups.ts). */
+  groups(): RejectionGroup[] {
+    return this.tally.groups();
   }
 
   /** The first rows by line, up to `keep`. */

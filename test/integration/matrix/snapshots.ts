@@ -36,6 +36,8 @@ export const SNAPSHOTS: MatrixArea = {
       path: '/snapshots/1/outstanding.csv?user=90-B3-D5-1F-30-01-00-0A',
       expect: { anonymous: 'login', secas: 200, panel: 403, dcc: 403 },
     },
+    // The DCC fixes refused extracts from it, and SECAS helps: both; the Panel sees no snapshot detail.
+    { method: 'GET', route: '/snapshots/imports/:importId/rejected.csv', path: '/snapshots/imports/1/rejected.csv', expect: PAGES },
     { method: 'POST', route: '/api/v1/snapshots', expect: { anonymous: 401, secas: 422, panel: 403, dcc: 422 } },
     { method: 'GET', route: '/api/v1/snapshots', expect: API },
     { method: 'GET', route: '/api/v1/snapshots/:id', path: '/api/v1/snapshots/1', expect: API },
