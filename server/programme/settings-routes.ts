@@ -11,7 +11,8 @@ import { londonToday } from '../engine/calendar.ts';
 import { csvImportRoute } from './csv-import-route.ts';
 import { addHoliday, holidaysByYear, holidaysCsv, importHolidays, removeHoliday } from './holidays.ts';
 import { importMapRegister, listMapRegister, mapRegisterCsv, removeMapEntry, saveMapEntry } from './map-register.ts';
-import { changeThen, formOf, PROGRAMME_STYLES, sendCsv, type ErrorsView } from './page-support.ts';
+import { changeThen, CONFIRM_SCRIPT, confirmThen, formOf, PROGRAMME_STYLES, sendCsv, type ErrorsView } from './page-support.ts';
+import { holidayQuestion, mapEntryQuestion } from './removal-questions.ts';
 import { CLASSIFICATIONS, loadSettings, SETTING_DEFINITIONS } from './settings.ts';
 import { changeSettings, importSettings, settingsCsv } from './settings-file.ts';
 
@@ -84,6 +85,7 @@ function registerHolidayPages(routes: Routes, ctx: RouteContext): void {
       {
         title: 'Bank holidays',
         styles: PROGRAMME_STYLES,
+        scripts: CONFIRM_SCRIPT,
         shown,
         years: years.map((y) => ({ year: y.year, count: y.days.length, href: `/settings/holidays?year=${y.year}#listed`, current: y === shown })),
         ...extra,
@@ -100,12 +102,20 @@ function registerHolidayPages(routes: Routes, ctx: RouteContext): void {
       return `${holiday.date} (${holiday.name}) is now a bank holiday, not a Working Day.`;
     }),
   );
-  routes.post('/settings/holidays/remove', SECAS, (req, res) =>
-    changeThen(req, res, { form: 'remove', then: holidaysPageFor(formOf(req).date), again: (extra, status) => show(req, res, extra, status) }, async () => {
+  routes.post('/settings/holidays/remove', SECAS, (req, res) => {
+    const options = {
+      form: 'remove',
+      then: holidaysPageFor(formOf(req).date),
+      back: holidaysPageFor(formOf(req).date),
+      pages: ctx.pages,
+      ask: () => holidayQuestion(ctx.knex, formOf(req)),
+      again: (extra: Extra, status: number) => show(req, res, extra, status),
+    };
+    return confirmThen(req, res, options, async () => {
       const removed = await removeHoliday(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
       return `${removed.date} (${removed.name}) is a Working Day again.`;
-    }),
-  );
+    });
+  });
   routes.get('/settings/holidays/export.csv', SECAS, async (_req, res) => sendCsv(res, 'bank-holidays.csv', await holidaysCsv(ctx.knex)));
   csvImportRoute(routes, ctx, { path: '/settings/holidays/import', access: SECAS, then: '/settings/holidays', again: show, importer: importHolidays });
 }
@@ -117,7 +127,7 @@ function registerMapRegisterPages(routes: Routes, ctx: RouteContext): void {
       req,
       res,
       'map-register',
-      { title: 'MAP register', styles: PROGRAMME_STYLES, entries: table.rows, pagination: table.pagination, ...extra },
+      { title: 'MAP register', styles: PROGRAMME_STYLES, scripts: CONFIRM_SCRIPT, entries: table.rows, pagination: table.pagination, ...extra },
       status,
     );
   };
@@ -134,10 +144,22 @@ function registerMapRegisterPages(routes: Routes, ctx: RouteContext): void {
     }),
   );
   routes.post('/settings/map-register/remove', SECAS, (req, res) =>
-    changeThen(req, res, { form: 'remove', then: '/settings/map-register', again: (extra, status) => show(req, res, extra, status) }, async () => {
-      const removed = await removeMapEntry(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
-      return `${removed.mapId} (${removed.name}) was removed from the MAP register.`;
-    }),
+    confirmThen(
+      req,
+      res,
+      {
+        form: 'remove',
+        then: '/settings/map-register',
+        back: '/settings/map-register#listed',
+        pages: ctx.pages,
+        ask: () => mapEntryQuestion(ctx.knex, formOf(req)),
+        again: (extra, status) => show(req, res, extra, status),
+      },
+      async () => {
+        const removed = await removeMapEntry(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+        return `${removed.mapId} (${removed.name}) was removed from the MAP register.`;
+      },
+    ),
   );
   routes.get('/settings/map-register/export.csv', SECAS, async (_req, res) => sendCsv(res, 'map-register.csv', await mapRegisterCsv(ctx.knex)));
   csvImportRoute(routes, ctx, {
