@@ -8,6 +8,7 @@ import { actorOf } from '../auth/roles.ts';
 import { paged } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { londonToday } from '../engine/calendar.ts';
+import { baselineChoices } from './baseline-choices.ts';
 import { csvImportRoute } from './csv-import-route.ts';
 import { addHoliday, holidaysByYear, holidaysCsv, importHolidays, removeHoliday } from './holidays.ts';
 import { importMapRegister, listMapRegister, mapRegisterCsv, removeMapEntry, saveMapEntry } from './map-register.ts';
@@ -25,6 +26,11 @@ function registerSettingsPage(routes: Routes, ctx: RouteContext): void {
     const settings = await loadSettings(ctx.knex);
     const entered = extra.values?.settings ?? {};
     const errors = extra.errors?.settings?.byField ?? {};
+    const baselineEntered = entered[SETTING_DEFINITIONS.baselineSnapshotId.name];
+    const baselineOptions = await baselineChoices(
+      ctx.knex,
+      typeof baselineEntered === 'string' ? baselineEntered : settings.baselineSnapshotId === null ? '' : String(settings.baselineSnapshotId),
+    );
     const fields = Object.entries(SETTING_DEFINITIONS).map(([key, definition]) => {
       const stored = settings[key as keyof typeof SETTING_DEFINITIONS];
       const value = typeof entered[definition.name] === 'string' ? entered[definition.name] : stored === null ? '' : String(stored);
@@ -34,7 +40,12 @@ function registerSettingsPage(routes: Routes, ctx: RouteContext): void {
         help: definition.help,
         value,
         error: errors[definition.name],
-        options: key === 'reportClassification' ? CLASSIFICATIONS.map((option) => ({ value: option, selected: option === value })) : null,
+        options:
+          key === 'reportClassification'
+            ? CLASSIFICATIONS.map((option) => ({ value: option, selected: option === value }))
+            : key === 'baselineSnapshotId'
+              ? baselineOptions
+              : null,
       };
     });
     // Mail is configured by the operator, not here; the page says whether it is on.
