@@ -92,6 +92,15 @@ export async function countAudit(knex: Knex, filter: AuditFilter = {}): Promise<
 
 /** Every action recorded (from the action index), for the filter's list of kinds. */
 export async function auditActions(knex: Knex): Promise<string[]> {
-  const rows: Array<{ action: string }> = await knex('audit_log').distinct('action').orderBy('action');
+  const rows = await knex<{ action: string }>('audit_log').distinct('action').orderBy('action');
   return rows.map((row) => row.action);
+}
+
+/** The newest entry of an action, or undefined. */
+export async function latestAuditOf(knex: Knex, action: string): Promise<AuditRow | undefined> {
+  return knex<AuditRow>('audit_log').where({ action }).orderBy('id', 'desc').first();
+}
+
+export async function findAudit(knex: Knex, id: number): Promise<AuditRow | undefined> {
+  return knex<AuditRow>('audit_log').where({ id }).first();
 }

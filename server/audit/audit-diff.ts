@@ -25,7 +25,8 @@ function text(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === null) return 'none';
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(text).join(', ');
-  return String(value as number | boolean);
+  // An object inside an array (flatten takes apart the others) stays JSON.
+  return typeof value === 'object' ? JSON.stringify(value) : String(value as number | boolean);
 }
 
 function flatten(value: unknown, prefix: string, into: Flat): Flat {

@@ -14,7 +14,7 @@ const AUDIT_STYLES = ['audit.css'];
 export function registerAuditRoutes(routes: Routes, deps: { knex: Knex; pages: PageRenderer }): void {
   routes.get('/audit', allow('secas'), async (req, res) => {
     const kinds = auditKinds(await auditActions(deps.knex));
-    const read = readAuditFilter(req.query as Record<string, unknown>, kinds);
+    const read = readAuditFilter(req.query, kinds);
     const kindOptions = kinds.map((kind) => ({ value: kind, selected: kind === read.query.what }));
     const filtering = Object.values(read.query).some((value) => value !== '');
     if (!read.ok) {

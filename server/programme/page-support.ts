@@ -4,6 +4,7 @@ import { statusOf } from '../http/error-status.ts';
 import type { Request, Response } from 'express';
 import { PayloadTooLargeError, ValidationError, type AppError } from '../errors.ts';
 import type { PageRenderer } from '../http/render.ts';
+import type { RemovalQuestion } from './removal-questions.ts';
 
 export const PROGRAMME_STYLES = ['programme.css'];
 /** Asks before a remove form is sent (forms marked data-confirm). */
@@ -61,20 +62,6 @@ async function showRefusal(req: Request, err: unknown, options: { form: string; 
   if (!(err instanceof ValidationError || err instanceof PayloadTooLargeError)) throw err;
   // Keyed by form, so a page with several forms shows the problems at the one that was sent.
   await options.again({ errors: { [options.form]: errorsView(err, options.form) }, values: { [options.form]: formOf(req) } }, statusOf(err));
-}
-
-/** What the page that asks "are you sure?" before a removal shows. */
-export interface RemovalQuestion {
-  /** The page's heading, e.g. "Remove a declaration?". */
-  heading: string;
-  /** One sentence naming exactly what goes. */
-  question: string;
-  details: Array<{ label: string; value: string }>;
-  /** What else follows from the removal, if anything. */
-  consequence?: string | undefined;
-  /** The form's fields, sent again with confirm=yes. */
-  fields: Record<string, string>;
-  button: string;
 }
 
 /**

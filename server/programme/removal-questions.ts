@@ -6,10 +6,23 @@ import { allowanceToRemove } from './allowances.ts';
 import { declarationRemoval } from './declarations.ts';
 import { holidayToRemove } from './holidays.ts';
 import { listMapRegister, mapEntryToRemove } from './map-register.ts';
-import type { RemovalQuestion } from './page-support.ts';
 import { listUsers } from './users-register.ts';
 
 type Form = Readonly<Record<string, unknown>>;
+
+/** What the page that asks "are you sure?" before a removal shows. */
+export interface RemovalQuestion {
+  /** The page's heading, e.g. "Remove a declaration?". */
+  heading: string;
+  /** One sentence naming exactly what goes. */
+  question: string;
+  details: Array<{ label: string; value: string }>;
+  /** What else follows from the removal, if anything. */
+  consequence?: string | undefined;
+  /** The form's fields, sent again with confirm=yes. */
+  fields: Record<string, string>;
+  button: string;
+}
 
 /** "Alpha Energy (90-B3-…)" for a named User, its ID alone otherwise. */
 async function userCalled(knex: Knex, userId: string): Promise<string> {

@@ -8,6 +8,8 @@ import { actorOf } from '../auth/roles.ts';
 import { paged } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { londonToday } from '../engine/calendar.ts';
+import { snapshotsToRecount } from '../snapshots/recount/recount.ts';
+import { recountOffer, requestRecount } from '../snapshots/recount/recount-requests.ts';
 import { baselineChoices } from './baseline-choices.ts';
 import { csvImportRoute } from './csv-import-route.ts';
 import { addHoliday, holidaysByYear, holidaysCsv, importHolidays, removeHoliday } from './holidays.ts';
@@ -131,6 +133,13 @@ function registerHolidayPages(routes: Routes, ctx: RouteContext): void {
   csvImportRoute(routes, ctx, { path: '/settings/holidays/import', access: SECAS, then: '/settings/holidays', again: show, importer: importHolidays });
 }
 
+/** After a change of the register: a sentence pointing at the recount offer when snapshots are now counted otherwise. */
+async function recountHint(knex: RouteContext['knex']): Promise<string> {
+  const { snapshots } = await snapshotsToRecount(knex);
+  if (snapshots.length === 0) return '';
+  return ` ${snapshots.length} ${snapshots.length === 1 ? 'snapshot was' : 'snapshots were'} counted with another register: recount them below.`;
+}
+
 function registerMapRegisterPages(routes: Routes, ctx: RouteContext): void {
   const show = async (req: Request, res: Response, extra: Extra = {}, status = 200): Promise<void> => {
     const table = paged(req, await listMapRegister(ctx.knex), { path: '/settings/map-register', label: 'Pages of the MAP register', fragment: 'listed' });
@@ -138,7 +147,15 @@ function registerMapRegisterPages(routes: Routes, ctx: RouteContext): void {
       req,
       res,
       'map-register',
-      { title: 'MAP register', styles: PROGRAMME_STYLES, scripts: CONFIRM_SCRIPT, entries: table.rows, pagination: table.pagination, ...extra },
+      {
+        title: 'MAP register',
+        styles: PROGRAMME_STYLES,
+        scripts: CONFIRM_SCRIPT,
+        entries: table.rows,
+        pagination: table.pagination,
+        recount: await recountOffer(ctx.knex),
+        ...extra,
+      },
       status,
     );
   };
@@ -148,7 +165,7 @@ function registerMapRegisterPages(routes: Routes, ctx: RouteContext): void {
     changeThen(req, res, { form: 'map', then: '/settings/map-register', again: (extra, status) => show(req, res, extra, status) }, async () => {
       const { entry, summary } = await saveMapEntry(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
       return summary.added
-        ? `${entry.mapId} (${entry.name}) was added to the MAP register.`
+        ? `${entry.mapId} (${entry.name}) was added to the MAP register.${await recountHint(ctx.knex)}`
         : summary.changed
           ? `${entry.mapId} is now named ${entry.name}.`
           : 'Nothing was changed.';
@@ -168,10 +185,18 @@ function registerMapRegisterPages(routes: Routes, ctx: RouteContext): void {
       },
       async () => {
         const removed = await removeMapEntry(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
-        return `${removed.mapId} (${removed.name}) was removed from the MAP register.`;
+        return `${removed.mapId} (${removed.name}) was removed from the MAP register.${await recountHint(ctx.knex)}`;
       },
     ),
   );
+  routes.post('/settings/map-register/recount', SECAS, async (req, res) => {
+    const queued = await requestRecount(ctx.knex, actorOf(req.principal!), originOf(req));
+    req.session.flash =
+      queued === 0
+        ? 'Every snapshot is counted with the rules in force; there is nothing to recount.'
+        : `A recount of ${queued} ${queued === 1 ? 'snapshot' : 'snapshots'} is queued. The snapshot-recount job runs it within a minute; Job runs shows how it went.`;
+    res.redirect(303, '/settings/map-register#recount');
+  });
   routes.get('/settings/map-register/export.csv', SECAS, async (_req, res) => sendCsv(res, 'map-register.csv', await mapRegisterCsv(ctx.knex)));
   csvImportRoute(routes, ctx, {
     path: '/settings/map-register/import',

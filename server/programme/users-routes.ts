@@ -10,8 +10,8 @@ import { allowancesCsv, importAllowances, listAllowances, recordAllowance, remov
 import { csvImportRoute } from './csv-import-route.ts';
 import { declarationsCsv, importDeclarations, listDeclarationVersions, recordDeclaration, removeDeclaration } from './declarations.ts';
 import { withUserIdFromName } from './known-users.ts';
-import { changeThen, confirmThen, CONFIRM_SCRIPT, formOf, PROGRAMME_STYLES, sendCsv, type RemovalQuestion } from './page-support.ts';
-import { allowanceQuestion, declarationQuestion } from './removal-questions.ts';
+import { changeThen, confirmThen, CONFIRM_SCRIPT, formOf, PROGRAMME_STYLES, sendCsv } from './page-support.ts';
+import { allowanceQuestion, declarationQuestion, type RemovalQuestion } from './removal-questions.ts';
 import { importUsers, listUsers, saveUser, usersCsv, type DccUser } from './users-register.ts';
 
 const SECAS = allow('secas');
