@@ -49,7 +49,7 @@ export async function insertAudit(knex: Knex, record: AuditRecord): Promise<void
 
 /** Which entries a listing keeps; every part optional. Instants are UTC, as stored. */
 export interface AuditFilter {
-  /** Part of the actor's name or address (case as the database's collation compares). */
+  /** Part of the actor's name or address, in any case. */
   actorLike?: string | undefined;
   /** The action's kind: the part before the first dot (declaration for declaration.add, .remove…), or a whole action. */
   kind?: string | undefined;
@@ -69,7 +69,8 @@ function literalLike(text: string): string {
 
 function filtered(knex: Knex, filter: AuditFilter): Knex.QueryBuilder {
   const query = knex('audit_log');
-  if (filter.actorLike) void query.whereRaw("?? like ? escape '!'", ['actor', `%${literalLike(filter.actorLike)}%`]);
+  // lower() on both sides: MySQL's columns here compare as binary, case and all.
+  if (filter.actorLike) void query.whereRaw("lower(??) like ? escape '!'", ['actor', `%${literalLike(filter.actorLike.toLowerCase())}%`]);
   const kind = filter.kind;
   if (kind) void query.where((q) => void q.where('action', kind).orWhereRaw("?? like ? escape '!'", ['action', `${literalLike(kind)}.%`]));
   if (filter.from) void query.where('at', '>=', filter.from);

@@ -26,7 +26,8 @@ function text(value: unknown): string {
   if (value === null) return 'none';
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(text).join(', ');
   // An object inside an array (flatten takes apart the others) stays JSON.
-  return typeof value === 'object' ? JSON.stringify(value) : String(value as number | boolean);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? '';
 }
 
 function flatten(value: unknown, prefix: string, into: Flat): Flat {
@@ -41,8 +42,12 @@ function flatten(value: unknown, prefix: string, into: Flat): Flat {
 
 /** The fields that differ between before and after, in the order they first appear. */
 export function auditDiff(beforeJson: string | null, afterJson: string | null): FieldChange[] {
-  const before = flatten(parsed(beforeJson), '', new Map());
-  const after = flatten(parsed(afterJson), '', new Map());
+  const side = (json: string | null): Flat => {
+    const value = parsed(json);
+    return value === null ? new Map() : flatten(value, '', new Map());
+  };
+  const before = side(beforeJson);
+  const after = side(afterJson);
   const fields = [...new Set([...before.keys(), ...after.keys()])];
   return fields
     .map((field) => ({ field, before: before.get(field) ?? null, after: after.get(field) ?? null }))

@@ -46,18 +46,30 @@ export async function snapshotsToRecount(knex: Knex): Promise<{ rules: CountingR
   return { rules, snapshots };
 }
 
+/** Attempts at opening an archived file that its compression renames away between finding and opening it. */
+const OPEN_ATTEMPTS = 3;
+
 async function scanArchived(dataDir: string, snapshot: SnapshotRow, rules: CountingRules, signal?: AbortSignal): Promise<ScanResult> {
-  const scanner = createScanner({
-    implementationDate: rules.implementationDate,
-    mapRegister: rules.mapRegister.length > 0 ? new Set(rules.mapRegister) : undefined,
-    // Rejected rows do not depend on these rules; the import kept them.
-    onRejection: () => undefined,
-  });
-  for await (const chunk of await readArchivedText(dataDir, snapshot)) {
-    if (signal?.aborted) throw new Error('the recount was stopped (the process is shutting down); it carries on at the next run');
-    if (!scanner.push(chunk as Buffer)) break;
+  for (let attempt = 1; ; attempt++) {
+    const scanner = createScanner({
+      implementationDate: rules.implementationDate,
+      mapRegister: rules.mapRegister.length > 0 ? new Set(rules.mapRegister) : undefined,
+      // Rejected rows do not depend on these rules; the import kept them.
+      onRejection: () => undefined,
+    });
+    try {
+      for await (const chunk of await readArchivedText(dataDir, snapshot)) {
+        if (signal?.aborted) throw new Error('the recount was stopped (the process is shutting down); it carries on at the next run');
+        if (!scanner.push(chunk as Buffer)) break;
+      }
+      return scanner.end();
+    } catch (err) {
+      // A raw copy compressed after import is renamed to .gz: found as .csv, gone when opened. Once
+      // open, a file stays readable whatever happens to its name, so only a read that got nothing is tried again.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && scanner.bytes === 0 && attempt < OPEN_ATTEMPTS) continue;
+      throw err;
+    }
   }
-  return scanner.end();
 }
 
 type CountChanges = Record<string, Record<string, Record<string, number>>>;
