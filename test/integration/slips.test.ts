@@ -45,7 +45,7 @@ async function submit(client: TestClient, formPage: string, action: string, fiel
 /** The audit table's rows as text, newest first. */
 function auditRows(page: Response): string[] {
   const table = /<table class="data-table" id="audit-table">[\s\S]*?<\/table>\s*<\/div>/.exec(page.text)?.[0] ?? '';
-  return [...table.matchAll(/<tr>\s*<td class="nowrap">([\s\S]*?)<td class="hint">/g)].map((m) => text(m[1]!));
+  return [...table.matchAll(/<tr>\s*<td class="nowrap"[^>]*>([\s\S]*?)<td class="hint"/g)].map((m) => text(m[1]!));
 }
 
 for (const kind of databaseKinds) {
