@@ -44,7 +44,7 @@ function flatten(value: unknown, prefix: string, into: Flat): Flat {
 export function auditDiff(beforeJson: string | null, afterJson: string | null): FieldChange[] {
   const side = (json: string | null): Flat => {
     const value = parsed(json);
-    return value === null ? new Map() : flatten(value, '', new Map());
+    return value === null ? new Map<string, string>() : flatten(value, '', new Map<string, string>());
   };
   const before = side(beforeJson);
   const after = side(afterJson);

@@ -79,7 +79,13 @@ export async function confirmThen(
   if (formOf(req).confirm === 'yes') return changeThen(req, res, options, work);
   try {
     const question = await options.ask();
-    options.pages.page(req, res, 'confirm-remove', { title: question.heading, styles: PROGRAMME_STYLES, ...question, action: req.originalUrl.split('?')[0], back: options.back });
+    options.pages.page(req, res, 'confirm-remove', {
+      title: question.heading,
+      styles: PROGRAMME_STYLES,
+      ...question,
+      action: req.originalUrl.split('?')[0],
+      back: options.back,
+    });
   } catch (err) {
     await showRefusal(req, err, options);
   }

@@ -138,9 +138,7 @@ for (const kind of databaseKinds) {
     it('chooses the pinned baseline from the list of snapshots, with as-of date, rows and status', async () => {
       const page = await sessions.loggedIn('secas');
       await page.goto(`${server.url}/settings`);
-      const options = await page.$$eval('#settings-baseline-snapshot option', (list) =>
-        list.map((o) => [(o as HTMLOptionElement).value, o.textContent!.trim()]),
-      );
+      const options = await page.$$eval('#settings-baseline-snapshot option', (list) => list.map((o) => [o.value, o.textContent.trim()]));
       assert.deepEqual(options, [
         ['', 'The first snapshot on or after the implementation date (default)'],
         [String(snapshots.second), `As of 16 Jul 2018 · 7 rows · current · snapshot ${snapshots.second} (smi-2018-07-16.csv)`],

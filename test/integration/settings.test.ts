@@ -50,7 +50,10 @@ for (const kind of databaseKinds) {
       assert.deepEqual(change, { key: 'maxRejectRatio', before: 0.001, after: 0.25 });
       await changeSetting(t.db.knex, 'report-classification', 'green', SECAS);
       // A pinned baseline must be a snapshot that exists: a typed id that names none is refused, not kept.
-      await assert.rejects(changeSetting(t.db.knex, 'baseline-snapshot', '7', SECAS), /^ValidationError: There is no snapshot 7: choose the baseline from the list/);
+      await assert.rejects(
+        changeSetting(t.db.knex, 'baseline-snapshot', '7', SECAS),
+        /^ValidationError: There is no snapshot 7: choose the baseline from the list/,
+      );
       const pinned = await insertSnapshot(t.db.knex, '2018-07-02', { '90-B3-D5-1F-30-01-00-0A': { esme: [10, 0] } });
       await changeSetting(t.db.knex, 'baseline-snapshot', String(pinned), SECAS);
       const settings = await loadSettings(t.db.knex);
