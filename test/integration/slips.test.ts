@@ -20,6 +20,7 @@ import { archiveWorkDone, locateArchived } from '../../server/snapshots/ingest/a
 import { recountSnapshots, snapshotsToRecount } from '../../server/snapshots/recount/recount.ts';
 import { newestRecountKey, requestRecount } from '../../server/snapshots/recount/recount-requests.ts';
 import { addRoleAccounts, loggedInClients } from '../helpers/accounts.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import type { Response, TestClient } from '../helpers/http-client.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -298,6 +299,27 @@ for (const kind of databaseKinds) {
         assert.equal((await storedCounts(knex, first.snapshotId!))[USER_A]?.esme?.newMissing, 1, 'left as it was');
         assert.equal((await findSnapshot(knex, first.snapshotId!))?.rules_map_register, '["AB12","CD34"]');
         assert.equal((await storedCounts(knex, second.snapshotId!))[USER_A]?.esme?.newMissing, 0, 'EF56 now listed');
+
+        // The command line lists them, and recounts what it can, saying what it could not.
+        await saveMapEntry(knex, { map_id: 'GH78', name: 'Golf MAP' }, SECAS);
+        const env = { DATABASE_URL: t.url, DATA_DIR: data.dir };
+        const listed = await runCliInProcess(['snapshot', 'recount', '--list'], { env });
+        assert.equal(listed.code, 0);
+        assert.equal(
+          listed.stdout,
+          `2 snapshot(s) counted with other rules:\n  snapshot ${second.snapshotId} as of 2018-07-16: MAP register since: GH78 added\n` +
+            `  snapshot ${first.snapshotId} as of 2018-07-02: MAP register since: EF56, GH78 added\n`,
+        );
+        const run = await runCliInProcess(['snapshot', 'recount'], { env });
+        assert.equal(run.code, 1);
+        assert.match(
+          run.stderr,
+          new RegExp(`^Recounted 1 of 2 snapshot\\(s\\); 1 could not be: snapshot ${first.snapshotId}: the archived file of this snapshot is missing`),
+        );
+        assert.deepEqual(
+          (await snapshotsToRecount(knex)).snapshots.map((s) => s.id),
+          [first.snapshotId],
+        );
       } finally {
         await data.remove();
       }
