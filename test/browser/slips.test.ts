@@ -150,6 +150,9 @@ for (const kind of databaseKinds) {
       assert.equal(await page.$eval('#settings-baseline-snapshot', (s) => (s as HTMLSelectElement).value), String(snapshots.first));
       assert.equal((await loadSettings(t.db.knex)).baselineSnapshotId, snapshots.first);
       await checkPage(page, 'settings');
+      await page.setViewport(PHONE);
+      await page.focus('#settings-baseline-snapshot');
+      await screenshot(page, 'slips', `${kind.name}-settings-baseline-390`, false);
       await page.close();
     });
 
@@ -165,13 +168,16 @@ for (const kind of databaseKinds) {
         'CD34 (Charlie MAP) was added to the MAP register. 2 snapshots were counted with another register: recount them below.',
       );
       assert.equal(await text(page, '#recount-title'), '2 snapshots were counted with other rules');
-      const offered = await page.$$eval('#recount-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+      const offered = await page.$$eval('#recount-list li', (items) => items.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
       assert.deepEqual(offered, [
-        `16 Jul 2018 ${snapshots.second} smi-2018-07-16.csv 7 current MAP register since: CD34 added`,
-        `2 Jul 2018 ${snapshots.first} smi-2018-07-02.csv 6 current counted with an empty MAP register (any MAP ID valid); it now lists AB12, CD34`,
+        `16 Jul 2018 · snapshot ${snapshots.second} (smi-2018-07-16.csv) · 7 rows · current MAP register since: CD34 added`,
+        `2 Jul 2018 · snapshot ${snapshots.first} (smi-2018-07-02.csv) · 6 rows · current counted with an empty MAP register (any MAP ID valid); it now lists AB12, CD34`,
       ]);
       await checkPage(page, 'the MAP register with its recount offer');
       await screenshot(page, 'slips', `${kind.name}-map-register-offer`);
+      await page.setViewport(PHONE);
+      await screenshot(page, 'slips', `${kind.name}-map-register-offer-390`);
+      await page.setViewport(DESKTOP);
 
       await Promise.all([page.waitForNavigation(), page.click('#recount button[type=submit]')]);
       assert.equal(
