@@ -14,7 +14,11 @@ export interface BaselineChoice {
 /** The default first, then every snapshot, newest as-of date first; `chosen` is the value to select ('' for the default). */
 export async function baselineChoices(knex: Knex, chosen: string): Promise<BaselineChoice[]> {
   const snapshots = await listSnapshots(knex);
+  // A pin stored before pins were checked may name no snapshot: shown as it is, so saving the
+  // page does not quietly replace it, and refused when sent back.
+  const missing = chosen !== '' && !snapshots.some((s) => String(s.id) === chosen);
   return [
+    ...(missing ? [{ value: chosen, label: `Snapshot ${chosen}, which does not exist (the default is used): choose one`, selected: true }] : []),
     { value: '', label: 'The first snapshot on or after the implementation date (default)', selected: chosen === '' },
     ...snapshots.map((s) => ({
       value: String(s.id),

@@ -15,6 +15,7 @@ import { recordAllowance } from '../../server/programme/allowances.ts';
 import { listDeclarationVersions, recordDeclaration } from '../../server/programme/declarations.ts';
 import { addHoliday, listHolidays } from '../../server/programme/holidays.ts';
 import { listMapRegister, saveMapEntry } from '../../server/programme/map-register.ts';
+import { loadSettings } from '../../server/programme/settings.ts';
 import { importUsers } from '../../server/programme/users-register.ts';
 import { archiveWorkDone, locateArchived } from '../../server/snapshots/ingest/archive.ts';
 import { recountSnapshots, snapshotsToRecount } from '../../server/snapshots/recount/recount.ts';
@@ -202,6 +203,21 @@ for (const kind of databaseKinds) {
       assert.match(text(bulk.text), /Entries that match: 105\. Showing 1–100 of 105\./);
       assert.match(bulk.text, /href="\/audit\?who&#x3D;bulk&amp;page&#x3D;2"/);
       assert.equal(auditRows(await secas.get('/audit?who=bulk&page=2')).length, 5);
+    });
+
+    it('lists the snapshots to pin as the baseline, and refuses an id that names none', async () => {
+      const secas = as.get('secas')!;
+      const refused = await submit(secas, '/settings', '/settings', { 'baseline-snapshot': '999' });
+      assert.equal(refused.status, 422);
+      assert.match(text(refused.text), /There is no snapshot 999: choose the baseline from the list of snapshots, or leave it on the default\./);
+      assert.equal((await loadSettings(t.db.knex)).baselineSnapshotId, null);
+      // A pin stored before pins were checked shows as it is, not as the default a save would put in its place.
+      await setSetting(t.db.knex, 'baseline-snapshot', '999');
+      assert.match(
+        (await secas.get('/settings')).text,
+        /<option value="999" selected>Snapshot 999, which does not exist \(the default is used\): choose one<\/option>/,
+      );
+      await setSetting(t.db.knex, 'baseline-snapshot', '');
     });
 
     it('recounts from their archived files the snapshots a MAP register change leaves counted otherwise', async () => {
