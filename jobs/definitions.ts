@@ -4,7 +4,8 @@ import { dailyChecksJob } from './daily-checks.ts';
 import { inboxJob } from './inbox-job.ts';
 import { monthlyReportJob } from './monthly-report.ts';
 import type { JobDefinition } from './runner.ts';
+import { snapshotRecountJob } from './snapshot-recount.ts';
 
 export function jobDefinitions(): Array<JobDefinition<JobContext>> {
-  return [inboxJob(), dailyChecksJob(), monthlyReportJob()];
+  return [inboxJob(), dailyChecksJob(), monthlyReportJob(), snapshotRecountJob()];
 }

@@ -94,3 +94,17 @@ export async function readCountsUpTo(knex: Knex, date: string): Promise<Map<numb
   }
   return bySnapshot;
 }
+
+/** One snapshot's counts as stored, by User ID (no names). */
+export async function readSnapshotCounts(knex: Knex, snapshotId: number): Promise<StoredSnapshotCounts> {
+  const rows: CountRow[] = await knex('snapshot_counts').where({ snapshot_id: snapshotId }).select<CountRow[]>('*');
+  const counts: StoredSnapshotCounts = {};
+  for (const row of rows) place(counts, row);
+  return counts;
+}
+
+/** Replaces one snapshot's counts (a recount), in the caller's transaction. */
+export async function replaceCounts(knex: Knex, snapshotId: number, counts: StoredSnapshotCounts): Promise<void> {
+  await knex('snapshot_counts').where({ snapshot_id: snapshotId }).delete();
+  await insertCounts(knex, snapshotId, counts);
+}

@@ -328,3 +328,8 @@ export async function newestSnapshotDate(knex: Knex): Promise<string | null> {
   const row = (await knex('snapshots').max({ d: 'as_of' }).first()) as { d: string | null } | undefined;
   return row?.d ?? null;
 }
+
+/** Records the rules a snapshot's counts were (re)made with. */
+export async function setSnapshotRules(knex: Knex, id: number, rules: { implementationDate: string; mapRegister: string | null }): Promise<void> {
+  await knex('snapshots').where({ id }).update({ rules_implementation_date: rules.implementationDate, rules_map_register: rules.mapRegister });
+}

@@ -100,12 +100,26 @@ export async function recordAllowance(knex: Knex, form: Readonly<Record<string, 
 
 /** Removes the allowance of a User from a date (one recorded in error); refuses one that is not there. */
 export async function removeAllowance(knex: Knex, form: Readonly<Record<string, unknown>>, actor: Actor, origin: RequestOrigin = {}): Promise<Allowance> {
+  const { userId, effectiveFrom } = readRemoval(form);
+  const removed = await removeKeyed(knex, allowancesTable(actor), allowanceKey(userId, effectiveFrom), actor, origin);
+  if (!removed) refuse(notThere(userId, effectiveFrom), { kind: 'form' });
+  return removed;
+}
+
+function readRemoval(form: Readonly<Record<string, unknown>>): { userId: string; effectiveFrom: string } {
   const read = readRecord(form, { user_id: userIdRule, effective_from: dateRule });
   if (!read.ok) refuse(read.errors, { kind: 'form' });
-  const { user_id: userId, effective_from: effectiveFrom } = read.value;
-  const removed = await removeKeyed(knex, allowancesTable(actor), allowanceKey(userId, effectiveFrom), actor, origin);
-  if (!removed) refuse([{ field: 'effective_from', message: `${userId} has no allowance from ${effectiveFrom}` }], { kind: 'form' });
-  return removed;
+  return { userId: read.value.user_id, effectiveFrom: read.value.effective_from };
+}
+
+const notThere = (userId: string, effectiveFrom: string) => [{ field: 'effective_from', message: `${userId} has no allowance from ${effectiveFrom}` }];
+
+/** The allowance a remove form names, without removing it; refuses one that is not there. */
+export async function allowanceToRemove(knex: Knex, form: Readonly<Record<string, unknown>>): Promise<AllowanceRecord> {
+  const { userId, effectiveFrom } = readRemoval(form);
+  const found = (await listAllowances(knex)).find((a) => a.userId === userId && a.effectiveFrom === effectiveFrom);
+  if (!found) refuse(notThere(userId, effectiveFrom), { kind: 'form' });
+  return found;
 }
 
 export async function allowancesCsv(knex: Knex): Promise<string> {

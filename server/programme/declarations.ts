@@ -154,19 +154,41 @@ export async function recordDeclaration(knex: Knex, form: Readonly<Record<string
   return knex.transaction((trx) => saveDeclarations(trx, [{ value: read.value }], actor, origin, { kind: 'form' }));
 }
 
+/** The declaration a remove form names, the one in force for its User and those before it; refuses one that is not there. */
+async function findRemoval(
+  knex: Knex,
+  form: Readonly<Record<string, unknown>>,
+): Promise<{ removed: DeclarationRecord; inForce: DeclarationRecord | undefined; earlier: DeclarationRecord[] }> {
+  const read = readRecord(form, { user_id: userIdRule, received_on: dateRule });
+  if (!read.ok) refuse(read.errors, { kind: 'form' });
+  const { user_id: userId, received_on: receivedOn } = read.value;
+  const inForce = (await listCurrentDeclarations(knex)).find((d) => d.userId === userId);
+  const earlier = (await listDeclarationHistory(knex)).filter((d) => d.userId === userId);
+  const removed = inForce?.receivedOn === receivedOn ? inForce : earlier.find((d) => d.receivedOn === receivedOn);
+  if (!removed) refuse([{ field: 'received_on', message: `${userId} has no declaration received on ${receivedOn}` }], { kind: 'form' });
+  return { removed, inForce, earlier };
+}
+
+/**
+ * What removing the declaration a form names would do, without doing it: the declaration, whether
+ * it is the one in force, and the one that would be in force instead (null: none).
+ */
+export async function declarationRemoval(
+  knex: Knex,
+  form: Readonly<Record<string, unknown>>,
+): Promise<{ removed: DeclarationRecord; inForce: boolean; nowInForce: Declaration | null }> {
+  const { removed, inForce, earlier } = await findRemoval(knex, form);
+  return removed === inForce ? { removed, inForce: true, nowInForce: earlier.at(-1) ?? null } : { removed, inForce: false, nowInForce: inForce ?? null };
+}
+
 /**
  * Removes a declaration recorded in error. Removing the one in force puts the latest earlier one
  * (if any) back in force.
  */
 export async function removeDeclaration(knex: Knex, form: Readonly<Record<string, unknown>>, actor: Actor, origin: RequestOrigin = {}): Promise<Declaration> {
-  const read = readRecord(form, { user_id: userIdRule, received_on: dateRule });
-  if (!read.ok) refuse(read.errors, { kind: 'form' });
-  const { user_id: userId, received_on: receivedOn } = read.value;
   return knex.transaction(async (trx) => {
-    const inForce = (await listCurrentDeclarations(trx)).find((d) => d.userId === userId);
-    const earlier = (await listDeclarationHistory(trx)).filter((d) => d.userId === userId);
-    const removed = inForce?.receivedOn === receivedOn ? inForce : earlier.find((d) => d.receivedOn === receivedOn);
-    if (!removed) refuse([{ field: 'received_on', message: `${userId} has no declaration received on ${receivedOn}` }], { kind: 'form' });
+    const { removed, inForce, earlier } = await findRemoval(trx, form);
+    const { userId, receivedOn } = removed;
 
     let nowInForce: Declaration | null = inForce ?? null;
     if (removed === inForce) {

@@ -8,7 +8,7 @@ import { isWeekend } from '../engine/calendar.ts';
 import { safeCsv } from '../safe-csv.ts';
 import { dateRule, invalid, textRule, weekdayName, type Rule } from './field-rules.ts';
 import { readImportFile, refuse, refuseIfAny, type ImportKind, type ImportSummary } from './import-file.ts';
-import { recordImport, removeKeyed, saveKeyed, type KeyedTable } from './keyed-changes.ts';
+import { findKeyed, recordImport, removeKeyed, saveKeyed, type KeyedTable } from './keyed-changes.ts';
 import { readRecord } from './record-reader.ts';
 
 export { listHolidays };
@@ -73,11 +73,26 @@ export async function addHoliday(
 
 /** Makes a listed day a Working Day again; refuses a day that is not listed. */
 export async function removeHoliday(knex: Knex, form: Readonly<Record<string, unknown>>, actor: Actor, origin: RequestOrigin = {}): Promise<Holiday> {
+  const date = readRemoval(form);
+  const removed = await removeKeyed(knex, HOLIDAYS, date, actor, origin);
+  if (!removed) refuse(notListed(date), { kind: 'form' });
+  return removed;
+}
+
+function readRemoval(form: Readonly<Record<string, unknown>>): string {
   const read = readRecord(form, { date: dateRule });
   if (!read.ok) refuse(read.errors, { kind: 'form' });
-  const removed = await removeKeyed(knex, HOLIDAYS, read.value.date, actor, origin);
-  if (!removed) refuse([{ field: 'date', message: `${read.value.date} is not a listed holiday` }], { kind: 'form' });
-  return removed;
+  return read.value.date;
+}
+
+const notListed = (date: string) => [{ field: 'date', message: `${date} is not a listed holiday` }];
+
+/** The listed day a remove form names, without removing it; refuses a day that is not listed. */
+export async function holidayToRemove(knex: Knex, form: Readonly<Record<string, unknown>>): Promise<Holiday & { weekday: string }> {
+  const date = readRemoval(form);
+  const found = await findKeyed(knex, HOLIDAYS, date);
+  if (!found) refuse(notListed(date), { kind: 'form' });
+  return { ...found, weekday: weekdayName(found.date) };
 }
 
 export async function holidaysCsv(knex: Knex): Promise<string> {

@@ -63,6 +63,11 @@ export async function saveKeyed<T>(
   return counter.result();
 }
 
+/** The stored item with this key, or null. */
+export async function findKeyed<T>(knex: Knex, table: KeyedTable<T>, key: string): Promise<T | null> {
+  return (await table.list(knex)).find((item) => table.key(item) === key) ?? null;
+}
+
 /** Removes the stored item with this key; false when there is none. Audited with what was removed. */
 export async function removeKeyed<T>(knex: Knex, table: KeyedTable<T>, key: string, actor: Actor, origin: RequestOrigin): Promise<T | null> {
   const remove = table.remove;

@@ -7,7 +7,7 @@ import type { Actor } from '../auth/roles.ts';
 import { safeCsv } from '../safe-csv.ts';
 import { mapIdRule, textRule } from './field-rules.ts';
 import { readImportFile, refuse, refuseIfAny, type ImportKind, type ImportSummary } from './import-file.ts';
-import { recordImport, removeKeyed, saveKeyed, type KeyedTable } from './keyed-changes.ts';
+import { findKeyed, recordImport, removeKeyed, saveKeyed, type KeyedTable } from './keyed-changes.ts';
 import { readRecord } from './record-reader.ts';
 
 export { listMapRegister };
@@ -60,11 +60,26 @@ export async function saveMapEntry(
 
 /** Removes a MAP ID from the register; refuses one that is not there. */
 export async function removeMapEntry(knex: Knex, form: Readonly<Record<string, unknown>>, actor: Actor, origin: RequestOrigin = {}): Promise<MapEntry> {
+  const mapId = readRemoval(form);
+  const removed = await removeKeyed(knex, MAP_REGISTER, mapId, actor, origin);
+  if (!removed) refuse(notListed(mapId), { kind: 'form' });
+  return removed;
+}
+
+function readRemoval(form: Readonly<Record<string, unknown>>): string {
   const read = readRecord(form, { map_id: mapIdRule });
   if (!read.ok) refuse(read.errors, { kind: 'form' });
-  const removed = await removeKeyed(knex, MAP_REGISTER, read.value.map_id, actor, origin);
-  if (!removed) refuse([{ field: 'map_id', message: `${read.value.map_id} is not in the MAP register` }], { kind: 'form' });
-  return removed;
+  return read.value.map_id;
+}
+
+const notListed = (mapId: string) => [{ field: 'map_id', message: `${mapId} is not in the MAP register` }];
+
+/** The MAP a remove form names, without removing it; refuses one that is not listed. */
+export async function mapEntryToRemove(knex: Knex, form: Readonly<Record<string, unknown>>): Promise<MapEntry> {
+  const mapId = readRemoval(form);
+  const found = await findKeyed(knex, MAP_REGISTER, mapId);
+  if (!found) refuse(notListed(mapId), { kind: 'form' });
+  return found;
 }
 
 export async function mapRegisterCsv(knex: Knex): Promise<string> {

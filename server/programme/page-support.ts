@@ -3,8 +3,12 @@
 import { statusOf } from '../http/error-status.ts';
 import type { Request, Response } from 'express';
 import { PayloadTooLargeError, ValidationError, type AppError } from '../errors.ts';
+import type { PageRenderer } from '../http/render.ts';
+import type { RemovalQuestion } from './removal-questions.ts';
 
 export const PROGRAMME_STYLES = ['programme.css'];
+/** Asks before a remove form is sent (forms marked data-confirm). */
+export const CONFIRM_SCRIPT = ['/assets/confirm.js'];
 
 export function formOf(req: Request): Readonly<Record<string, unknown>> {
   return (req.body ?? {}) as Record<string, unknown>;
@@ -49,9 +53,41 @@ export async function changeThen(
     req.session.flash = await work();
     res.redirect(303, options.then);
   } catch (err) {
-    if (!(err instanceof ValidationError || err instanceof PayloadTooLargeError)) throw err;
-    // Keyed by form, so a page with several forms shows the problems at the one that was sent.
-    await options.again({ errors: { [options.form]: errorsView(err, options.form) }, values: { [options.form]: formOf(req) } }, statusOf(err));
+    await showRefusal(req, err, options);
+  }
+}
+
+/** A refused form shows its page again with the problems; anything else is not a refusal and goes on up. */
+async function showRefusal(req: Request, err: unknown, options: { form: string; again: Again }): Promise<void> {
+  if (!(err instanceof ValidationError || err instanceof PayloadTooLargeError)) throw err;
+  // Keyed by form, so a page with several forms shows the problems at the one that was sent.
+  await options.again({ errors: { [options.form]: errorsView(err, options.form) }, values: { [options.form]: formOf(req) } }, statusOf(err));
+}
+
+/**
+ * A removal runs only when the form says confirm=yes (the button on the question page, or the
+ * page's script once the person said OK): a remove button pressed by mistake, or a form sent by
+ * anything else, removes nothing and shows what would go instead. `ask` reads the form and finds
+ * the record (refusing, like the removal, one that is not there).
+ */
+export async function confirmThen(
+  req: Request,
+  res: Response,
+  options: { form: string; then: string; back: string; again: Again; pages: PageRenderer; ask: () => Promise<RemovalQuestion> },
+  work: () => Promise<string>,
+): Promise<void> {
+  if (formOf(req).confirm === 'yes') return changeThen(req, res, options, work);
+  try {
+    const question = await options.ask();
+    options.pages.page(req, res, 'confirm-remove', {
+      title: question.heading,
+      styles: PROGRAMME_STYLES,
+      ...question,
+      action: req.originalUrl.split('?')[0],
+      back: options.back,
+    });
+  } catch (err) {
+    await showRefusal(req, err, options);
   }
 }
 

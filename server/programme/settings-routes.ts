@@ -8,10 +8,14 @@ import { actorOf } from '../auth/roles.ts';
 import { paged } from '../http/pagination.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { londonToday } from '../engine/calendar.ts';
+import { snapshotsToRecount } from '../snapshots/recount/recount.ts';
+import { recountOffer, requestRecount } from '../snapshots/recount/recount-requests.ts';
+import { baselineChoices } from './baseline-choices.ts';
 import { csvImportRoute } from './csv-import-route.ts';
 import { addHoliday, holidaysByYear, holidaysCsv, importHolidays, removeHoliday } from './holidays.ts';
 import { importMapRegister, listMapRegister, mapRegisterCsv, removeMapEntry, saveMapEntry } from './map-register.ts';
-import { changeThen, formOf, PROGRAMME_STYLES, sendCsv, type ErrorsView } from './page-support.ts';
+import { changeThen, CONFIRM_SCRIPT, confirmThen, formOf, PROGRAMME_STYLES, sendCsv, type ErrorsView } from './page-support.ts';
+import { holidayQuestion, mapEntryQuestion } from './removal-questions.ts';
 import { CLASSIFICATIONS, loadSettings, SETTING_DEFINITIONS } from './settings.ts';
 import { changeSettings, importSettings, settingsCsv } from './settings-file.ts';
 
@@ -24,6 +28,11 @@ function registerSettingsPage(routes: Routes, ctx: RouteContext): void {
     const settings = await loadSettings(ctx.knex);
     const entered = extra.values?.settings ?? {};
     const errors = extra.errors?.settings?.byField ?? {};
+    const baselineEntered = entered[SETTING_DEFINITIONS.baselineSnapshotId.name];
+    const baselineOptions = await baselineChoices(
+      ctx.knex,
+      typeof baselineEntered === 'string' ? baselineEntered : settings.baselineSnapshotId === null ? '' : String(settings.baselineSnapshotId),
+    );
     const fields = Object.entries(SETTING_DEFINITIONS).map(([key, definition]) => {
       const stored = settings[key as keyof typeof SETTING_DEFINITIONS];
       const value = typeof entered[definition.name] === 'string' ? entered[definition.name] : stored === null ? '' : String(stored);
@@ -33,7 +42,12 @@ function registerSettingsPage(routes: Routes, ctx: RouteContext): void {
         help: definition.help,
         value,
         error: errors[definition.name],
-        options: key === 'reportClassification' ? CLASSIFICATIONS.map((option) => ({ value: option, selected: option === value })) : null,
+        options:
+          key === 'reportClassification'
+            ? CLASSIFICATIONS.map((option) => ({ value: option, selected: option === value }))
+            : key === 'baselineSnapshotId'
+              ? baselineOptions
+              : null,
       };
     });
     // Mail is configured by the operator, not here; the page says whether it is on.
@@ -84,6 +98,7 @@ function registerHolidayPages(routes: Routes, ctx: RouteContext): void {
       {
         title: 'Bank holidays',
         styles: PROGRAMME_STYLES,
+        scripts: CONFIRM_SCRIPT,
         shown,
         years: years.map((y) => ({ year: y.year, count: y.days.length, href: `/settings/holidays?year=${y.year}#listed`, current: y === shown })),
         ...extra,
@@ -100,14 +115,29 @@ function registerHolidayPages(routes: Routes, ctx: RouteContext): void {
       return `${holiday.date} (${holiday.name}) is now a bank holiday, not a Working Day.`;
     }),
   );
-  routes.post('/settings/holidays/remove', SECAS, (req, res) =>
-    changeThen(req, res, { form: 'remove', then: holidaysPageFor(formOf(req).date), again: (extra, status) => show(req, res, extra, status) }, async () => {
+  routes.post('/settings/holidays/remove', SECAS, (req, res) => {
+    const options = {
+      form: 'remove',
+      then: holidaysPageFor(formOf(req).date),
+      back: holidaysPageFor(formOf(req).date),
+      pages: ctx.pages,
+      ask: () => holidayQuestion(ctx.knex, formOf(req)),
+      again: (extra: Extra, status: number) => show(req, res, extra, status),
+    };
+    return confirmThen(req, res, options, async () => {
       const removed = await removeHoliday(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
       return `${removed.date} (${removed.name}) is a Working Day again.`;
-    }),
-  );
+    });
+  });
   routes.get('/settings/holidays/export.csv', SECAS, async (_req, res) => sendCsv(res, 'bank-holidays.csv', await holidaysCsv(ctx.knex)));
   csvImportRoute(routes, ctx, { path: '/settings/holidays/import', access: SECAS, then: '/settings/holidays', again: show, importer: importHolidays });
+}
+
+/** After a change of the register: a sentence pointing at the recount offer when snapshots are now counted otherwise. */
+async function recountHint(knex: RouteContext['knex']): Promise<string> {
+  const { snapshots } = await snapshotsToRecount(knex);
+  if (snapshots.length === 0) return '';
+  return ` ${snapshots.length} ${snapshots.length === 1 ? 'snapshot was' : 'snapshots were'} counted with another register: recount them below.`;
 }
 
 function registerMapRegisterPages(routes: Routes, ctx: RouteContext): void {
@@ -117,7 +147,15 @@ function registerMapRegisterPages(routes: Routes, ctx: RouteContext): void {
       req,
       res,
       'map-register',
-      { title: 'MAP register', styles: PROGRAMME_STYLES, entries: table.rows, pagination: table.pagination, ...extra },
+      {
+        title: 'MAP register',
+        styles: PROGRAMME_STYLES,
+        scripts: CONFIRM_SCRIPT,
+        entries: table.rows,
+        pagination: table.pagination,
+        recount: await recountOffer(ctx.knex),
+        ...extra,
+      },
       status,
     );
   };
@@ -127,18 +165,38 @@ function registerMapRegisterPages(routes: Routes, ctx: RouteContext): void {
     changeThen(req, res, { form: 'map', then: '/settings/map-register', again: (extra, status) => show(req, res, extra, status) }, async () => {
       const { entry, summary } = await saveMapEntry(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
       return summary.added
-        ? `${entry.mapId} (${entry.name}) was added to the MAP register.`
+        ? `${entry.mapId} (${entry.name}) was added to the MAP register.${await recountHint(ctx.knex)}`
         : summary.changed
           ? `${entry.mapId} is now named ${entry.name}.`
           : 'Nothing was changed.';
     }),
   );
   routes.post('/settings/map-register/remove', SECAS, (req, res) =>
-    changeThen(req, res, { form: 'remove', then: '/settings/map-register', again: (extra, status) => show(req, res, extra, status) }, async () => {
-      const removed = await removeMapEntry(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
-      return `${removed.mapId} (${removed.name}) was removed from the MAP register.`;
-    }),
+    confirmThen(
+      req,
+      res,
+      {
+        form: 'remove',
+        then: '/settings/map-register',
+        back: '/settings/map-register#listed',
+        pages: ctx.pages,
+        ask: () => mapEntryQuestion(ctx.knex, formOf(req)),
+        again: (extra, status) => show(req, res, extra, status),
+      },
+      async () => {
+        const removed = await removeMapEntry(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+        return `${removed.mapId} (${removed.name}) was removed from the MAP register.${await recountHint(ctx.knex)}`;
+      },
+    ),
   );
+  routes.post('/settings/map-register/recount', SECAS, async (req, res) => {
+    const queued = await requestRecount(ctx.knex, actorOf(req.principal!), originOf(req));
+    req.session.flash =
+      queued === 0
+        ? 'Every snapshot is counted with the rules in force; there is nothing to recount.'
+        : `A recount of ${queued} ${queued === 1 ? 'snapshot' : 'snapshots'} is queued. The snapshot-recount job runs it within a minute; Job runs shows how it went.`;
+    res.redirect(303, '/settings/map-register#recount');
+  });
   routes.get('/settings/map-register/export.csv', SECAS, async (_req, res) => sendCsv(res, 'map-register.csv', await mapRegisterCsv(ctx.knex)));
   csvImportRoute(routes, ctx, {
     path: '/settings/map-register/import',

@@ -6,6 +6,7 @@ import { recordAudit, type RequestOrigin } from '../audit/record.ts';
 import type { Actor } from '../auth/roles.ts';
 import { ValidationError } from '../errors.ts';
 import { isIsoDate } from '../engine/calendar.ts';
+import { checkBaselineExists } from './baseline-choices.ts';
 
 /** The TLP words, and WHITE: the Panel Information Policy's marking for papers anyone may read. */
 export const CLASSIFICATIONS = ['RED', 'AMBER+STRICT', 'AMBER', 'GREEN', 'CLEAR', 'WHITE'] as const;
@@ -131,11 +132,11 @@ export const SETTING_DEFINITIONS: { [K in EditableKey]: Definition<K> } = {
   baselineSnapshotId: {
     name: 'baseline-snapshot',
     label: 'Pinned baseline snapshot',
-    help: 'Leave empty to use the first snapshot on or after the implementation date; or give a snapshot id.',
+    help: 'The snapshot each User’s baseline is taken from: by default the first on or after the implementation date, or one chosen from the list.',
     parse: (raw) => {
       const value = raw.trim().toLowerCase();
       if (value === '' || value === 'none') return ok(null);
-      return /^[1-9]\d*$/.test(value) ? ok(Number(value)) : error('The pinned baseline must be a snapshot id, or empty for the default.');
+      return /^[1-9]\d*$/.test(value) ? ok(Number(value)) : error('The pinned baseline must be a snapshot from the list (its id), or empty for the default.');
     },
   },
 };
@@ -201,6 +202,7 @@ export async function changeSetting(
   const parsed = definition.parse(raw);
   if (!parsed.ok) throw new ValidationError(parsed.error, [{ field: definition.name, message: parsed.error }]);
   const after = parsed.value;
+  if (key === 'baselineSnapshotId') await checkBaselineExists(knex, after as number | null, definition.name);
   return knex.transaction(async (trx) => {
     const before = (await loadSettings(trx))[key];
     await writeStoredSetting(trx, definition.name, serialise(after), actor.name);

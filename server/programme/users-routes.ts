@@ -10,7 +10,8 @@ import { allowancesCsv, importAllowances, listAllowances, recordAllowance, remov
 import { csvImportRoute } from './csv-import-route.ts';
 import { declarationsCsv, importDeclarations, listDeclarationVersions, recordDeclaration, removeDeclaration } from './declarations.ts';
 import { withUserIdFromName } from './known-users.ts';
-import { changeThen, formOf, PROGRAMME_STYLES, sendCsv } from './page-support.ts';
+import { changeThen, confirmThen, CONFIRM_SCRIPT, formOf, PROGRAMME_STYLES, sendCsv } from './page-support.ts';
+import { allowanceQuestion, declarationQuestion, type RemovalQuestion } from './removal-questions.ts';
 import { importUsers, listUsers, saveUser, usersCsv, type DccUser } from './users-register.ts';
 
 const SECAS = allow('secas');
@@ -100,10 +101,30 @@ function recordsPage<T extends { userId: string }>(
       req,
       res,
       page.view,
-      { title: page.title, styles: PROGRAMME_STYLES, userChoices: userChoices(users), [page.view]: table.rows, pagination: table.pagination, ...extra },
+      {
+        title: page.title,
+        styles: PROGRAMME_STYLES,
+        scripts: CONFIRM_SCRIPT,
+        userChoices: userChoices(users),
+        [page.view]: table.rows,
+        pagination: table.pagination,
+        ...extra,
+      },
       status,
     );
   };
+}
+
+/** The options of a remove form's confirmThen: back to the list it came from, or the list again with the problem. */
+function removing(
+  req: Request,
+  res: Response,
+  ctx: RouteContext,
+  list: string,
+  show: (req: Request, res: Response, extra?: Extra, status?: number) => Promise<void>,
+  ask: () => Promise<RemovalQuestion>,
+) {
+  return { form: 'remove', then: list, back: list, pages: ctx.pages, ask, again: (extra: Extra, status: number) => show(req, res, extra, status) };
 }
 
 function registerDeclarationPages(routes: Routes, ctx: RouteContext): void {
@@ -117,10 +138,15 @@ function registerDeclarationPages(routes: Routes, ctx: RouteContext): void {
     }),
   );
   routes.post('/users/declarations/remove', RECORDERS, (req, res) =>
-    changeThen(req, res, { form: 'remove', then: '/users/declarations', again: (extra, status) => show(req, res, extra, status) }, async () => {
-      const removed = await removeDeclaration(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
-      return `The declaration of ${removed.userId} received on ${removed.receivedOn} was removed.`;
-    }),
+    confirmThen(
+      req,
+      res,
+      removing(req, res, ctx, '/users/declarations', show, () => declarationQuestion(ctx.knex, formOf(req))),
+      async () => {
+        const removed = await removeDeclaration(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+        return `The declaration of ${removed.userId} received on ${removed.receivedOn} was removed.`;
+      },
+    ),
   );
   routes.get('/users/declarations/export.csv', RECORDERS, async (_req, res) => sendCsv(res, 'declarations.csv', await declarationsCsv(ctx.knex)));
   csvImportRoute(routes, ctx, {
@@ -143,10 +169,15 @@ function registerAllowancePages(routes: Routes, ctx: RouteContext): void {
     }),
   );
   routes.post('/users/allowances/remove', RECORDERS, (req, res) =>
-    changeThen(req, res, { form: 'remove', then: '/users/allowances', again: (extra, status) => show(req, res, extra, status) }, async () => {
-      const removed = await removeAllowance(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
-      return `The allowance of ${removed.userId} from ${removed.effectiveFrom} was removed.`;
-    }),
+    confirmThen(
+      req,
+      res,
+      removing(req, res, ctx, '/users/allowances', show, () => allowanceQuestion(ctx.knex, formOf(req))),
+      async () => {
+        const removed = await removeAllowance(ctx.knex, formOf(req), actorOf(req.principal!), originOf(req));
+        return `The allowance of ${removed.userId} from ${removed.effectiveFrom} was removed.`;
+      },
+    ),
   );
   routes.get('/users/allowances/export.csv', RECORDERS, async (_req, res) => sendCsv(res, 'allowances.csv', await allowancesCsv(ctx.knex)));
   csvImportRoute(routes, ctx, { path: '/users/allowances/import', access: RECORDERS, then: '/users/allowances', again: show, importer: importAllowances });

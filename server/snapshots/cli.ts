@@ -1,7 +1,7 @@
 // `backfill snapshot import FILE [--as-of D] [--json]` (SPEC §6.3): the same ingest as the web and
 // the API, with the file read straight from disk. --json prints SPEC's object and nothing else;
 // on a terminal a progress line shows rows, megabytes and rate. Exit 0 imported or duplicate,
-// 1 refused.
+// 1 refused. `backfill snapshot recount [--list]` recounts snapshots counted under other rules.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -64,6 +64,33 @@ export function registerSnapshotCommands(program: Command, io: CliIo): void {
         return result;
       });
       if (outcome === null || outcome.status === 'failed') throw new ExitCode(1);
+    });
+  snapshot
+    .command('recount')
+    .description('recount, from their archived files, the snapshots counted with a MAP register or implementation date other than those in force')
+    .option('--list', 'only list them, with what differs')
+    .action(async (opts: { list?: boolean }) => {
+      const { recountSnapshots, snapshotsToRecount } = await import('./recount/recount.ts');
+      await withDatabase(io, async (db, config) => {
+        const { snapshots } = await snapshotsToRecount(db.knex);
+        if (snapshots.length === 0) {
+          io.stdout.write('Every snapshot is counted with the rules in force; nothing to recount.\n');
+          return;
+        }
+        const lines = snapshots.map(
+          (s) => `  snapshot ${s.id} as of ${s.asOf}${s.supersededBy === null ? '' : ` (superseded by ${s.supersededBy})`}: ${s.why}`,
+        );
+        io.stdout.write([`${snapshots.length} snapshot(s) counted with other rules:`, ...lines].join('\n') + '\n');
+        if (opts.list === true) return;
+        try {
+          const result = await recountSnapshots({ knex: db.knex, dataDir: config.dataDir }, cliActor());
+          for (const r of result.recounted) io.stdout.write(`  snapshot ${r.id}: ${r.usersChanged} User(s) with changed figures\n`);
+          io.stdout.write(`${result.summary}\n`);
+        } catch (err) {
+          io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+          throw new ExitCode(1);
+        }
+      });
     });
 }
 

@@ -164,7 +164,8 @@ for (const kind of databaseKinds) {
       assert.match(page.text, /<code>account\.create<\/code>/);
       assert.match(page.text, /<code>login<\/code>/);
       assert.match(page.text, /<code>login\.failed<\/code>/);
-      assert.match(page.text, /&quot;email&quot;:&quot;sam\.secas@example\.org&quot;/);
+      // Each change as the fields it set: the account's address, added.
+      assert.match(page.text, /<th scope="row">email<\/th><td><span class="hint">—<\/span><\/td><td><ins>sam\.secas@example\.org<\/ins><\/td>/);
     });
 
     it('authenticates systems with bearer tokens on the API only', async () => {

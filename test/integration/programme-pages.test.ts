@@ -156,7 +156,7 @@ for (const kind of databaseKinds) {
       assert.equal(saved.status, 303);
       assert.equal(flashOf(await dcc.get('/users/allowances')), 'The allowance is recorded.');
       await submit(dcc, '/users/allowances', '/users/allowances', { user_id: BETA, per_day: '5', effective_from: '2018-07-16', confirmed_on: '2018-07-20' });
-      await submit(dcc, '/users/allowances', '/users/allowances/remove', { user_id: BETA, effective_from: '2018-07-16' });
+      await submit(dcc, '/users/allowances', '/users/allowances/remove', { user_id: BETA, effective_from: '2018-07-16', confirm: 'yes' });
       const page = await dcc.get('/users/allowances');
       assert.equal(flashOf(page), `The allowance of ${BETA} from 2018-07-16 was removed.`);
       assert.deepEqual(
@@ -251,7 +251,7 @@ for (const kind of databaseKinds) {
       assert.match(year2027.text, /<a href="\/settings\/holidays\?year&#x3D;2027#listed" aria-current="page">2027/);
       assert.doesNotMatch(year2027.text, /datetime="2026-/, 'one year at a time');
       assert.match((await secas.get('/settings/holidays?year=2022')).text, /datetime="2022-09-19"/);
-      const removed = await submit(secas, '/settings/holidays', '/settings/holidays/remove', { date: '2022-09-19' });
+      const removed = await submit(secas, '/settings/holidays', '/settings/holidays/remove', { date: '2022-09-19', confirm: 'yes' });
       assert.equal(removed.location, '/settings/holidays?year=2022#listed');
       const year2022 = await secas.get('/settings/holidays?year=2022');
       assert.equal(flashOf(year2022), "2022-09-19 (Queen Elizabeth's Funeral Day) is a Working Day again.");

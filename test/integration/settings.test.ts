@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ValidationError } from '../../server/errors.ts';
 import { DEFAULT_SETTINGS, changeSetting, loadSettings } from '../../server/programme/settings.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
+import { insertSnapshot } from './programme-fixtures.ts';
 
 const SECAS = { kind: 'account', name: 'sam@example.org' } as const;
 
@@ -48,11 +49,17 @@ for (const kind of databaseKinds) {
       const change = await changeSetting(t.db.knex, 'max-reject-ratio', '0.25', SECAS);
       assert.deepEqual(change, { key: 'maxRejectRatio', before: 0.001, after: 0.25 });
       await changeSetting(t.db.knex, 'report-classification', 'green', SECAS);
-      await changeSetting(t.db.knex, 'baseline-snapshot', '7', SECAS);
+      // A pinned baseline must be a snapshot that exists: a typed id that names none is refused, not kept.
+      await assert.rejects(
+        changeSetting(t.db.knex, 'baseline-snapshot', '7', SECAS),
+        /^ValidationError: There is no snapshot 7: choose the baseline from the list/,
+      );
+      const pinned = await insertSnapshot(t.db.knex, '2018-07-02', { '90-B3-D5-1F-30-01-00-0A': { esme: [10, 0] } });
+      await changeSetting(t.db.knex, 'baseline-snapshot', String(pinned), SECAS);
       const settings = await loadSettings(t.db.knex);
       assert.equal(settings.maxRejectRatio, 0.25);
       assert.equal(settings.reportClassification, 'GREEN');
-      assert.equal(settings.baselineSnapshotId, 7);
+      assert.equal(settings.baselineSnapshotId, pinned);
       const audit = await t.db.knex('audit_log').where({ action: 'setting.change', entity_id: 'max-reject-ratio' }).first();
       assert.equal(audit.actor, 'sam@example.org');
       assert.deepEqual(JSON.parse(audit.before), { value: 0.001 });

@@ -43,6 +43,8 @@ export const PROGRAMME: MatrixArea = {
     post('/settings/map-register', SECAS_ONLY_FORM),
     post('/settings/map-register/remove', SECAS_ONLY_FORM),
     post('/settings/map-register/import', SECAS_ONLY_FORM),
+    // Queues a recount (or says there is nothing to recount) and goes back to the register.
+    post('/settings/map-register/recount', { anonymous: 'login', secas: 303, panel: 403, dcc: 403 }),
     get('/settings/map-register/export.csv', SECAS_PAGE),
     post('/deadline', SECAS_ONLY_FORM),
     get('/deadline/export.csv', DEADLINE_VIEWERS),
