@@ -51,8 +51,8 @@ export async function requestRecount(knex: Knex, actor: Actor, origin: RequestOr
 export interface RecountRequestState {
   at: string;
   actor: string;
-  /** queued: no run yet; running; succeeded; failed (retried while attempts remain). */
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  /** queued: no run yet; running; succeeded; failed (retried while attempts remain); skipped (a job runner's outcome this job never gives). */
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
   outcome: string | null;
 }
 
