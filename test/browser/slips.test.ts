@@ -39,7 +39,15 @@ const ROWS = [
   row(6, { prenotified_date: '2017-13-45' }),
 ];
 
-const text = (page: Page, selector: string): Promise<string> => page.$eval(selector, (el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim());
+/** An element's text; missing, the failure says where the page was and what it showed instead. */
+async function text(page: Page, selector: string): Promise<string> {
+  const found = await page.$(selector);
+  if (found === null) {
+    const main = await page.$eval('main', (el) => el.innerText.replace(/\s+/g, ' ').trim().slice(0, 600)).catch(() => '(no main)');
+    assert.fail(`no ${selector} on ${page.url()}; the page shows: ${main}`);
+  }
+  return found.evaluate((el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim());
+}
 
 /** axe-clean and no sideways scrolling at phone width; back at desktop size after. */
 async function checkPage(page: Page, what: string): Promise<void> {
