@@ -18,7 +18,7 @@ function lockedByAnother(err: unknown): boolean {
  */
 async function upToDate(db: Database): Promise<boolean> {
   try {
-    const rows = (await db.knex('knex_migrations').select('name')) as Array<{ name: string }>;
+    const rows = await db.knex<{ name: string }>('knex_migrations').select('name');
     const applied = new Set(rows.map((r) => r.name));
     return MIGRATION_NAMES.every((name) => applied.has(name));
   } catch {

@@ -51,7 +51,7 @@ try {
     const piece = buffer.subarray(0, filled);
     hash.update(piece);
     const member = gzipSync(piece, { level });
-    for (let at = 0; at < member.length; ) at += writeSync(output, member, at, member.length - at);
+    for (let at = 0; at < member.length;) at += writeSync(output, member, at, member.length - at);
     bytes += filled;
     written += member.length;
     if (filled < PIECE) break;

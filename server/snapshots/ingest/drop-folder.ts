@@ -59,7 +59,7 @@ export function inboxPaths(dataDir: string): { inbox: string; failed: string; pr
 
 /** Imports every finished file in the drop folder once; returns what became of each. */
 export async function processInbox(options: InboxOptions): Promise<InboxRun> {
-  const { knex, dataDir, logger } = options;
+  const { knex, dataDir } = options;
   const now = options.now ?? (() => new Date());
   const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
   const paths = inboxPaths(dataDir);
