@@ -112,9 +112,15 @@ for (const kind of databaseKinds) {
       // The operator's file is theirs again: untouched, and no longer linked from the archive.
       assert.equal(readFileSync(file, 'utf8'), content);
       assert.equal(statSync(file).nlink, 1);
-      const run = await t.db.knex('job_runs').where({ job: 'archive-compression', run_key: `archive:${id}` }).first();
+      const run = await t.db
+        .knex('job_runs')
+        .where({ job: 'archive-compression', run_key: `archive:${id}` })
+        .first();
       assert.equal(run.status, 'succeeded');
-      assert.match(JSON.parse(run.details).summary, new RegExp(`^Compressed the archive copy of snapshot ${id} \\(smi-20240131\\.csv, as of 2024-01-31\\) in [\\d.]+ s\\.$`));
+      assert.match(
+        JSON.parse(run.details).summary,
+        new RegExp(`^Compressed the archive copy of snapshot ${id} \\(smi-20240131\\.csv, as of 2024-01-31\\) in [\\d.]+ s\\.$`),
+      );
     });
 
     it('on its minute compresses one snapshot at a time, oldest first, and then has nothing to do', async () => {
@@ -143,7 +149,10 @@ for (const kind of databaseKinds) {
       assert.equal(outcome?.state, 'failed');
       const raw = `archive/${altered.sha.slice(0, 2)}/${altered.sha}.csv`;
       const message = outcome?.state === 'failed' ? (outcome.error ?? '') : '';
-      assert.match(message, new RegExp(`^the raw archive copy ${raw} has SHA-256 ${sha256(csv(41, 3000))}, not ${altered.sha} as imported; it was left as it is\\.`));
+      assert.match(
+        message,
+        new RegExp(`^the raw archive copy ${raw} has SHA-256 ${sha256(csv(41, 3000))}, not ${altered.sha} as imported; it was left as it is\\.`),
+      );
       assert.match(message, new RegExp(`changed after snapshot ${altered.id} was imported`));
       assert.equal((await snapshotOf(altered.id)).archive_path, raw, 'the database still points at the raw copy');
       assert.ok(!existsSync(path.join(env.DATA_DIR!, `${raw}.gz`)), 'no compressed copy of bytes that are not the ones imported');
