@@ -51,8 +51,12 @@ export function registerSnapshotCommands(program: Command, io: CliIo): void {
             },
           );
         } catch (err) {
-          // Recorded as failed by the ingest; said here in the command's own terms.
           progress?.clear();
+          // A full disk or a database gone is said as such, by runCli, whichever step met it first.
+          const { outageOf } = await import('../outage.ts');
+          const outage = outageOf(err, { dataDir: config.dataDir, databaseFile: db.file });
+          if (outage) throw outage;
+          // Recorded as failed by the ingest; said here in the command's own terms.
           report(io, ingest, json, unreadable(file, err instanceof Error ? err.message : String(err)));
           return null;
         }
