@@ -4,20 +4,17 @@
 //
 // Defining the commands loads little (commander, and modules without packages of their own); each
 // command loads the services, the database driver and the configuration when it runs, so that
-// `backfill --help` answers at once.
+// `backfill --help` answers at once. `backfill snapshot …`, which a script may run many times a day,
+// defines its own group alone: the other groups' modules are not loaded at all.
 import { Command, CommanderError } from 'commander';
 import { ROLES } from './auth/roles.ts';
 import { cliActor, cliIo, ExitCode, processStreams, readStdin, SAYS_NOTHING, withDatabase, type CliIo, type CliStreams } from './cli-support.ts';
 import { AppError } from './errors.ts';
 import type { FailurePlaces } from './outage.ts';
-import { registerActionCommands } from './actions/cli.ts';
-import { registerDemoCommands } from './demo/cli.ts';
-import { registerProgrammeCommands } from './programme/cli.ts';
-import { registerProgressCommands } from './progress/cli.ts';
-import { registerReportCommands } from './reports/cli.ts';
 import { registerSnapshotCommands } from './snapshots/cli.ts';
 
-export function buildCli(io: CliIo): Command {
+/** The commands; given the command line, only the group it names when that is `snapshot`. */
+export async function buildCli(io: CliIo, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('backfill')
     .description('backfill-monitor: SECMP0011 MAP ID backfill monitoring')
     // Set before the subcommands are added: they take it over when they are made.
@@ -78,6 +75,15 @@ export function buildCli(io: CliIo): Command {
     });
 
   registerSnapshotCommands(program, io);
+  if (argv[0] === 'snapshot') return program;
+  const [{ registerActionCommands }, { registerDemoCommands }, { registerProgrammeCommands }, { registerProgressCommands }, { registerReportCommands }] =
+    await Promise.all([
+      import('./actions/cli.ts'),
+      import('./demo/cli.ts'),
+      import('./programme/cli.ts'),
+      import('./progress/cli.ts'),
+      import('./reports/cli.ts'),
+    ]);
   registerProgrammeCommands(program, io);
   registerProgressCommands(program, io);
   registerReportCommands(program, io);
@@ -94,7 +100,7 @@ export function buildCli(io: CliIo): Command {
 export async function runCli(argv: string[], streams: CliStreams = processStreams()): Promise<number> {
   const io = cliIo(streams);
   try {
-    await buildCli(io).parseAsync(argv, { from: 'user' });
+    await (await buildCli(io, argv)).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;

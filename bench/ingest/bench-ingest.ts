@@ -1,10 +1,16 @@
-// `npm run bench:ingest`: the whole snapshot import (hash, validate, dedupe, count, commit into a
-// fresh SQLite database) on realistic generated files of 1 M and 10 M rows, plain and gzip, beside
-// the floor (simply reading the file), DuckDB's read_csv + GROUP BY and a JS scanner that only
-// counts (count-only.ts) on the same file, against issue 3's goals. Each import and each DuckDB run
-// is a process of its own (so peak RSS is its own); times are the best of --runs, since other work
-// on the machine only ever adds time.
-// Usage: npm run bench:ingest [-- --rows 1000000,10000000] [--runs 3] [--regen]
+// `npm run bench:ingest`: what the DCC waits for when it sends a snapshot, on realistic generated
+// files of 1 M and 10 M rows, plain and gzip, each beside DuckDB's same-figures query on the same
+// file (duckdb-group-by.ts) in the same run, against issue 17's goals:
+//
+// - the whole `backfill snapshot import FILE` process, spawned from the build until it exits;
+// - an API upload, POST /api/v1/snapshots to a real server process, until its answer;
+// - and, as a breakdown, the import inside one warm process (run-import.mjs) with the archive
+//   compression that follows a plain one, and the floor (reading, or reading and inflating, the file).
+//
+// The three and DuckDB take turns, run after run, so that a machine whose speed drifts (these
+// shared ones do, by half within an hour) slows each alike and the ratios stay fair; times are the
+// best of --runs, since other work on the machine only ever adds time. Peak RSS is the worst run's.
+// Usage: npm run bench:ingest [-- --rows 1000000,10000000] [--runs 3] [--regen] [--generate-only N]
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -14,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGunzip, createGzip } from 'node:zlib';
 import { generateInventory } from '../scan/generate-inventory.ts';
+import { HTTP_CLIENT, timeApiUpload, timeCliImport, type UserWait } from './user-paths.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -32,6 +39,7 @@ const { values } = parseArgs({
 if (values['generate-only'] !== undefined) {
   const rows = Number(values['generate-only']);
   const file = path.join(OUT, `inventory-${rows}.csv`);
+  mkdirSync(OUT, { recursive: true });
   generateInventory({ rows, path: file });
   // What the DCC would send compressed: gzip at its default level.
   await pipeline(createReadStream(file), createGzip({ level: 6 }), createWriteStream(`${file}.gz`));
@@ -45,7 +53,7 @@ if (rowCounts.some((n) => !Number.isSafeInteger(n) || n < 1) || !Number.isSafeIn
 }
 mkdirSync(OUT, { recursive: true });
 
-interface ImportRun {
+interface InProcess {
   status: string;
   rows: number;
   rejected: number;
@@ -68,7 +76,6 @@ async function readFloor(file: string, inflate: boolean): Promise<number> {
   for (let run = 0; run < runs; run++) {
     const started = performance.now();
     if (inflate) {
-      // Inflating alone, as the import does it (zlib on the thread pool, 1 MiB pieces).
       await new Promise<void>((resolve, reject) => {
         const gunzip = createGunzip({ chunkSize: 1 << 20 });
         gunzip
@@ -90,25 +97,49 @@ async function readFloor(file: string, inflate: boolean): Promise<number> {
   return best;
 }
 
-const mb = (bytes: number): string => (bytes / 1e6).toFixed(0);
+const mb = (bytes: number | null): string => (bytes === null ? '?' : (bytes / 1e6).toFixed(0));
 const s = (seconds: number): string => seconds.toFixed(2);
+const x = (ratio: number): string => `${ratio.toFixed(2)}×`;
 const millions = (n: number): string => (n / 1e6).toFixed(n % 1e6 === 0 ? 0 : 1);
+const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT MET');
 
 interface Measured {
   rows: number;
   gzip: boolean;
   bytes: number;
-  best: ImportRun;
-  peakRss: number;
+  cli: number;
+  cliRss: number | null;
+  cliCpu: number | null;
+  api: number;
+  apiRss: number | null;
+  apiCpu: number | null;
+  duck: number;
+  duckCpu: number;
+  inProcess: InProcess;
+  inProcessRss: number;
   floor: number;
   inflateFloor: number | null;
-  duck: { simple: number; sameFigures: number };
-  /** count-only.ts on the plain file (null for gzip). */
-  countOnly: number | null;
+}
+
+function best(waits: UserWait[], rows: number, what: string): { seconds: number; peakRss: number | null; cpu: number | null } {
+  for (const w of waits) {
+    if (w.status !== 'imported' || w.rows !== rows) throw new Error(`${what} was ${w.status} with ${w.rows} rows, not imported with ${rows}`);
+  }
+  const known = (values: Array<number | null>): number[] => values.filter((v): v is number => v !== null);
+  const rss = known(waits.map((w) => w.peakRss));
+  const cpu = known(waits.map((w) => w.cpuSeconds));
+  return {
+    seconds: Math.min(...waits.map((w) => w.seconds)),
+    peakRss: rss.length > 0 ? Math.max(...rss) : null,
+    cpu: cpu.length > 0 ? Math.min(...cpu) : null,
+  };
 }
 
 const results: Measured[] = [];
-console.log(`node ${process.version}, ${runs} run(s) each, best time shown; files in ${path.relative(ROOT, OUT)}/`);
+console.log(
+  `node ${process.version}, ${runs} run(s) each, taking turns, best time shown; files in ${path.relative(ROOT, OUT)}/; ` +
+    `API upload sent with ${HTTP_CLIENT}; DuckDB: typed read_csv, SPEC §3.2 filters, count(*) and count(map_id) per User and type, 2 threads`,
+);
 for (const rows of rowCounts) {
   const plain = path.join(OUT, `inventory-${rows}.csv`);
   if (values.regen || !existsSync(plain) || !existsSync(`${plain}.gz`)) {
@@ -119,73 +150,95 @@ for (const rows of rowCounts) {
   for (const file of [plain, `${plain}.gz`]) {
     const gzip = file.endsWith('.gz');
     const bytes = statSync(file).size;
-    // Ours and DuckDB's take turns, so that a machine whose speed drifts during the run (as these
-    // shared ones do, by half within an hour) slows both alike and the ratios stay fair.
-    const imports: ImportRun[] = [];
-    const duck: Measured['duck'] = { simple: Infinity, sameFigures: Infinity };
+    const cli: UserWait[] = [];
+    const api: UserWait[] = [];
+    const inProcess: InProcess[] = [];
+    let duck = Infinity;
+    let duckCpu = Infinity;
     for (let run = 0; run < runs; run++) {
-      imports.push(JSON.parse(node(['bench/ingest/run-import.mjs', file])) as ImportRun);
-      // Two runs of each query in DuckDB's process, the best kept: its second is the warm one.
-      const turn = JSON.parse(node(['bench/ingest/duckdb-group-by.ts', file, '2'])) as Measured['duck'];
-      duck.simple = Math.min(duck.simple, turn.simple);
-      duck.sameFigures = Math.min(duck.sameFigures, turn.sameFigures);
+      cli.push(await timeCliImport(file));
+      const turn = JSON.parse(node(['bench/ingest/duckdb-group-by.ts', file, '2'])) as { sameFigures: number; cpuSeconds: number };
+      duck = Math.min(duck, turn.sameFigures);
+      duckCpu = Math.min(duckCpu, turn.cpuSeconds);
+      api.push(await timeApiUpload(file));
+      inProcess.push(JSON.parse(node(['bench/ingest/run-import.mjs', file])) as InProcess);
     }
-    for (const r of imports) if (r.status !== 'imported') throw new Error(`the import of ${file} was ${r.status}`);
-    const best = imports.reduce((a, b) => (b.importSeconds < a.importSeconds ? b : a));
-    const peakRss = Math.max(...imports.map((r) => r.importRss));
-    const floor = await readFloor(file, false);
-    const inflateFloor = gzip ? await readFloor(file, true) : null;
-    const countOnly = gzip ? null : (JSON.parse(node(['bench/ingest/count-only.ts', file, String(runs)])) as { seconds: number }).seconds;
-    const m: Measured = { rows, gzip, bytes, best, peakRss, floor, inflateFloor, duck, countOnly };
+    for (const r of inProcess) if (r.status !== 'imported') throw new Error(`the in-process import of ${file} was ${r.status}`);
+    const dataRows = inProcess[0]!.rows;
+    const c = best(cli, dataRows, 'the CLI import');
+    const a = best(api, dataRows, 'the API upload');
+    const warm = inProcess.reduce((p, q) => (q.importSeconds < p.importSeconds ? q : p));
+    const m: Measured = {
+      rows,
+      gzip,
+      bytes,
+      cli: c.seconds,
+      cliRss: c.peakRss,
+      cliCpu: c.cpu,
+      api: a.seconds,
+      apiRss: a.peakRss,
+      apiCpu: a.cpu,
+      duck,
+      duckCpu,
+      inProcess: warm,
+      inProcessRss: Math.max(...inProcess.map((r) => r.importRss)),
+      floor: await readFloor(file, false),
+      inflateFloor: gzip ? await readFloor(file, true) : null,
+    };
     results.push(m);
-    const t = best.importSeconds;
+    const ns = (t: number): string => `${((t / rows) * 1e9).toFixed(0)} ns/row`;
     console.log(
-      `${millions(rows)} M rows ${gzip ? 'gzip ' : 'plain'} (${mb(bytes)} MB): import ${s(t)} s ` +
-        `(${millions(rows / t)} M rows/s, ${mb(bytes / t)} MB/s, ${((t / rows) * 1e9).toFixed(0)} ns/row), peak RSS ${mb(peakRss)} MB | ` +
-        `floor: read ${s(floor)} s (import ${(t / floor).toFixed(1)}×)` +
-        (inflateFloor !== null ? `, read+gunzip ${s(inflateFloor)} s (${(t / inflateFloor).toFixed(2)}×)` : '') +
-        ` | DuckDB ${s(duck.simple)} s count by User and type (ours ${(t / duck.simple).toFixed(2)}×), ` +
-        `${s(duck.sameFigures)} s same figures (ours ${(t / duck.sameFigures).toFixed(2)}×) | ` +
-        `${best.rejected} rejected, ${best.users} Users | compress after commit ${s(best.compressSeconds)} s` +
-        (countOnly !== null ? ` | a JS scanner that only counts, one thread: ${s(countOnly)} s` : ''),
+      `${millions(rows)} M rows ${gzip ? 'gzip ' : 'plain'} (${mb(bytes)} MB) | DuckDB same figures ${s(duck)} s | ` +
+        `CLI process ${s(m.cli)} s (${x(m.cli / duck)} DuckDB, ${ns(m.cli)}, peak RSS ${mb(m.cliRss)} MB) | ` +
+        `API upload until its answer ${s(m.api)} s (${x(m.api / duck)} DuckDB, ${ns(m.api)}, server peak RSS ${mb(m.apiRss)} MB)`,
+    );
+    const cpu = (v: number | null): string => (v === null ? '?' : `${s(v)} s (${x(v / duckCpu)})`);
+    console.log(
+      `    CPU time (user + system, a shared machine inflates it least): DuckDB ${s(duckCpu)} s, CLI process ${cpu(m.cliCpu)}, server for the upload ${cpu(m.apiCpu)}`,
+    );
+    console.log(
+      `    breakdown: import in a warm process ${s(warm.importSeconds)} s (${x(warm.importSeconds / duck)} DuckDB, peak RSS ${mb(m.inProcessRss)} MB), ` +
+        `so the CLI process adds ${s(m.cli - warm.importSeconds)} s and the upload ${s(m.api - warm.importSeconds)} s | ` +
+        `floor: read ${s(m.floor)} s` +
+        (m.inflateFloor !== null ? `, read+gunzip ${s(m.inflateFloor)} s` : '') +
+        ` | ${warm.rejected} rejected, ${warm.users} Users | archive compression after the answer (nobody's wait) ${s(warm.compressSeconds)} s`,
     );
   }
 }
 
-// Issue 3's goals, on the largest file measured.
+// Issue 17's goals, on the largest file measured.
 const largest = Math.max(...rowCounts);
 const smallest = Math.min(...rowCounts);
 const at = (rows: number, gzip: boolean): Measured | undefined => results.find((r) => r.rows === rows && r.gzip === gzip);
-const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT MET');
-console.log(`\ngoals (${millions(largest)} M rows):`);
+console.log(`\ngoals (${millions(largest)} M rows; ratios to DuckDB's same-figures query in the same run):`);
 for (const gzip of [false, true]) {
   const m = at(largest, gzip);
   if (!m) continue;
-  const t = m.best.importSeconds;
+  const kind = gzip ? 'gzip ' : 'plain';
+  console.log(`  ${kind} whole CLI process ≤ 1.0× DuckDB: ${x(m.cli / m.duck)} ${verdict(m.cli <= m.duck)} (then 0.6×: ${verdict(m.cli <= 0.6 * m.duck)})`);
   console.log(
-    `  ${gzip ? 'gzip ' : 'plain'} import ≤ 1.0× DuckDB: ${(t / m.duck.sameFigures).toFixed(2)}× its same-figures query ${verdict(t <= m.duck.sameFigures)}, ` +
-      `${(t / m.duck.simple).toFixed(2)}× its plain count ${verdict(t <= m.duck.simple)}`,
+    `  ${kind} API upload until its answer ≤ 1.0× DuckDB: ${x(m.api / m.duck)} ${verdict(m.api <= m.duck)} (then 0.6×: ${verdict(m.api <= 0.6 * m.duck)})`,
   );
 }
-const plainest = at(largest, false);
-if (plainest?.countOnly != null) {
-  // How far JavaScript alone is from DuckDB's plain count, before any hashing or validating.
-  const { countOnly, duck } = plainest;
-  console.log(
-    `  (DuckDB's plain count took ${(duck.simple / countOnly).toFixed(2)}× the time of a JS scanner that only counts on one thread, ` +
-      `${((2 * duck.simple) / countOnly).toFixed(2)}× what that scanner would take on two threads, with nothing hashed or validated)`,
-  );
-}
-const rss = Math.max(...results.filter((r) => r.rows === largest).map((r) => r.peakRss));
-console.log(`  peak RSS ≤ 400 MB: ${mb(rss)} MB ${verdict(rss <= 400e6)}`);
+const big = results.filter((r) => r.rows === largest);
+const worst = (values: Array<number | null>): number | null => (values.includes(null) ? null : Math.max(...(values as number[])));
+const cliRss = worst(big.map((r) => r.cliRss));
+const apiRss = worst(big.map((r) => r.apiRss));
+const rssLine = (what: string, rss: number | null): string => `${what} ${mb(rss)} MB ${rss === null ? 'not measured' : verdict(rss <= 400e6)}`;
+console.log(`  peak RSS ≤ 400 MB: ${rssLine('CLI process', cliRss)}; ${rssLine('server during the upload', apiRss)}`);
 if (largest !== smallest) {
   for (const gzip of [false, true]) {
-    const big = at(largest, gzip);
+    const b = at(largest, gzip);
     const small = at(smallest, gzip);
-    if (!big || !small) continue;
-    const ratio = big.best.importSeconds / big.rows / (small.best.importSeconds / small.rows);
-    console.log(
-      `  ${gzip ? 'gzip ' : 'plain'} time per row at ${millions(largest)} M within 20 % of ${millions(smallest)} M: ${ratio.toFixed(2)}× ${verdict(ratio <= 1.2)}`,
-    );
+    if (!b || !small) continue;
+    for (const [what, big10, small1] of [
+      ['CLI process', b.cli, small.cli],
+      ['API upload', b.api, small.api],
+    ] as const) {
+      const ratio = big10 / b.rows / (small1 / small.rows);
+      console.log(
+        `  ${gzip ? 'gzip ' : 'plain'} ${what} time per row at ${millions(largest)} M within 20 % of ${millions(smallest)} M: ${x(ratio)} ${verdict(ratio <= 1.2)}`,
+      );
+    }
   }
 }

@@ -25,6 +25,11 @@ export function runsOf(knex: Knex, job: string, runKey: string): Promise<JobRunR
   return knex<JobRunRow>('job_runs').where({ job, run_key: runKey }).orderBy('attempt', 'desc');
 }
 
+/** The runs of a job that say they are running (alive, or of an instance that stopped). */
+export function runningRunsOf(knex: Knex, job: string): Promise<JobRunRow[]> {
+  return knex<JobRunRow>('job_runs').where({ job, status: 'running' });
+}
+
 /** Inserts the next attempt; earlier failed attempts stop being due for a retry. */
 export async function insertRun(knex: Knex, values: { job: string; runKey: string; attempt: number; instance: string; at: Date }): Promise<number> {
   const at = toDbInstant(values.at);

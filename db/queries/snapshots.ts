@@ -220,7 +220,7 @@ export async function countSnapshots(knex: Knex): Promise<number> {
 
 /** Snapshots whose archive copy is still the raw file (compression after import not yet done). */
 export async function listUncompressedSnapshots(knex: Knex): Promise<SnapshotRow[]> {
-  const rows = (await knex('snapshots').where('archive_path', 'like', '%.csv')) as Array<Record<string, unknown>>;
+  const rows = (await knex('snapshots').where('archive_path', 'like', '%.csv').orderBy('id')) as Array<Record<string, unknown>>;
   return rows.map(snapshotOf);
 }
 

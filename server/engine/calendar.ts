@@ -109,12 +109,21 @@ export function addMonths(month: string, count: number): string {
   return `${pad(newYear, 4)}-${pad(index - newYear * 12 + 1, 2)}`;
 }
 
-const LONDON_DATE = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
+// Made when first asked for: a formatter for a time zone costs 30–40 ms to make (ICU loads the
+// zone's rules), which every command that merely imports this module would pay at start-up.
+let londonDate: Intl.DateTimeFormat | undefined;
+let londonHourFormat: Intl.DateTimeFormat | undefined;
+
+/**
+ * Whether `date` (YYYY-MM-DD) is after today in Europe/London at `now` — asked on every import, so
+ * without the zone's rules unless the answer hangs on them: London's date is the UTC date, or in
+ * summer the date an hour on, so only between 23:00 and midnight UTC is londonToday asked.
+ */
+export function isAfterLondonToday(date: string, now: Date = new Date()): boolean {
+  if (date <= now.toISOString().slice(0, 10)) return false;
+  if (date > new Date(now.getTime() + 3_600_000).toISOString().slice(0, 10)) return true;
+  return date > londonToday(now);
+}
 
 let lastMinute = NaN;
 let lastToday = '';
@@ -124,16 +133,16 @@ export function londonToday(now: Date = new Date()): string {
   // Asked on every page view: Intl is slow enough to be worth remembering for the minute.
   const minute = Math.floor(now.getTime() / 60_000);
   if (minute === lastMinute) return lastToday;
-  const parts = LONDON_DATE.formatToParts(now);
+  londonDate ??= new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+  const parts = londonDate.formatToParts(now);
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   lastMinute = minute;
   lastToday = `${part('year')}-${part('month')}-${part('day')}`;
   return lastToday;
 }
 
-const LONDON_HOUR = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' });
-
 /** The hour (0–23) in Europe/London at instant `at`: when scheduled work may run, and which report is due. */
 export function londonHour(at: Date): number {
-  return Number(LONDON_HOUR.format(at));
+  londonHourFormat ??= new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' });
+  return Number(londonHourFormat.format(at));
 }

@@ -1,7 +1,9 @@
 // `backfill snapshot import FILE [--as-of D] [--json]` (SPEC §6.3): the same ingest as the web and
 // the API, with the file read straight from disk. --json prints SPEC's object and nothing else;
 // on a terminal a progress line shows rows, megabytes and rate. Exit 0 imported or duplicate,
-// 1 refused. `backfill snapshot recount [--list]` recounts snapshots counted under other rules.
+// 1 refused. The command returns once the import has committed: compressing a plain file's archive
+// copy is left to the archive job of the server or `npm run worker` (ingest/archive.ts).
+// `backfill snapshot recount [--list]` recounts snapshots counted under other rules.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -25,7 +27,7 @@ export function registerSnapshotCommands(program: Command, io: CliIo): void {
     .action(async (file: string, opts: { asOf?: string; json?: boolean }) => {
       const json = opts.json === true;
       // The ingest is loaded when an import runs: `backfill --help` does without it.
-      const [ingest, { archiveWorkDone }] = await Promise.all([import('./ingest/ingest-snapshot.ts'), import('./ingest/archive.ts')]);
+      const ingest = await import('./ingest/ingest-snapshot.ts');
       const { ingestSnapshot } = ingest;
       const found = await stat(file).catch(() => null);
       if (found === null || !found.isFile()) {
@@ -45,22 +47,22 @@ export function registerSnapshotCommands(program: Command, io: CliIo): void {
               asOf: opts.asOf,
               actor: cliActor(),
               bytes: { kind: 'file', path: file },
+              leaveCompressionToJob: true,
               onProgress: (p) => progress?.update(p.rows, p.bytes),
             },
           );
         } catch (err) {
-          // Recorded as failed by the ingest; said here in the command's own terms.
           progress?.clear();
+          // A full disk or a database gone is said as such, by runCli, whichever step met it first.
+          const { outageOf } = await import('../outage.ts');
+          const outage = outageOf(err, { dataDir: config.dataDir, databaseFile: db.file });
+          if (outage) throw outage;
+          // Recorded as failed by the ingest; said here in the command's own terms.
           report(io, ingest, json, unreadable(file, err instanceof Error ? err.message : String(err)));
           return null;
         }
         progress?.clear();
         report(io, ingest, json, result);
-        // Compressing a plain file's archive copy comes after the import; it finishes before the
-        // command exits (an interrupted one is finished by the server's next drop-folder run).
-        if (progress !== null && result.status === 'imported') io.stdout.write('Compressing the archive copy…');
-        await archiveWorkDone();
-        if (progress !== null && result.status === 'imported') io.stdout.write('\r\x1b[K');
         return result;
       });
       if (outcome === null || outcome.status === 'failed') throw new ExitCode(1);

@@ -5,14 +5,18 @@
 // which is cheap) and compressed only after the import has committed (which is not): to a
 // temporary file, synced, renamed over, the database pointed at it, and only then is the raw copy
 // removed — a crash at any step leaves one complete copy, and readers accept either spelling.
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+//
+// Nobody waits for it. The server (web and API uploads, the drop folder) queues it in its own
+// process as soon as the import has answered; `backfill snapshot import` does not wait at all: its
+// raw copy is left for the archive job (jobs/archive-job.ts) of the server or `npm run worker`,
+// within a minute, or of their next start. Compression runs one snapshot at a time, on a worker
+// thread at the lowest CPU priority (compress-worker.mjs).
+import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { Worker } from 'node:worker_threads';
+import { createGunzip } from 'node:zlib';
 import type { Knex } from 'knex';
 import { listUncompressedSnapshots, setArchivePath, type SnapshotRow } from '../../../db/queries/snapshots.ts';
 import type { Logger } from '../../logger.ts';
@@ -102,7 +106,8 @@ export async function readArchivedText(dataDir: string, snapshot: Pick<SnapshotR
 
 /**
  * Compresses a snapshot's raw archive copy (see the header). Checks on the way that the copy still
- * has the SHA-256 recorded at import; a copy that does not is left alone and reported.
+ * has the SHA-256 recorded at import; a copy that does not is left alone and reported
+ * (ArchiveAlteredError).
  */
 export async function compressArchive(knex: Knex, dataDir: string, snapshot: Pick<SnapshotRow, 'id' | 'sha256' | 'archive_path'>): Promise<void> {
   if (!snapshot.archive_path.endsWith('.csv')) return;
@@ -125,26 +130,9 @@ export async function compressArchive(knex: Knex, dataDir: string, snapshot: Pic
     return;
   }
   const temp = `${finalPath}.${INSTANCE.replaceAll(/[^\w.-]/g, '_')}.part`;
-  const hash = createHash('sha256');
-  const hashing = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
   try {
-    await pipeline(createReadStream(rawPath, { highWaterMark: 1024 * 1024 }), hashing, createGzip({ level: GZIP_LEVEL }), createWriteStream(temp));
-    const digest = hash.digest('hex');
-    if (digest !== snapshot.sha256) {
-      throw new Error(`the raw archive copy ${snapshot.archive_path} has SHA-256 ${digest}, not ${snapshot.sha256} as imported; it was left as it is`);
-    }
-    // Synced before the rename, because after it the raw copy is deleted.
-    const handle = await open(temp, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    const { sha256 } = await compressOnWorker(rawPath, temp);
+    if (sha256 !== snapshot.sha256) throw new ArchiveAlteredError(snapshot, sha256);
     await rename(temp, finalPath);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
@@ -154,26 +142,68 @@ export async function compressArchive(knex: Knex, dataDir: string, snapshot: Pic
   await unlink(rawPath).catch(() => undefined);
 }
 
-// Compression runs after the import has answered; these let a process (the CLI, a test, the
-// benchmark) wait for it before it exits, and keep one snapshot from being compressed twice at once.
-const running = new Map<number, Promise<void>>();
+/** The raw copy no longer has the bytes imported: it was written into after the import. */
+export class ArchiveAlteredError extends Error {
+  constructor(snapshot: Pick<SnapshotRow, 'id' | 'sha256' | 'archive_path'>, found: string) {
+    super(
+      `the raw archive copy ${snapshot.archive_path} has SHA-256 ${found}, not ${snapshot.sha256} as imported; it was left as it is. ` +
+        `Its bytes were changed after snapshot ${snapshot.id} was imported — a file imported with \`backfill snapshot import\` shares them ` +
+        'with the archive until they are compressed, so a program that wrote into that file in place changed them. ' +
+        "The snapshot's counts stand; the archive no longer holds the bytes they came from",
+    );
+    this.name = 'ArchiveAlteredError';
+  }
+}
 
-export function scheduleCompression(
-  deps: { knex: Knex; dataDir: string; logger?: Logger | undefined },
-  snapshot: Pick<SnapshotRow, 'id' | 'sha256' | 'archive_path'>,
-): Promise<void> {
+/** Gzip of `raw` into `temp`, synced, on a worker thread at the lowest priority (compress-worker.mjs); with the SHA-256 of what was read. */
+function compressOnWorker(raw: string, temp: string): Promise<{ sha256: string; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./compress-worker.mjs', import.meta.url), { workerData: { raw, temp, level: GZIP_LEVEL }, execArgv: [] });
+    let answered = false;
+    worker.once('message', (message: { sha256: string; bytes: number } | { error: string; code?: string }) => {
+      answered = true;
+      if ('error' in message) reject(Object.assign(new Error(message.error), { code: message.code }));
+      else resolve(message);
+    });
+    worker.once('error', (err) => {
+      answered = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!answered) reject(new Error(`the compressing worker stopped (exit code ${code}) before it finished`));
+    });
+  });
+}
+
+// Compression runs after the import has answered, one snapshot at a time in a process (a queue),
+// at low priority. These let a process (the server, a test, the demo) wait for it before it exits,
+// and keep one snapshot from being compressed twice at once.
+const running = new Map<number, Promise<void>>();
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Compresses the snapshot's raw copy after those queued before it; rejects when it could not. */
+export function queueCompression(deps: { knex: Knex; dataDir: string }, snapshot: Pick<SnapshotRow, 'id' | 'sha256' | 'archive_path'>): Promise<void> {
   const existing = running.get(snapshot.id);
   if (existing) return existing;
-  const work = compressArchive(deps.knex, deps.dataDir, snapshot)
-    .catch((err: unknown) => deps.logger?.error({ err, snapshotId: snapshot.id }, 'could not compress the archived snapshot file'))
-    .finally(() => running.delete(snapshot.id));
+  const work = queue.then(() => compressArchive(deps.knex, deps.dataDir, snapshot)).finally(() => running.delete(snapshot.id));
+  queue = work.catch(() => undefined);
   running.set(snapshot.id, work);
   return work;
 }
 
+/** queueCompression for work nobody waits on: a failure is logged (the archive job tries again later). */
+export function scheduleCompression(
+  deps: { knex: Knex; dataDir: string; logger?: Logger | undefined },
+  snapshot: Pick<SnapshotRow, 'id' | 'sha256' | 'archive_path'>,
+): Promise<void> {
+  return queueCompression(deps, snapshot).catch((err: unknown) =>
+    deps.logger?.error({ err, snapshotId: snapshot.id }, 'could not compress the archived snapshot file'),
+  );
+}
+
 /** Resolves when every compression this process has started is done. */
 export async function archiveWorkDone(): Promise<void> {
-  while (running.size > 0) await Promise.all([...running.values()]);
+  while (running.size > 0) await Promise.allSettled([...running.values()]);
 }
 
 /** Compresses every snapshot whose archive copy is still raw (an earlier process stopped first). */

@@ -13,7 +13,6 @@ import { listRunningImports } from '../../../db/queries/snapshots.ts';
 import type { Actor } from '../../auth/roles.ts';
 import type { Logger } from '../../logger.ts';
 import type { MetricsSink } from '../../metrics/sink.ts';
-import { compressPendingArchives } from './archive.ts';
 import { describeError, ingestSnapshot } from './ingest-snapshot.ts';
 import type { IngestOutcome } from './ingest-types.ts';
 import { failStaleImports } from './stale-imports.ts';
@@ -46,8 +45,6 @@ export interface InboxRun {
   files: InboxFileResult[];
   /** Files left for a later run because they were still being written. */
   waiting: string[];
-  /** Snapshots whose archive copy an earlier process left uncompressed, compressed now. */
-  compressed: number;
 }
 
 export const INBOX_ACTOR: Actor = { kind: 'system', name: 'drop folder' };
@@ -62,7 +59,7 @@ export function inboxPaths(dataDir: string): { inbox: string; failed: string; pr
 
 /** Imports every finished file in the drop folder once; returns what became of each. */
 export async function processInbox(options: InboxOptions): Promise<InboxRun> {
-  const { knex, dataDir, logger } = options;
+  const { knex, dataDir } = options;
   const now = options.now ?? (() => new Date());
   const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
   const paths = inboxPaths(dataDir);
@@ -71,7 +68,7 @@ export async function processInbox(options: InboxOptions): Promise<InboxRun> {
   await failStaleImports(knex, { dataDir });
   await reclaimAbandoned(knex, paths);
 
-  const run: InboxRun = { files: [], waiting: [], compressed: 0 };
+  const run: InboxRun = { files: [], waiting: [] };
   const entries = await readdir(paths.inbox, { withFileTypes: true });
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (options.signal?.aborted) break;
@@ -93,7 +90,7 @@ export async function processInbox(options: InboxOptions): Promise<InboxRun> {
     }
     run.files.push(await importClaimed(options, paths, entry.name, claimed));
   }
-  run.compressed = await compressPendingArchives(knex, dataDir, logger);
+  // Archive copies an earlier process left raw are the archive job's (jobs/archive-job.ts).
   return run;
 }
 

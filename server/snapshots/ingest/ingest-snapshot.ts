@@ -206,7 +206,7 @@ async function ingest(deps: IngestDeps, request: IngestRequest): Promise<IngestO
       },
       'imported a snapshot',
     );
-    if (!read.gzip) void scheduleCompression(deps, { id: snapshotId, sha256, archive_path: archivePath });
+    if (!read.gzip && request.leaveCompressionToJob !== true) void scheduleCompression(deps, { id: snapshotId, sha256, archive_path: archivePath });
     const errors =
       rejections.count <= REJECTIONS_IN_MEMORY ? rejections.first() : await listRejections(knex, snapshotId, { offset: 0, limit: rejections.count });
     return {

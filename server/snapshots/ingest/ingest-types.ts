@@ -54,6 +54,11 @@ export interface IngestRequest {
   adoptFile?: string | undefined;
   /** Read to the end even once refused (HTTP: the client gets its answer, not a reset). */
   drainOnRefusal?: boolean | undefined;
+  /**
+   * Leave a plain file's raw archive copy for the archive job (jobs/archive-job.ts) instead of
+   * compressing it in this process once the import has answered: a command that exits at once.
+   */
+  leaveCompressionToJob?: boolean | undefined;
   onStart?: ((importId: number) => void) | undefined;
   onProgress?: ((progress: IngestProgress) => void) | undefined;
 }

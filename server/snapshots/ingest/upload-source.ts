@@ -8,8 +8,10 @@ import type { IngestRequest } from './ingest-types.ts';
  * The raw archive copy of a plain file on disk (a CLI import) costs no bulk write: the file gets
  * a second name (a hard link) in the archive's temp folder, and is read through it, so renaming or
  * deleting the original cannot touch what is imported. The link lasts until the copy is compressed,
- * which writes a new file (and checks the SHA-256 again) — moments after the import; the CLI waits
- * for it. Gzip files are copied as they are read (they stay archived as sent, so must not share the
+ * which writes a new file and checks the SHA-256 again: the command does not wait for that, the
+ * archive job does it within a minute (archive.ts). Writing into the original in place meanwhile
+ * would change the linked bytes; the check then finds it, leaves the copy as it is and says so
+ * (ArchiveAlteredError), where the job's failure reaches SECAS. Gzip files are copied as they are read (they stay archived as sent, so must not share the
  * user's file for good), and so is anything that cannot be linked (another file system).
  */
 export async function linkPlainFile(request: IngestRequest, linkPath: string): Promise<{ bytes: ByteSource; adoptFile: string | undefined }> {
