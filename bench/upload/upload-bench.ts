@@ -4,14 +4,16 @@
 // (duckdb-group-by.ts), the two taking turns so that a machine whose speed drifts slows both
 // alike. Prints each turn's ratio, the median ratio, and the server's peak RSS (VmHWM) per upload.
 // The files are those of `npm run bench:ingest` (bench/out/ingest/inventory-ROWS.csv and .gz).
-// Usage: npm run bench:upload [-- --rows 10000000] [--runs 3] [--only plain|gzip]
-import { spawn, spawnSync } from 'node:child_process';
+// `--compare DIR`: the same upload, in the same turn, to another checkout's build (DIR/dist, with
+// DIR/node_modules), e.g. the code before a change: its figures print beside these.
+// Usage: npm run bench:upload [-- --rows 10000000] [--runs 3] [--only plain|gzip] [--compare DIR]
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startBenchServer } from '../shared/bench-server.ts';
+import { createServer } from 'node:net';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FILES = path.join(ROOT, 'bench/out/ingest');
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '10000000' },
     runs: { type: 'string', default: '3' },
     only: { type: 'string' },
+    compare: { type: 'string' },
   },
 });
 const rows = Number(values.rows);
@@ -35,9 +38,9 @@ interface Upload {
   peakRss: number;
 }
 
-/** The built CLI, with the server's environment. */
-function backfill(env: NodeJS.ProcessEnv, args: string[]): string {
-  const child = spawnSync(process.execPath, [path.join(ROOT, 'bin/backfill.js'), ...args], { cwd: ROOT, env, encoding: 'utf8' });
+/** The built CLI of the checkout at `root`, with the server's environment. */
+function backfill(root: string, env: NodeJS.ProcessEnv, args: string[]): string {
+  const child = spawnSync(process.execPath, [path.join(root, 'bin/backfill.js'), ...args], { cwd: root, env, encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`backfill ${args.join(' ')} failed:\n${child.stderr}`);
   return child.stdout;
 }
@@ -48,15 +51,45 @@ function peakRss(pid: number): number {
   return hwm ? Number(hwm[1]) * 1024 : NaN;
 }
 
-/** One upload into a fresh server over a fresh database; the server stops afterwards. */
-async function upload(file: string): Promise<Upload> {
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The built server of the checkout at `root` (no scheduler), once it answers. */
+async function startServer(root: string, env: NodeJS.ProcessEnv): Promise<{ base: string; process: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(root, 'dist/server/main.js'), '--no-scheduler'], {
+    cwd: root,
+    env: { ...env, PORT: String(port) },
+    stdio: 'ignore',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).status === 200) return { base, process: child };
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
+  throw new Error('the server did not start');
+}
+
+/** One upload into a fresh server (of the checkout at `root`) over a fresh database; the server stops afterwards. */
+async function upload(file: string, root: string): Promise<Upload> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-upload-'));
   const databaseUrl = `sqlite:${path.join(dataDir, 'backfill.sqlite')}`;
   const env = { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, SESSION_SECRET: 'b'.repeat(40), LOG_LEVEL: 'warn' };
   try {
-    backfill(env, ['migrate']);
-    const token = backfill(env, ['token', 'create', '--role', 'dcc', '--name', 'bench']).trim().split('\n').pop()!;
-    const server = await startBenchServer(databaseUrl, dataDir);
+    backfill(root, env, ['migrate']);
+    const token = backfill(root, env, ['token', 'create', '--role', 'dcc', '--name', 'bench']).trim().split('\n').pop()!;
+    const server = await startServer(root, env);
     try {
       const url = `${server.base}/api/v1/snapshots?asOf=2024-01-31&fileName=${encodeURIComponent(path.basename(file))}`;
       const started = performance.now();
@@ -99,7 +132,10 @@ function run(command: string, args: string[]): Promise<string> {
 }
 
 function duckdb(file: string): number {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/ingest/duckdb-group-by.ts'), file, '2'], { cwd: ROOT, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/ingest/duckdb-group-by.ts'), file, '2'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (child.status !== 0) throw new Error(`DuckDB failed:\n${child.stderr}`);
   return (JSON.parse(child.stdout.trim().split('\n').pop()!) as { sameFigures: number }).sameFigures;
 }
@@ -114,19 +150,30 @@ if (!existsSync(plain) || !existsSync(`${plain}.gz`)) {
 }
 const files = [plain, `${plain}.gz`].filter((f) => values.only === undefined || (values.only === 'gzip') === f.endsWith('.gz'));
 console.log(`node ${process.version}; POST /api/v1/snapshots until the answer vs DuckDB's same-figures query, taking turns, ${runs} turn(s)`);
+const builds = [
+  { name: 'this build', root: ROOT },
+  ...(values.compare === undefined ? [] : [{ name: path.resolve(values.compare), root: path.resolve(values.compare) }]),
+];
 for (const file of files) {
-  const ratios: number[] = [];
-  let rss = 0;
+  const ratios = builds.map(() => [] as number[]);
+  const rss = builds.map(() => 0);
   for (let turn = 0; turn < runs; turn++) {
     const duck = duckdb(file);
-    const up = await upload(file);
-    if (up.status !== 201) throw new Error(`the upload of ${file} answered ${up.status}`);
-    ratios.push(up.seconds / duck);
-    rss = Math.max(rss, up.peakRss);
+    const line = [`  ${path.basename(file)} (${mb(statSync(file).size)} MB): DuckDB ${s(duck)} s`];
+    for (const [i, build] of builds.entries()) {
+      const up = await upload(file, build.root);
+      if (up.status !== 201) throw new Error(`the upload of ${file} to ${build.name} answered ${up.status}`);
+      ratios[i]!.push(up.seconds / duck);
+      rss[i] = Math.max(rss[i]!, up.peakRss);
+      line.push(
+        `${build.name}: upload ${s(up.seconds)} s (${up.rows} rows, ${up.rejected} rejected), server peak RSS ${mb(up.peakRss)} MB, ratio ${s(up.seconds / duck)}×`,
+      );
+    }
+    console.log(line.join(' | '));
+  }
+  for (const [i, build] of builds.entries()) {
     console.log(
-      `  ${path.basename(file)} (${mb(statSync(file).size)} MB): upload ${s(up.seconds)} s (${up.rows} rows, ${up.rejected} rejected), ` +
-        `server peak RSS ${mb(up.peakRss)} MB | DuckDB ${s(duck)} s | ratio ${s(up.seconds / duck)}×`,
+      `${path.basename(file)}, ${build.name}: median ratio ${s(median(ratios[i]!))}× (best ${s(Math.min(...ratios[i]!))}×), peak RSS ${mb(rss[i]!)} MB`,
     );
   }
-  console.log(`${path.basename(file)}: median ratio ${s(median(ratios))}× (best ${s(Math.min(...ratios))}×), peak RSS ${mb(rss)} MB`);
 }

@@ -86,7 +86,11 @@ describe('a large upload scanned on two threads', () => {
       const copy = path.join(dir, 'copy');
       const read = await readSnapshot(
         { kind: 'stream', chunks: createReadStream(file, { highWaterMark: 64 * 1024 }), expectedBytes: statSync(file).size },
-        { scanner: createScanner({ ...SETTINGS, mapRegister: undefined, onRejection }), archiveTo: copy, workers: { settings: SETTINGS, onRejection, spillPath: path.join(dir, 'spill') } },
+        {
+          scanner: createScanner({ ...SETTINGS, mapRegister: undefined, onRejection }),
+          archiveTo: copy,
+          workers: { settings: SETTINGS, onRejection, spillPath: path.join(dir, 'spill') },
+        },
       );
       assert.equal(read.fatal, null, file);
       assert.equal(read.threads, threads, file);
@@ -111,12 +115,14 @@ describe('a large upload scanned on two threads', () => {
     const read = await readSnapshot(
       {
         kind: 'stream',
-        chunks: Readable.from((function* () {
-          for (let i = 0; i < bytes.length; i += 1 << 20) {
-            pieces++;
-            yield bytes.subarray(i, i + (1 << 20));
-          }
-        })()),
+        chunks: Readable.from(
+          (function* () {
+            for (let i = 0; i < bytes.length; i += 1 << 20) {
+              pieces++;
+              yield bytes.subarray(i, i + (1 << 20));
+            }
+          })(),
+        ),
         expectedBytes: bytes.length,
       },
       {

@@ -21,10 +21,7 @@ export interface FollowPartJob extends ScanSettings {
 }
 
 export type FollowPartMessage =
-  | RejectionsMessage
-  | { kind: 'start'; at: number | null }
-  | { kind: 'progress'; bytes: number; rows: number }
-  | { kind: 'part'; part: ScanPart };
+  RejectionsMessage | { kind: 'start'; at: number | null } | { kind: 'progress'; bytes: number; rows: number } | { kind: 'part'; part: ScanPart };
 
 const CHUNK = 1024 * 1024;
 const HEAD_BYTES = 64 * 1024;

@@ -21,8 +21,7 @@ import { WorkerScan } from './worker-scan.ts';
  * with, when it is known, about how many bytes it holds (an HTTP body's Content-Length).
  */
 export type ByteSource =
-  | { kind: 'file'; path: string }
-  | { kind: 'stream'; chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>; expectedBytes?: number | undefined };
+  { kind: 'file'; path: string } | { kind: 'stream'; chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>; expectedBytes?: number | undefined };
 
 export interface ReadOptions {
   scanner: Scanner;
@@ -319,7 +318,8 @@ function saidOfGzip(fatal: ScanFatal): ScanFatal {
  * again from its start: what was read ahead, then the rest.
  */
 async function peek(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, bytes: number): Promise<{ head: Uint8Array; chunks: AsyncIterable<Uint8Array> }> {
-  const iterator: AsyncIterator<Uint8Array> | Iterator<Uint8Array> = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+  const iterator: AsyncIterator<Uint8Array> | Iterator<Uint8Array> =
+    Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
   const held: Uint8Array[] = [];
   let length = 0;
   let done = false;
@@ -352,7 +352,6 @@ async function peek(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, by
 async function* streamChunks(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Chunk> {
   for await (const data of chunks) if (data.byteLength > 0) yield { data, slot: null };
 }
-
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.byteLength + b.byteLength);
