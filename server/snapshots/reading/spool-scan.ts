@@ -11,6 +11,7 @@
 // costs a copy from the page cache (about 0.1 s per GB); memory stays at the slots in flight and
 // two 1 MiB buffers, whatever the size.
 import { open, type FileHandle } from 'node:fs/promises';
+import { setImmediate } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import { PayloadTooLargeError } from '../../errors.ts';
 import { ArchiveWriter, type ArchiveDigest } from './archive-writer.ts';
@@ -23,6 +24,12 @@ import { tooLargeMessage } from './too-large.ts';
 import type { ScanFatal, ScanPart, ScanResult, Scanner } from '../format/scan-types.ts';
 
 const CHUNK = 1024 * 1024;
+/**
+ * How much this thread scans before it looks at the socket again while the body is arriving. The
+ * kernel holds only so much of a connection's unread bytes; scanned a megabyte at a time (about
+ * 1.7 ms), the body came in at about 150 MB/s, and the second scanner waited for it.
+ */
+const SLICE = 128 * 1024;
 
 export interface SpoolScanOptions {
   /** The whole body, its first bytes included (known not to be gzip). */
@@ -134,10 +141,14 @@ export async function readSpooled(options: SpoolScanOptions): Promise<SpooledRea
       const { bytesRead } = await copy.handle.read(buffer, 0, Math.min(CHUNK, available - position), position);
       if (bytesRead === 0) throw new Error(`the upload's copy ended at byte ${position}, before the ${available} bytes written`);
       position += bytesRead;
-      if (!scanner.push(buffer.subarray(0, bytesRead))) {
-        state.refused = scanner.fatal;
-        halt(null);
-        return false;
+      for (let at = 0; at < bytesRead; at += SLICE) {
+        if (!scanner.push(buffer.subarray(at, Math.min(at + SLICE, bytesRead)))) {
+          state.refused = scanner.fatal;
+          halt(null);
+          return false;
+        }
+        // While the body is still arriving, the socket is drained between slices (see SLICE).
+        if (!state.complete && at + SLICE < bytesRead) await setImmediate();
       }
     }
   };
