@@ -19,7 +19,7 @@ import { archiveWorkDone, readArchivedText } from '../../server/snapshots/ingest
 import { ingestSnapshot } from '../../server/snapshots/ingest/ingest-snapshot.ts';
 import { createScanner } from '../../server/snapshots/format/scanner.ts';
 import { readSnapshot } from '../../server/snapshots/reading/read-snapshot.ts';
-import { FIRST_SHARE } from '../../server/snapshots/reading/split-scan.ts';
+import { SPOOL_FIRST_SHARE } from '../../server/snapshots/reading/spool-scan.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { TestClient } from '../helpers/http-client.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -68,7 +68,7 @@ describe('a large upload scanned on two threads', () => {
       .split('\n')
       .filter((l) => l !== '');
     const text = [`${lines[0]},notes`, ...lines.slice(1).map((l, i) => `${l},"note ${i}\nsecond line"`)].join('\n') + '\n';
-    const cut = Math.floor(Buffer.byteLength(text) * FIRST_SHARE);
+    const cut = Math.floor(Buffer.byteLength(text) * SPOOL_FIRST_SHARE);
     assert.notEqual(text[text.indexOf('\n', cut) - 1], '"', 'the first line break after the cut is inside quotes');
     files.quoted = path.join(dir, 'smi-20240331.csv');
     writeFileSync(files.quoted, text);
@@ -215,23 +215,34 @@ describe('a large upload scanned on two threads', () => {
         await compare(files.gzip, uploaded);
       });
 
-      it('stores a web page upload whose cut falls inside a quoted field exactly as the CLI import of the file', async () => {
+      it('stores an API upload whose cut falls inside a quoted field exactly as the CLI import of the file', async () => {
+        const uploaded = await postFile(`${server.url}/api/v1/snapshots?fileName=smi-20240331.csv`, files.quoted, {
+          'content-type': 'text/csv',
+          authorization: `Bearer ${token}`,
+        });
+        await compare(files.quoted, uploaded);
+      });
+
+      it('stores a web page upload exactly as the CLI import of the file', async () => {
         const action = await dcc.formAction('/snapshots', 'upload-form');
         const boundary = '----bfmLargeUploadBoundary';
         const head = Buffer.from(
           `--${boundary}\r\nContent-Disposition: form-data; name="asOf"\r\n\r\n\r\n` +
-            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="smi-20240331.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="smi-20240430.csv"\r\nContent-Type: text/csv\r\n\r\n`,
         );
         const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
         const body = path.join(dir, 'multipart-body');
-        writeFileSync(body, Buffer.concat([head, readFileSync(files.quoted), tail]));
+        // The plain file with one more blank line at its end: other bytes than the API's upload, the same rows.
+        const plainAgain = path.join(dir, 'smi-20240430.csv');
+        writeFileSync(plainAgain, Buffer.concat([readFileSync(files.plain), Buffer.from('\n')]));
+        writeFileSync(body, Buffer.concat([head, readFileSync(plainAgain), tail]));
         const uploaded = await postFile(`${server.url}${action}`, body, {
           'content-type': `multipart/form-data; boundary=${boundary}`,
           accept: 'application/json',
           cookie: dcc.cookieHeader(),
         });
         rmSync(body);
-        await compare(files.quoted, uploaded);
+        await compare(plainAgain, uploaded);
       });
     });
   }
