@@ -9,7 +9,9 @@
 // Scanning the body as it came in, on this thread, held the body back to the scanner's pace, so a
 // second scanner had nothing to start on until the first half was scanned. Reading the copy back
 // costs a copy from the page cache (about 0.1 s per GB); memory stays at the slots in flight and
-// two 1 MiB buffers, whatever the size.
+// two 1 MiB buffers, whatever the size. Measured (10 M rows, 789 MB sent by curl, quiet 2 cores,
+// three turns): 3.2–3.35 s until the 201, against 3.6–3.8 s with the body scanned on this thread
+// as it came; the server then uses about 5.5 s of CPU, so its two cores are nearly full.
 import { open, type FileHandle } from 'node:fs/promises';
 import { setImmediate } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
