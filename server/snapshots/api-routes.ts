@@ -9,7 +9,7 @@ import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Snapshot, SnapshotImport, SnapshotList } from '../http/api-schemas.ts';
 import { requestIdOf } from '../http/request-id.ts';
 import type { RouteContext } from '../http/route-context.ts';
-import { assertContentLengthWithin, closeAfterResponse, UnsupportedMediaTypeError } from './http-upload.ts';
+import { assertContentLengthWithin, closeAfterResponse, expectedBytesOf, UnsupportedMediaTypeError } from './http-upload.ts';
 import { describeError, ingestSnapshot, outcomeJson } from './ingest/ingest-snapshot.ts';
 import { countsByUser, summaryOf } from './snapshot-views.ts';
 
@@ -39,7 +39,7 @@ export function registerSnapshotApi(routes: Routes, ctx: RouteContext): void {
         asOf,
         actor: actorOf(req.principal!),
         origin: { requestId: requestIdOf(req), ip: req.ip ?? null },
-        bytes: { kind: 'stream', chunks: req },
+        bytes: { kind: 'stream', chunks: req, expectedBytes: expectedBytesOf(req, false) },
         maxBytes: config.uploadMaxBytes,
         drainOnRefusal: true,
       },

@@ -3,7 +3,7 @@
 // refused request ends without leaving the client sending into a closed socket.
 import type { Request, Response } from 'express';
 import { AppError, PayloadTooLargeError } from '../errors.ts';
-import { formatBytes } from './reading/read-snapshot.ts';
+import { tooLargeMessage } from './reading/too-large.ts';
 
 /** Multipart framing around the file: boundaries and the form's few small fields. */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -11,10 +11,18 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 export function assertContentLengthWithin(req: Request, maxBytes: number, multipart: boolean): void {
   const declared = Number(req.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes + (multipart ? MULTIPART_OVERHEAD : 0)) {
-    throw new PayloadTooLargeError(
-      `The file is larger than the ${formatBytes(maxBytes)} this server accepts (UPLOAD_MAX_BYTES). Compress it with gzip, or ask the operator to raise the limit.`,
-    );
+    throw new PayloadTooLargeError(tooLargeMessage(maxBytes));
   }
+}
+
+/**
+ * About how many bytes of the file the request brings (its Content-Length, less the multipart
+ * framing's share), for the reader to plan how to split the scanning; undefined when not declared.
+ */
+export function expectedBytesOf(req: Request, multipart: boolean): number | undefined {
+  const declared = Number(req.get('content-length'));
+  if (!Number.isSafeInteger(declared) || declared <= 0) return undefined;
+  return multipart ? Math.max(0, declared - MULTIPART_OVERHEAD) : declared;
 }
 
 export class UnsupportedMediaTypeError extends AppError {

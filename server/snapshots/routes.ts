@@ -26,11 +26,11 @@ import { requestIdOf } from '../http/request-id.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { normaliseEui64 } from './format/eui64.ts';
 import { registerSnapshotApi } from './api-routes.ts';
-import { assertContentLengthWithin, closeAfterResponse, UnsupportedMediaTypeError } from './http-upload.ts';
+import { assertContentLengthWithin, closeAfterResponse, expectedBytesOf, UnsupportedMediaTypeError } from './http-upload.ts';
 import { ingestSnapshot, outcomeJson } from './ingest/ingest-snapshot.ts';
 import type { IngestOutcome } from './ingest/ingest-types.ts';
 import { receiveFile } from './multipart-upload.ts';
-import { formatBytes } from './reading/read-snapshot.ts';
+import { formatBytes } from './reading/too-large.ts';
 import { writeOutstandingCsv } from './outstanding-export.ts';
 import { countsByUser, importViewOf, summaryOf } from './snapshot-views.ts';
 import { attemptViews, snapshotRejectionViews } from './rejection-summaries.ts';
@@ -123,7 +123,7 @@ export function registerSnapshotRoutes(routes: Routes, ctx: RouteContext): void 
       asOf: file.fields.asOf,
       actor: actorOf(req.principal!),
       origin: { requestId: requestIdOf(req), ip: req.ip ?? null },
-      bytes: { kind: 'stream', chunks: file.stream },
+      bytes: { kind: 'stream', chunks: file.stream, expectedBytes: expectedBytesOf(req, true) },
       maxBytes: config.uploadMaxBytes,
       drainOnRefusal: true,
     });

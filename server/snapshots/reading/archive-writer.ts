@@ -7,6 +7,7 @@
 // worker, zlib still inflating it) has let go, so memory in flight never exceeds the slots.
 import { unlink } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
+import { spoolView, type SpoolView } from './spool-state.ts';
 
 export const SLOT_BYTES = 1024 * 1024;
 const SLOT_COUNT = 8;
@@ -38,15 +39,22 @@ export class ArchiveWriter {
   /** The slot being packed with stream chunks, and how full it is. */
   private packing: Slot | null = null;
   private packed = 0;
+  /** How far the copy is written, when others read it back (spool-scan.ts). */
+  private readonly spool: (SpoolView & { stop(): void }) | null;
+  /** Called each time the worker has written another slot's bytes to the copy. */
+  onWritten: (() => void) | null = null;
 
   /**
    * `path`: where the raw copy goes (created; must not exist), or null to only hash. `source`: a
    * file descriptor the worker reads itself, first byte to `size` (no slots are used then).
+   * `spool`: a spool-state.ts state the worker keeps up to date as it writes the copy.
    */
   constructor(
     private readonly path: string | null,
     private readonly source: { fd: number; size: number } | null = null,
+    spool: SharedArrayBuffer | null = null,
   ) {
+    this.spool = spool === null ? null : spoolView(spool);
     const buffers = source === null ? Array.from({ length: SLOT_COUNT }, () => new SharedArrayBuffer(SLOT_BYTES)) : [];
     this.slots = buffers.map((buffer, index) => ({ index, view: Buffer.from(buffer) }));
     for (let i = buffers.length - 1; i >= 0; i--) this.free.push(i);
@@ -57,16 +65,23 @@ export class ArchiveWriter {
     // Nobody may be waiting yet; a failure is also thrown by the next call.
     this.digest.catch(() => undefined);
     // Plain JavaScript: no need for the tsx loader the process may have been started with.
-    this.worker = new Worker(new URL('./hash-worker.mjs', import.meta.url), { workerData: { path, slots: buffers, source }, execArgv: [] });
+    this.worker = new Worker(new URL('./hash-worker.mjs', import.meta.url), { workerData: { path, slots: buffers, source, spool }, execArgv: [] });
     this.worker.on('message', (reply: WorkerReply) => {
-      if ('release' in reply) this.release(this.slots[reply.release]!);
-      else if ('sha256' in reply) this.finished?.(reply);
+      if ('release' in reply) {
+        this.release(this.slots[reply.release]!);
+        this.onWritten?.();
+      } else if ('sha256' in reply) this.finished?.(reply);
       else this.fail(Object.assign(new Error(`could not write the archive copy: ${reply.error}`), { code: reply.code, path: reply.path }));
     });
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', (code) => {
       if (!this.closed) this.fail(new Error(`the archive worker stopped unexpectedly (exit code ${code})`));
     });
+  }
+
+  /** Bytes written to the copy so far (given a spool state). */
+  get written(): number {
+    return this.spool?.written ?? 0;
   }
 
   /** A free slot, held once by the caller; waits while all are in use. */
@@ -135,6 +150,8 @@ export class ArchiveWriter {
   /** Stops the worker and deletes the temporary copy. Safe at any point, and twice. */
   async abort(): Promise<void> {
     this.closed = true;
+    // Whoever reads the copy back stops waiting for more of it.
+    this.spool?.stop();
     await this.worker.terminate();
     if (this.path !== null) await unlink(this.path).catch(() => undefined);
     // Nothing will be submitted any more: every slot is free again, so a reader still finishing
@@ -158,6 +175,8 @@ export class ArchiveWriter {
 
   private fail(err: Error): void {
     this.failure ??= err;
+    this.spool?.stop();
+    this.onWritten?.();
     this.finishFailed?.(this.failure);
     const waiting = this.waiting;
     this.waiting = [];

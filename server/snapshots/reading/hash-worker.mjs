@@ -1,15 +1,19 @@
 // Worker thread of archive-writer.ts: SHA-256 of an upload's bytes and, when asked, their raw copy
 // into the archive's temporary file, so neither costs the thread that scans the file. The bytes
 // are read in place from shared slots, which the worker hands back as soon as it is done with them
-// — or, for a file split between two scanning threads, read from the file itself.
+// — or, for a file split between two scanning threads, read from the file itself. Given `spool`
+// (a stream written to the copy while others read it back: spool-scan.ts), it says how far the
+// copy is written after every write, and where it ends, for a reader on another thread to follow.
 // Plain JavaScript, started the same way from the sources and from the build: a worker does not
 // inherit the tsx loader the tests and `npm run dev` run the sources with (see start-worker.ts).
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 
-/** @type {{ path: string | null, slots: SharedArrayBuffer[], source: { fd: number, size: number } | null }} */
-const { path, slots, source } = workerData;
+/** @type {{ path: string | null, slots: SharedArrayBuffer[], source: { fd: number, size: number } | null, spool: SharedArrayBuffer | null }} */
+const { path, slots, source, spool } = workerData;
+/** [bytes written, the copy's final size (-1 until known)]: see spool-state.ts. */
+const spooled = spool ? new BigInt64Array(spool) : null;
 const hash = createHash('sha256');
 /** @type {number | null} */
 let fd = path === null ? null : openSync(path, 'wx');
@@ -42,6 +46,10 @@ parentPort.on('message', (/** @type {{ slot: number, length: number } | 'end'} *
     if (message === 'end') {
       if (fd !== null) closeSync(fd);
       fd = null;
+      if (spooled !== null) {
+        Atomics.store(spooled, 1, BigInt(bytes));
+        Atomics.notify(spooled, 0);
+      }
       parentPort.postMessage({ sha256: hash.digest('hex'), bytes });
       return;
     }
@@ -51,6 +59,10 @@ parentPort.on('message', (/** @type {{ slot: number, length: number } | 'end'} *
       for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
     }
     bytes += chunk.length;
+    if (spooled !== null) {
+      Atomics.store(spooled, 0, BigInt(bytes));
+      Atomics.notify(spooled, 0);
+    }
     parentPort.postMessage({ release: message.slot });
   } catch (err) {
     if (fd !== null) {

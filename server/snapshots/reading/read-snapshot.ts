@@ -5,16 +5,23 @@
 // inflating one (worker-scan.ts). Memory stays flat whatever the file's size, except for what the
 // scanner needs to find duplicate devices.
 import { open } from 'node:fs/promises';
+export { formatBytes } from './too-large.ts';
 import { PayloadTooLargeError } from '../../errors.ts';
 import { ArchiveWriter, SLOT_BYTES, type Slot } from './archive-writer.ts';
 import { fileTypeSentence } from '../format/file-type.ts';
 import { Inflater, textChannel } from './inflater.ts';
 import type { ScanFatal, ScanResult, Scanner } from '../format/scan-types.ts';
 import { scanInTwo, type SplitScanOptions } from './split-scan.ts';
+import { readSpooled } from './spool-scan.ts';
+import { tooLargeMessage } from './too-large.ts';
 import { WorkerScan } from './worker-scan.ts';
 
-/** A file on disk (read straight into shared slots), or any stream of chunks (copied into them). */
-export type ByteSource = { kind: 'file'; path: string } | { kind: 'stream'; chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> };
+/**
+ * A file on disk (read straight into shared slots), or any stream of chunks (copied into them),
+ * with, when it is known, about how many bytes it holds (an HTTP body's Content-Length).
+ */
+export type ByteSource =
+  { kind: 'file'; path: string } | { kind: 'stream'; chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>; expectedBytes?: number | undefined };
 
 export interface ReadOptions {
   scanner: Scanner;
@@ -68,6 +75,15 @@ export async function readSnapshot(source: ByteSource, options: ReadOptions): Pr
     const inTwo = await readInTwo(source.path, options, options.workers);
     if (inTwo !== null) return inTwo;
   }
+  if (source.kind === 'stream' && options.workers !== undefined && options.archiveTo !== null && (source.expectedBytes ?? 0) >= SPLIT_MIN_BYTES) {
+    // A large plain body is spooled and scanned on two threads (spool-scan.ts); gzip goes on below.
+    const { head, chunks } = await peek(source.chunks, 2);
+    if (!(head[0] === GZIP_ID1 && head[1] === GZIP_ID2) && head.byteLength >= 2) {
+      const read = await readSpooled({ ...options, archiveTo: options.archiveTo, workers: options.workers, chunks, expectedBytes: source.expectedBytes! });
+      return { ...read, gzip: false };
+    }
+    source = { kind: 'stream', chunks };
+  }
   const { scanner } = options;
   const archive = new ArchiveWriter(options.archiveTo);
   let bytes = 0;
@@ -91,7 +107,7 @@ export async function readSnapshot(source: ByteSource, options: ReadOptions): Pr
       try {
         bytes += chunk.data.byteLength;
         if (options.maxBytes !== undefined && bytes > options.maxBytes) {
-          throw new PayloadTooLargeError(tooLarge(options.maxBytes));
+          throw new PayloadTooLargeError(tooLargeMessage(options.maxBytes));
         }
         if (crash.error !== null) throw crash.error;
         // A gzip file zlib gave up on is refused once the scanning worker says so: no need to wait for it.
@@ -297,19 +313,44 @@ function saidOfGzip(fatal: ScanFatal): ScanFatal {
   return fatal.fileType === undefined ? fatal : { ...fatal, message: fileTypeSentence(fatal.fileType, true) };
 }
 
+/**
+ * The stream's first `bytes` bytes (fewer if it is shorter), read ahead, and the whole stream
+ * again from its start: what was read ahead, then the rest.
+ */
+async function peek(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, bytes: number): Promise<{ head: Uint8Array; chunks: AsyncIterable<Uint8Array> }> {
+  const iterator: AsyncIterator<Uint8Array> | Iterator<Uint8Array> =
+    Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+  const held: Uint8Array[] = [];
+  let length = 0;
+  let done = false;
+  while (length < bytes) {
+    const next = await iterator.next();
+    if (next.done === true) {
+      done = true;
+      break;
+    }
+    held.push(next.value);
+    length += next.value.byteLength;
+  }
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    try {
+      yield* held;
+      while (!done) {
+        const next = await iterator.next();
+        if (next.done === true) done = true;
+        else yield next.value;
+      }
+    } finally {
+      // Stopped early (a refusal): the source is let go of, as a for-await loop over it would.
+      if (!done) await iterator.return?.();
+    }
+  }
+  const head = held.length === 1 ? held[0]! : Buffer.concat(held);
+  return { head: head.subarray(0, bytes), chunks: chunks() };
+}
+
 async function* streamChunks(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Chunk> {
   for await (const data of chunks) if (data.byteLength > 0) yield { data, slot: null };
-}
-
-function tooLarge(maxBytes: number): string {
-  return `The file is larger than the ${formatBytes(maxBytes)} this server accepts (UPLOAD_MAX_BYTES). Compress it with gzip, or ask the operator to raise the limit.`;
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(n % 2 ** 30 === 0 ? 0 : 1)} GiB`;
-  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(n % 2 ** 20 === 0 ? 0 : 1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KiB`;
-  return `${n} bytes`;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
