@@ -22,10 +22,17 @@ const FOLDERS = ['test/unit', 'test/integration', 'test/browser'];
  * keeps the run from ending on one of them alone; a file missing from here simply starts later.
  */
 const SLOWEST_FIRST = [
-  'test/integration/demo.test.ts',
   'test/browser/dashboard-roles.test.ts',
-  'test/browser/snapshots-upload.test.ts',
+  'test/browser/first-run.test.ts',
+  'test/browser/overview-daily.test.ts',
+  'test/browser/slips.test.ts',
   'test/integration/snapshots-hostile.test.ts',
+  'test/browser/deadline-page.test.ts',
+  'test/integration/demo.test.ts',
+  'test/integration/snapshots-upload-split.test.ts',
+  'test/integration/report-changes.test.ts',
+  'test/browser/snapshots-refused.test.ts',
+  'test/browser/snapshots-upload.test.ts',
   'test/integration/snapshots-kill.test.ts',
   'test/integration/snapshots-split.test.ts',
   'test/integration/login-throttle.test.ts',

@@ -36,14 +36,12 @@
 // RED 1 · AMBER 3 · GREEN 2; Coral, Acme and Delta change, each GREEN → AMBER. Earliest feasible:
 // Coral ceil(2,950 / 150) = 20 WD → 15 Feb; Delta 8 → 28 Jan; Granite 4 → 22 Jan: 15 Feb 2021.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'puppeteer-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'puppeteer-core';
 import { insertAllowance } from '../../db/queries/allowances.ts';
-import { addRoleAccounts } from '../helpers/accounts.ts';
-import { axeViolations, openBrowser, pageProblems, PHONE, roleSessions, screenshot, sidewaysOverflow, DESKTOP } from '../helpers/browser.ts';
+import { browserSuite, axeViolations, pageProblems, PHONE, screenshot, sidewaysOverflow, DESKTOP } from '../helpers/browser.ts';
 import { databasesFor, type TestDatabase } from '../helpers/databases.ts';
 import { seedDeadline, seedSnapshot, seedUsers } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const id = (n: number): string => `90-B3-D5-1F-30-01-00-${(0x40 + n).toString(16).toUpperCase()}`;
 const USERS = [
@@ -131,32 +129,13 @@ async function checkLayout(page: Page, name: string): Promise<void> {
 
 for (const kind of databasesFor('sql')) {
   describe(`the deadline page in the browser on ${kind.name}`, { skip: kind.skip }, () => {
-    let t: TestDatabase;
-    let server: TestServer;
-    let browser: Browser;
-
-    before(async () => {
-      t = await kind.create();
-      await seedProgramme(t);
-      await addRoleAccounts(t.db.knex);
-      server = await startTestServer(t.url, { LOGIN_RATE_LIMIT: '1000' });
-      browser = await openBrowser();
-    });
-    after(async () => {
-      await browser?.close();
-      await server?.stop();
-      await t?.drop();
-    });
-
-    const sessions = roleSessions(
-      () => browser,
-      () => server.url,
-    );
+    const suite = browserSuite(kind, seedProgramme);
+    const { sessions } = suite;
 
     it('Panel: the earliest feasible deadline names who it leaves out; the what-if shows who changes, RED first, with a chart', async () => {
       const page = await sessions.loggedIn('panel');
       const problems = pageProblems(page);
-      await page.goto(`${server.url}/deadline`);
+      await page.goto(`${suite.server.url}/deadline`);
       assert.equal(await textOf(page, '#earliest-feasible'), '1 Mar 2021, leaving out Acme Power and Bright Gas (no allowance)');
       assert.match(await textOf(page, 'main'), /It is set by Coral Energy\./);
       assert.equal(await page.$('form[action="/deadline"][method="post"]'), null, 'the Panel cannot record a deadline');
@@ -244,7 +223,7 @@ for (const kind of databasesFor('sql')) {
     it('SECAS: records the earliest feasible date as the deadline, then tries every allowance halved against it', async () => {
       const page = await sessions.loggedIn('secas');
       const problems = pageProblems(page);
-      await page.goto(`${server.url}/deadline`);
+      await page.goto(`${suite.server.url}/deadline`);
       assert.equal(await textOf(page, '#earliest-feasible'), '1 Mar 2021, leaving out Acme Power and Bright Gas (no allowance)');
       await page.type('#deadline-deadline', '2021-03-01');
       await page.$eval('#deadline-decided_on', (input) => ((input as HTMLInputElement).value = ''));

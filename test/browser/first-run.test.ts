@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'puppeteer-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'puppeteer-core';
 import type { JobContext } from '../../jobs/context.ts';
 import { monthlyReportJob } from '../../jobs/monthly-report.ts';
 import { JobRunner } from '../../jobs/runner.ts';
@@ -17,12 +17,10 @@ import { createLogger } from '../../server/logger.ts';
 import { setDeadline } from '../../server/programme/deadline.ts';
 import { importUsers } from '../../server/programme/users-register.ts';
 import { BrowserManager } from '../../server/reports/browser.ts';
-import { addRoleAccounts } from '../helpers/accounts.ts';
-import { axeViolations, DESKTOP, openBrowser, pageProblems, PHONE, roleSessions, screenshot, sidewaysOverflow } from '../helpers/browser.ts';
-import { databasesFor, type TestDatabase } from '../helpers/databases.ts';
+import { browserSuite, axeViolations, DESKTOP, pageProblems, PHONE, screenshot, sidewaysOverflow } from '../helpers/browser.ts';
+import { databasesFor } from '../helpers/databases.ts';
 import { ROOT } from '../helpers/processes.ts';
 import { seedSnapshot } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const SYSTEM = { kind: 'system', name: 'first-run test' } as const;
 const ALPHA = '90-B3-D5-1F-30-01-00-0A';
@@ -58,31 +56,14 @@ async function clean(page: Page, what: string): Promise<void> {
 
 for (const kind of databasesFor('sql')) {
   describe(`a first run in the browser on ${kind.name}`, { skip: kind.skip }, () => {
-    let t: TestDatabase;
-    let server: TestServer;
-    let browser: Browser;
-    const sessions = roleSessions(
-      () => browser,
-      () => server.url,
-    );
+    const suite = browserSuite(kind, () => Promise.resolve());
+    const { sessions } = suite;
     const open = async (role: Role, where: string): Promise<Page> => {
       const page = await sessions.loggedIn(role);
-      const response = await page.goto(`${server.url}${where}`);
+      const response = await page.goto(`${suite.server.url}${where}`);
       assert.equal(response?.status(), 200, `${role} opens ${where}`);
       return page;
     };
-
-    before(async () => {
-      t = await kind.create();
-      await addRoleAccounts(t.db.knex);
-      server = await startTestServer(t.url, { LOGIN_RATE_LIMIT: '1000' });
-      browser = await openBrowser();
-    });
-    after(async () => {
-      await browser?.close();
-      await server?.stop();
-      await t?.drop();
-    });
 
     it('SECAS: the empty overview is a setup checklist, nothing done, every step linked to its page', async () => {
       const page = await open('secas', '/');
@@ -146,8 +127,8 @@ for (const kind of databasesFor('sql')) {
 
     it('SECAS sees the monthly report waiting for a first snapshot on Job runs, not failing', async () => {
       const logger = createLogger('silent');
-      const config = parseConfig({ DATABASE_URL: t.url, DATA_DIR: server.dataDir });
-      const ctx: JobContext = { db: t.db, knex: t.db.knex, config, logger, browser: new BrowserManager(undefined, logger) };
+      const config = parseConfig({ DATABASE_URL: suite.t.url, DATA_DIR: suite.server.dataDir });
+      const ctx: JobContext = { db: suite.t.db, knex: suite.t.db.knex, config, logger, browser: new BrowserManager(undefined, logger) };
       const runner = new JobRunner(ctx, [monthlyReportJob()], { clock: () => new Date('2026-12-08T10:00:00Z') });
       assert.deepEqual(
         (await runner.catchUp()).map((o) => o.state),
@@ -163,7 +144,7 @@ for (const kind of databasesFor('sql')) {
     });
 
     it('ticks a step once it is done', async () => {
-      await importUsers(t.db.knex, readFileSync(path.join(ROOT, 'examples/users.csv')), 'users.csv', SYSTEM);
+      await importUsers(suite.t.db.knex, readFileSync(path.join(ROOT, 'examples/users.csv')), 'users.csv', SYSTEM);
       const page = await open('dcc', '/');
       assert.equal(await page.$eval('#setup-count', (p) => p.textContent), '1 of 5 steps done.');
       assert.deepEqual(
@@ -211,7 +192,7 @@ for (const kind of databasesFor('sql')) {
 
     it('draws a single snapshot as a point on an axis of a month around it, on the overview and the User page', async () => {
       assert.deepEqual([SNAPSHOT_DAY, DEADLINE_DAY], [20_784, 20_908]);
-      await seedSnapshot(t.db.knex, '2026-11-27', { [ALPHA]: { esme: [90, 60], gsme: [60, 40] } });
+      await seedSnapshot(suite.t.db.knex, '2026-11-27', { [ALPHA]: { esme: [90, 60], gsme: [60, 40] } });
       for (const [role, where] of [
         ['panel', '/'],
         ['secas', `/users/${ALPHA}`],
@@ -235,7 +216,7 @@ for (const kind of databasesFor('sql')) {
     });
 
     it('with a deadline, the same point sits on an axis from it to the deadline, in months', async () => {
-      await setDeadline(t.db.knex, { deadline: '2027-03-31', decided_on: '2026-11-02', reason: 'Set by the Panel (sample)' }, SYSTEM);
+      await setDeadline(suite.t.db.knex, { deadline: '2027-03-31', decided_on: '2026-11-02', reason: 'Set by the Panel (sample)' }, SYSTEM);
       const page = await open('panel', '/');
       const chart = await firstChart(page);
       assert.ok(chart.min <= SNAPSHOT_DAY && chart.min > SNAPSHOT_DAY - 20, `the axis starts at the snapshot (${chart.min})`);

@@ -5,15 +5,13 @@
 // named and cleared, an as-of picker, the table as CSV). Figures worked out by hand in
 // test/fixtures/overview-programme.ts; on SQLite and MySQL.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'puppeteer-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'puppeteer-core';
 import type { Role } from '../../server/auth/roles.ts';
 import { londonToday } from '../../server/engine/calendar.ts';
-import { addRoleAccounts } from '../helpers/accounts.ts';
-import { axeViolations, DESKTOP, openBrowser, pageProblems, PHONE, roleSessions, screenshot, sidewaysOverflow } from '../helpers/browser.ts';
-import { databasesFor, type TestDatabase } from '../helpers/databases.ts';
+import { browserSuite, axeViolations, DESKTOP, pageProblems, PHONE, screenshot, sidewaysOverflow } from '../helpers/browser.ts';
+import { databasesFor } from '../helpers/databases.ts';
 import { seedSnapshot } from '../helpers/seed.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { ALDER, ELM, OVERVIEW_CSV_HEADER, OVERVIEW_CSV_ROWS as ROW, seedOverviewProgramme } from '../fixtures/overview-programme.ts';
 
 const text = (page: Page, selector: string): Promise<string> => page.$eval(selector, (el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim());
@@ -22,31 +20,12 @@ const banner = (page: Page): Promise<string | null> =>
 
 for (const kind of databasesFor('sql')) {
   describe(`the overview in daily use on ${kind.name}`, { skip: kind.skip }, () => {
-    let t: TestDatabase;
-    let server: TestServer;
-    let browser: Browser;
-
-    before(async () => {
-      t = await kind.create();
-      await seedOverviewProgramme(t.db.knex);
-      await addRoleAccounts(t.db.knex);
-      server = await startTestServer(t.url, { LOGIN_RATE_LIMIT: '1000' });
-      browser = await openBrowser();
-    });
-    after(async () => {
-      await browser?.close();
-      await server?.stop();
-      await t?.drop();
-    });
-
-    const sessions = roleSessions(
-      () => browser,
-      () => server.url,
-    );
+    const suite = browserSuite(kind, (d) => seedOverviewProgramme(d.db.knex));
+    const { sessions } = suite;
     const open = async (role: Role, path: string, viewport: { width: number; height: number } = DESKTOP): Promise<Page> => {
       const page = await sessions.loggedIn(role);
       await page.setViewport(viewport);
-      const response = await page.goto(`${server.url}${path}`);
+      const response = await page.goto(`${suite.server.url}${path}`);
       assert.equal(response?.status(), 200, path);
       return page;
     };
@@ -254,7 +233,7 @@ for (const kind of databasesFor('sql')) {
         await page.close();
       }
       // A snapshot as of today: no page calls its figures old any more.
-      await seedSnapshot(t.db.knex, londonToday(), { [ALDER]: { esme: [1000, 500] } }, { sha256: 'c'.repeat(64) });
+      await seedSnapshot(suite.t.db.knex, londonToday(), { [ALDER]: { esme: [1000, 500] } }, { sha256: 'c'.repeat(64) });
       for (const path of ['/', '/deadline', '/reports']) {
         const page = await open('secas', path);
         assert.equal(await banner(page), null, path);

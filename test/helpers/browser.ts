@@ -4,11 +4,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import type { Role } from '../../server/auth/roles.ts';
 import { launchChrome } from '../../server/reports/chrome.ts';
-import { emailOf, ROLE_PASSWORD } from './accounts.ts';
+import { addRoleAccounts, emailOf, ROLE_PASSWORD } from './accounts.ts';
+import type { DatabaseKind, TestDatabase } from './databases.ts';
 import { ROOT } from './processes.ts';
+import { startTestServer, type TestServer } from './test-server.ts';
 
 const AXE = readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'), 'utf8');
 
@@ -84,4 +87,49 @@ export function pageProblems(page: Page): string[] {
   });
   page.on('pageerror', (err) => problems.push(`${page.url()}: ${String(err)}`));
   return problems;
+}
+
+/**
+ * The frame of a browser test file: per database kind, a fresh database seeded by `seed`, the role
+ * accounts, a test server and Chromium, all stopped after; `sessions` logs each role in once. Call
+ * it inside the `describe` of the kind; read `t`, `server` and `browser` in tests, after `before`.
+ */
+export function browserSuite(
+  kind: DatabaseKind,
+  seed: (t: TestDatabase) => Promise<void>,
+): { readonly t: TestDatabase; readonly server: TestServer; readonly browser: Browser; sessions: { loggedIn(role: Role): Promise<Page> } } {
+  let t: TestDatabase | undefined;
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    t = await kind.create();
+    await seed(t);
+    await addRoleAccounts(t.db.knex);
+    server = await startTestServer(t.url, { LOGIN_RATE_LIMIT: '1000' });
+    browser = await openBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await t?.drop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the browser suite has not started: read it inside a test');
+    return value;
+  };
+  return {
+    get t() {
+      return started(t);
+    },
+    get server() {
+      return started(server);
+    },
+    get browser() {
+      return started(browser);
+    },
+    sessions: roleSessions(
+      () => started(browser),
+      () => started(server).url,
+    ),
+  };
 }
