@@ -159,7 +159,7 @@ export interface UserTableColumn {
   ariaSort?: 'ascending' | 'descending';
 }
 
-/** The User table's columns, shared by the report and the dashboard (SPEC §5 lists them). */
+/** The report's User table columns (SPEC §5 lists them); the dashboard's one-line table has its own, OVERVIEW_COLUMNS. */
 export const USER_TABLE_COLUMNS: readonly UserTableColumn[] = [
   { key: 'name', label: 'User', numeric: false },
   { key: 'esme', label: 'ESME outstanding', numeric: true },

@@ -9,11 +9,20 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { toDbInstant } from '../../db/instant.ts';
-import { archiveWorkDone, compressArchive, compressPendingArchives } from '../../server/snapshots/ingest/archive.ts';
+import type { Knex } from 'knex';
+import { listUncompressedSnapshots } from '../../db/queries/snapshots.ts';
+import { archiveWorkDone, compressArchive } from '../../server/snapshots/ingest/archive.ts';
 import { failStaleImports } from '../../server/snapshots/ingest/stale-imports.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { HEADER, row, USER_A, USER_B } from '../unit/snapshots/scan-helpers.ts';
 import { archiveFiles, ingestBytes, setSetting, storedCounts, tempDataDir } from '../unit/snapshots/ingest-helpers.ts';
+
+/** What the archive job does for copies a stopped process left raw, all at once: compresses each; returns how many there were. */
+async function compressPendingArchives(knex: Knex, dataDir: string): Promise<number> {
+  const pending = await listUncompressedSnapshots(knex);
+  for (const snapshot of pending) await compressArchive(knex, dataDir, snapshot);
+  return pending.length;
+}
 
 const sha256 = (bytes: string | Buffer): string => createHash('sha256').update(bytes).digest('hex');
 

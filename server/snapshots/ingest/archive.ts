@@ -18,7 +18,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import type { Knex } from 'knex';
-import { listUncompressedSnapshots, setArchivePath, type SnapshotRow } from '../../../db/queries/snapshots.ts';
+import { setArchivePath, type SnapshotRow } from '../../../db/queries/snapshots.ts';
 import type { Logger } from '../../logger.ts';
 
 /**
@@ -204,13 +204,6 @@ export function scheduleCompression(
 /** Resolves when every compression this process has started is done. */
 export async function archiveWorkDone(): Promise<void> {
   while (running.size > 0) await Promise.allSettled([...running.values()]);
-}
-
-/** Compresses every snapshot whose archive copy is still raw (an earlier process stopped first). */
-export async function compressPendingArchives(knex: Knex, dataDir: string, logger?: Logger): Promise<number> {
-  const pending = await listUncompressedSnapshots(knex);
-  for (const snapshot of pending) await scheduleCompression({ knex, dataDir, logger }, snapshot);
-  return pending.length;
 }
 
 /** Names of the temporary files in the archive's temp folder. */
