@@ -16,6 +16,17 @@ for (let i = 0; i < 6; i++) {
   HEX_VALUE[97 + i] = 10 + i;
 }
 
+/**
+ * The byte value of every two-byte spelling of two hex digits, indexed by the two bytes as one
+ * 16-bit number; -1 for anything else. One lookup a pair rather than two and a shift: the ids are
+ * 32 of every row's 80 or so bytes. 128 KiB, of which a file's ids touch a few hundred entries.
+ */
+const PAIR_VALUE = new Int16Array(65536).fill(-1);
+for (let a = 0; a < 256; a++) {
+  if (HEX_VALUE[a]! < 0) continue;
+  for (let b = 0; b < 256; b++) if (HEX_VALUE[b]! >= 0) PAIR_VALUE[(a << 8) | b] = (HEX_VALUE[a]! << 4) | HEX_VALUE[b]!;
+}
+
 const PAIR_TEXT = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
 
 /**
@@ -26,19 +37,21 @@ const PAIR_TEXT = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCa
 export function parseEui64Bytes(buf: Uint8Array, start: number, end: number, out: Int32Array, at: number): boolean {
   while (start < end && buf[start] === SPACE) start++;
   while (end > start && buf[end - 1] === SPACE) end--;
-  if (end - start === 23) return readPairs(buf, start, out, at);
-  if (end - start === 16) return readBare(buf, start, out, at);
-  return false;
+  if (end - start !== 23 && end - start !== 16) return false;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  return end - start === 23 ? readPairs(buf, view, start, out, at) : readBare(view, start, out, at);
 }
 
 /**
  * The scanner's shortcut: an EUI-64 spelled exactly (no spaces) at pos and followed by `,`, CR or
  * LF within len. Returns the position of that delimiter, or -1, in which case the caller finds the
- * field's end and applies parseEui64Bytes, so both always agree.
+ * field's end and applies parseEui64Bytes, so both always agree. `view` is a DataView of the same
+ * bytes as buf: each hex pair is read through it as one 16-bit number, half the loads of reading
+ * them byte by byte.
  */
-export function matchEui64At(buf: Uint8Array, pos: number, len: number, out: Int32Array, at: number): number {
-  if (pos + 23 < len && isDelimiter(buf[pos + 23]!) && readPairs(buf, pos, out, at)) return pos + 23;
-  if (pos + 16 < len && isDelimiter(buf[pos + 16]!) && readBare(buf, pos, out, at)) return pos + 16;
+export function matchEui64View(buf: Uint8Array, view: DataView, pos: number, len: number, out: Int32Array, at: number): number {
+  if (pos + 23 < len && isDelimiter(buf[pos + 23]!) && readPairs(buf, view, pos, out, at)) return pos + 23;
+  if (pos + 16 < len && isDelimiter(buf[pos + 16]!) && readBare(view, pos, out, at)) return pos + 16;
   return -1;
 }
 
@@ -46,16 +59,11 @@ function isDelimiter(c: number): boolean {
   return c === COMMA || c === LF || c === CR;
 }
 
-/** The byte value of the two hex digits at i, negative unless both are hex digits. */
-function pair(buf: Uint8Array, i: number): number {
-  return (HEX_VALUE[buf[i]!]! << 4) | HEX_VALUE[buf[i + 1]!]!;
-}
-
 // Straight-line code with one check at the end: ids are read on every row, and a loop with an
 // early exit per digit costs about twice as much.
 
 /** 8 hex pairs joined by one separator, `-` or `:`, in the 23 bytes at start. */
-function readPairs(buf: Uint8Array, start: number, out: Int32Array, at: number): boolean {
+function readPairs(buf: Uint8Array, view: DataView, start: number, out: Int32Array, at: number): boolean {
   const sep = buf[start + 2]!;
   if (sep !== DASH && sep !== COLON) return false;
   const separators =
@@ -65,14 +73,14 @@ function readPairs(buf: Uint8Array, start: number, out: Int32Array, at: number):
     (buf[start + 14]! ^ sep) |
     (buf[start + 17]! ^ sep) |
     (buf[start + 20]! ^ sep);
-  const p0 = pair(buf, start);
-  const p1 = pair(buf, start + 3);
-  const p2 = pair(buf, start + 6);
-  const p3 = pair(buf, start + 9);
-  const p4 = pair(buf, start + 12);
-  const p5 = pair(buf, start + 15);
-  const p6 = pair(buf, start + 18);
-  const p7 = pair(buf, start + 21);
+  const p0 = PAIR_VALUE[view.getUint16(start)]!;
+  const p1 = PAIR_VALUE[view.getUint16(start + 3)]!;
+  const p2 = PAIR_VALUE[view.getUint16(start + 6)]!;
+  const p3 = PAIR_VALUE[view.getUint16(start + 9)]!;
+  const p4 = PAIR_VALUE[view.getUint16(start + 12)]!;
+  const p5 = PAIR_VALUE[view.getUint16(start + 15)]!;
+  const p6 = PAIR_VALUE[view.getUint16(start + 18)]!;
+  const p7 = PAIR_VALUE[view.getUint16(start + 21)]!;
   if (separators !== 0 || (p0 | p1 | p2 | p3 | p4 | p5 | p6 | p7) < 0) return false;
   out[at] = (p0 << 24) | (p1 << 16) | (p2 << 8) | p3;
   out[at + 1] = (p4 << 24) | (p5 << 16) | (p6 << 8) | p7;
@@ -80,15 +88,15 @@ function readPairs(buf: Uint8Array, start: number, out: Int32Array, at: number):
 }
 
 /** 16 hex digits at start. */
-function readBare(buf: Uint8Array, start: number, out: Int32Array, at: number): boolean {
-  const p0 = pair(buf, start);
-  const p1 = pair(buf, start + 2);
-  const p2 = pair(buf, start + 4);
-  const p3 = pair(buf, start + 6);
-  const p4 = pair(buf, start + 8);
-  const p5 = pair(buf, start + 10);
-  const p6 = pair(buf, start + 12);
-  const p7 = pair(buf, start + 14);
+function readBare(view: DataView, start: number, out: Int32Array, at: number): boolean {
+  const p0 = PAIR_VALUE[view.getUint16(start)]!;
+  const p1 = PAIR_VALUE[view.getUint16(start + 2)]!;
+  const p2 = PAIR_VALUE[view.getUint16(start + 4)]!;
+  const p3 = PAIR_VALUE[view.getUint16(start + 6)]!;
+  const p4 = PAIR_VALUE[view.getUint16(start + 8)]!;
+  const p5 = PAIR_VALUE[view.getUint16(start + 10)]!;
+  const p6 = PAIR_VALUE[view.getUint16(start + 12)]!;
+  const p7 = PAIR_VALUE[view.getUint16(start + 14)]!;
   if ((p0 | p1 | p2 | p3 | p4 | p5 | p6 | p7) < 0) return false;
   out[at] = (p0 << 24) | (p1 << 16) | (p2 << 8) | p3;
   out[at + 1] = (p4 << 24) | (p5 << 16) | (p6 << 8) | p7;

@@ -113,39 +113,49 @@ function daysInMonth(year: number, month: number): number {
 export function parseDateBytes(buf: Uint8Array, start: number, end: number): number {
   while (start < end && buf[start] === SPACE) start++;
   while (end > start && buf[end - 1] === SPACE) end--;
-  return end - start === 10 ? readDate(buf, start) : -1;
+  return end - start === 10 ? readDate(new DataView(buf.buffer, buf.byteOffset, buf.byteLength), start) : -1;
 }
 
 /**
  * The scanner's shortcut: a date spelled exactly at pos and followed by `,`, CR or LF within len
  * (the delimiter is then at pos + 10). Returns YYYYMMDD, or -1, in which case the caller finds the
- * field's end and applies parseDateBytes, so both always agree.
+ * field's end and applies parseDateBytes, so both always agree. `view`: a DataView of buf.
  */
-export function matchDateAt(buf: Uint8Array, pos: number, len: number): number {
+export function matchDateAt(buf: Uint8Array, view: DataView, pos: number, len: number): number {
   if (pos + 10 >= len) return -1;
   const c = buf[pos + 10];
-  return c === COMMA || c === LF || c === CR ? readDate(buf, pos) : -1;
+  return c === COMMA || c === LF || c === CR ? readDate(view, pos) : -1;
 }
 
-/** The 10 bytes at start as a real date, YYYYMMDD, or -1. */
-function readDate(buf: Uint8Array, start: number): number {
-  if (buf[start + 4] !== DASH || buf[start + 7] !== DASH) return -1;
-  const y0 = buf[start]! - 48;
-  const y1 = buf[start + 1]! - 48;
-  const y2 = buf[start + 2]! - 48;
-  const y3 = buf[start + 3]! - 48;
-  const m0 = buf[start + 5]! - 48;
-  const m1 = buf[start + 6]! - 48;
-  const d0 = buf[start + 8]! - 48;
-  const d1 = buf[start + 9]! - 48;
-  // As unsigned, a byte below '0' wraps high, so one comparison per digit checks both ends.
-  if (y0 >>> 0 > 9 || y1 >>> 0 > 9 || y2 >>> 0 > 9 || y3 >>> 0 > 9) return -1;
-  if (m0 >>> 0 > 9 || m1 >>> 0 > 9 || d0 >>> 0 > 9 || d1 >>> 0 > 9) return -1;
-  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
-  const month = m0 * 10 + m1;
-  const day = d0 * 10 + d1;
+/**
+ * The 10 bytes at start as a real date, YYYYMMDD, or -1. Read as two words and a half-word of a
+ * DataView of the bytes: the digits are checked four at a time and taken out of the words by
+ * shifts, a third of the loads of reading the date byte by byte (it is on every row).
+ */
+function readDate(view: DataView, start: number): number {
+  const yearDigits = digitsOf(view.getUint32(start, true));
+  const middle = view.getUint32(start + 4, true);
+  if ((middle & 0xff) !== DASH || middle >>> 24 !== DASH) return -1;
+  // The month's two digits, then the day's.
+  const monthDay = digitsOf(((middle >>> 8) & 0xffff) | (view.getUint16(start + 8, true) << 16));
+  if (yearDigits < 0 || monthDay < 0) return -1;
+  const year = (yearDigits & 0xff) * 1000 + ((yearDigits >>> 8) & 0xff) * 100 + ((yearDigits >>> 16) & 0xff) * 10 + (yearDigits >>> 24);
+  const month = (monthDay & 0xff) * 10 + ((monthDay >>> 8) & 0xff);
+  const day = ((monthDay >>> 16) & 0xff) * 10 + (monthDay >>> 24);
   if (year < 1 || month < 1 || month > 12 || day < 1 || (day > 28 && day > daysInMonth(year, month))) return -1;
   return year * 10000 + month * 100 + day;
+}
+
+/**
+ * Four bytes (little-endian in a word) as four digit values in the same places, or -1 unless each
+ * is '0' to '9'. Xor-ed with '0', a digit is 0 to 9: the high half of every byte must be clear
+ * (only '0' to '?' pass), and adding 6 must not set it (which rules out ':' to '?'); no byte then
+ * carries into the next.
+ */
+function digitsOf(word: number): number {
+  const values = word ^ 0x30303030;
+  if ((values & 0xf0f0f0f0) !== 0 || ((values + 0x06060606) & 0xf0f0f0f0) !== 0) return -1;
+  return values;
 }
 
 /** parseDateBytes for text. */

@@ -173,6 +173,7 @@ class SnapshotScanner extends FastRows implements Scanner {
 
   private scan(buf: Buffer): void {
     const len = buf.length;
+    const view = new DataView(buf.buffer, buf.byteOffset, len);
     let pos = 0;
     if (this.skipLF && len > 0) {
       this.skipLF = false;
@@ -182,7 +183,7 @@ class SnapshotScanner extends FastRows implements Scanner {
       if (this.inRow || !this.headerDone) {
         pos = this.slowRow(buf, pos, len);
       } else {
-        pos = this.fastRows(buf, pos, len);
+        pos = this.fastRows(buf, view, pos, len);
         // The fast path stops at the start of a row it cannot finish; that row goes the slow way.
         if (pos < len) pos = this.slowRow(buf, pos, len);
       }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatEui64, matchEui64At, normaliseEui64, parseEui64Bytes } from '../../../server/snapshots/format/eui64.ts';
+import { formatEui64, matchEui64View, normaliseEui64, parseEui64Bytes } from '../../../server/snapshots/format/eui64.ts';
 import {
   classifyDeviceStatus,
   classifyDeviceType,
@@ -67,15 +67,35 @@ describe('EUI-64 ids', () => {
     assert.equal(formatEui64(out[0]!, out[1]!), 'FE-DC-BA-98-76-54-32-10');
   });
 
+  it('reads ids in place exactly as the full rule does, wherever they sit in the chunk', () => {
+    for (const text of [...valid.map(([spelling]) => spelling.trim()), ...invalid, 'fF-0a-C5-0C-00-00-12-34', '0g-1B-C5-0C-00-00-12-34', '001BC50C0000123/']) {
+      for (const offset of [0, 1, 3]) {
+        const chunk = Buffer.concat([Buffer.alloc(offset, 'x'), bytes(text), bytes(',')]);
+        const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.length);
+        const viaShortcut = new Int32Array(2);
+        const viaRule = new Int32Array(2);
+        const end = matchEui64View(chunk, view, offset, chunk.length, viaShortcut, 0);
+        const parsed = parseEui64Bytes(chunk, offset, chunk.length - 1, viaRule, 0);
+        assert.equal(end >= 0, parsed, `${text} at ${offset}`);
+        if (parsed) {
+          assert.equal(end, chunk.length - 1);
+          assert.deepEqual([...viaShortcut], [...viaRule]);
+        }
+      }
+    }
+  });
+
   it('reads an exact id in place only when a delimiter follows it', () => {
     const out = new Int32Array(2);
     const line = bytes('00-1B-C5-0C-00-00-12-34,ESME\n001BC50C00001234\r\n00-1B-C5-0C-00-00-12-34 ,x');
-    assert.equal(matchEui64At(line, 0, line.length, out, 0), 23);
-    assert.equal(matchEui64At(line, 29, line.length, out, 0), 45);
+    const view = new DataView(line.buffer, line.byteOffset, line.length);
+    assert.equal(matchEui64View(line, view, 0, line.length, out, 0), 23);
+    assert.equal(formatEui64(out[0]!, out[1]!), '00-1B-C5-0C-00-00-12-34');
+    assert.equal(matchEui64View(line, view, 29, line.length, out, 0), 45);
     // Followed by a space: not the shortcut's business (the full rule trims it).
-    assert.equal(matchEui64At(line, 47, line.length, out, 0), -1);
+    assert.equal(matchEui64View(line, view, 47, line.length, out, 0), -1);
     // The delimiter must be inside the chunk.
-    assert.equal(matchEui64At(line, 0, 23, out, 0), -1);
+    assert.equal(matchEui64View(line, view, 0, 23, out, 0), -1);
   });
 });
 
@@ -198,8 +218,38 @@ describe('prenotified_date', () => {
 
   it('reads an exact date in place only when a delimiter follows it', () => {
     const b = bytes('2018-06-28\n2018-06-28 ,');
-    assert.equal(matchDateAt(b, 0, b.length), 20180628);
-    assert.equal(matchDateAt(b, 11, b.length), -1);
-    assert.equal(matchDateAt(b, 0, 10), -1);
+    const view = new DataView(b.buffer, b.byteOffset, b.length);
+    assert.equal(matchDateAt(b, view, 0, b.length), 20180628);
+    assert.equal(matchDateAt(b, view, 11, b.length), -1);
+    assert.equal(matchDateAt(b, view, 0, 10), -1);
+  });
+
+  it('agrees with a plain reading of the rule for every byte in every place of a date', () => {
+    // The reference: ten ASCII characters YYYY-MM-DD naming a day of the proleptic calendar, by Date.
+    const reference = (text: Buffer): number => {
+      const found = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.toString('latin1'));
+      if (found === null) return -1;
+      const [year, month, day] = [Number(found[1]), Number(found[2]), Number(found[3])];
+      const date = new Date(0);
+      date.setUTCFullYear(year, month - 1, day);
+      const real = year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+      return real ? year * 10000 + month * 100 + day : -1;
+    };
+    let checked = 0;
+    for (const base of ['2018-06-28', '2024-02-29', '2023-02-28', '0001-01-01', '9999-12-31', '1900-02-28', '2000-02-29']) {
+      for (let place = 0; place < 10; place++) {
+        for (let byte = 0; byte < 256; byte++) {
+          const text = Buffer.from(base, 'latin1');
+          text[place] = byte;
+          const row = Buffer.concat([Buffer.from('x'), text, Buffer.from(',')]);
+          const view = new DataView(row.buffer, row.byteOffset, row.length);
+          const expected = reference(text);
+          assert.equal(matchDateAt(row, view, 1, row.length), expected, `${text.toString('latin1')}`);
+          if (byte !== 32) assert.equal(parseDate(text.toString('latin1')), expected, `${text.toString('latin1')}`);
+          checked++;
+        }
+      }
+    }
+    assert.equal(checked, 7 * 10 * 256);
   });
 });
