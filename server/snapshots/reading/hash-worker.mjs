@@ -10,8 +10,10 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 
-/** @type {{ path: string | null, slots: SharedArrayBuffer[], source: { fd: number, size: number } | null, spool: SharedArrayBuffer | null }} */
-const { path, slots, source, spool } = workerData;
+// `hashing: false`: this worker only writes the copy (another hashes the same slots: see
+// archive-writer.ts), and answers the end with an empty sha256.
+/** @type {{ path: string | null, slots: SharedArrayBuffer[], source: { fd: number, size: number } | null, spool: SharedArrayBuffer | null, hashing?: boolean }} */
+const { path, slots, source, spool, hashing = true } = workerData;
 /** [bytes written, the copy's final size (-1 until known)]: see spool-state.ts. */
 const spooled = spool ? new BigInt64Array(spool) : null;
 const hash = createHash('sha256');
@@ -50,11 +52,11 @@ parentPort.on('message', (/** @type {{ slot: number, length: number } | 'end'} *
         Atomics.store(spooled, 1, BigInt(bytes));
         Atomics.notify(spooled, 0);
       }
-      parentPort.postMessage({ sha256: hash.digest('hex'), bytes });
+      parentPort.postMessage({ sha256: hashing ? hash.digest('hex') : '', bytes });
       return;
     }
     const chunk = new Uint8Array(slots[message.slot], 0, message.length);
-    hash.update(chunk);
+    if (hashing) hash.update(chunk);
     if (fd !== null) {
       for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
     }

@@ -209,9 +209,9 @@ export async function readSpooled(options: SpoolScanOptions): Promise<SpooledRea
  * Where the cut goes, as a share of the body: this thread also takes the body in, copies it into
  * the writer's slots and settles the duplicates at the end, and it scans in slices between reads
  * of the socket, so its part is smaller than a file's first part (split-scan.ts). Measured (10 M
- * rows, 789 MB, curl, turns against the same build with another share): 0.3 was faster than 0.4
- * in three turns of four and used about 1 s less CPU (the worker scans in one straight loop, this
- * thread in slices); 0.2 was slower than 0.3 in three of four, this thread then waiting at the end.
+ * rows, 789 MB, curl, six turns against the same build with 0.4, taking turns to go first): the
+ * two within the noise, 0.3 using a little less CPU (7.8 s against 8.2 s on average); 0.2 was
+ * slower than 0.3, this thread then waiting for the worker at the end.
  */
 export const SPOOL_FIRST_SHARE = 0.3;
 
