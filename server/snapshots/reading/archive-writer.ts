@@ -1,7 +1,7 @@
 // Hashes a file's bytes (SHA-256) and copies them raw into a temporary archive file on a worker
-// thread, while the calling thread scans them: the two overlap instead of adding up. A stream's
-// copy is written by one worker and hashed by another: those who scan it follow the writer
-// (spool-scan.ts), and writing into fresh page cache cost a virtual machine here as much as the
+// thread, while the calling thread scans them: the two overlap instead of adding up. A spooled
+// upload's copy is written by one worker and hashed by another: those who scan it follow the
+// writer (spool-scan.ts), and writing into fresh page cache cost a virtual machine here as much as the
 // hash, so one after the other on one thread they held the scanners back. Measured (10 M rows,
 // 789 MB by curl, six turns, taking turns to go first): 5.1 s until the answer against 5.4 s.
 //
@@ -70,7 +70,9 @@ export class ArchiveWriter {
     this.digest.catch(() => undefined);
     // Plain JavaScript: no need for the tsx loader the process may have been started with.
     const url = new URL('./hash-worker.mjs', import.meta.url);
-    const split = source === null && path !== null;
+    // Only where others read the copy back behind the writer: elsewhere a second worker would cost
+    // its memory (a gzip upload is within 10 MB of its limit) and save nothing.
+    const split = source === null && path !== null && spool !== null;
     const jobs = split
       ? [
           { path, slots: buffers, source, spool, hashing: false },
