@@ -1,9 +1,9 @@
 // Hashes a file's bytes (SHA-256) and copies them raw into a temporary archive file on a worker
 // thread, while the calling thread scans them: the two overlap instead of adding up. A spooled
 // upload's copy is written by one worker and hashed by another: those who scan it follow the
-// writer (spool-scan.ts), and writing into fresh page cache cost a virtual machine here as much as the
-// hash, so one after the other on one thread they held the scanners back. Measured (10 M rows,
-// 789 MB by curl, six turns, taking turns to go first): 5.1 s until the answer against 5.4 s.
+// writer (spool-scan.ts), and writing into fresh page cache cost a virtual machine here as much
+// as the hash, so one after the other on one thread they held the scanners back. Measured (10 M
+// rows, 789 MB by curl, six turns, taking turns to go first): 5.1 s until the answer, not 5.4 s.
 //
 // The bytes travel in a fixed set of shared-memory slots: a file is read straight into a slot,
 // scanned there and hashed there, with no copy and nothing left for the garbage collector; a
@@ -131,7 +131,7 @@ export class ArchiveWriter {
     wake?.();
   }
 
-  /** Hands the first `length` bytes of a slot to the worker, which releases it when done. */
+  /** Hands the first `length` bytes of a slot to the workers, each releasing it when done. */
   submit(slot: Slot, length: number): void {
     if (this.failure) throw this.failure;
     for (const worker of this.workers) {
@@ -140,7 +140,7 @@ export class ArchiveWriter {
     }
   }
 
-  /** Copies a chunk someone else owns into slots, handing each to the worker when full. */
+  /** Copies a chunk someone else owns into slots, handing each to the workers when full. */
   async append(chunk: Uint8Array): Promise<void> {
     let at = 0;
     while (at < chunk.byteLength) {
