@@ -5,12 +5,17 @@
 // as the hash, so one after the other on one thread they held the scanners back. Measured (10 M
 // rows, 789 MB by curl, six turns, taking turns to go first): 5.1 s until the answer, not 5.4 s.
 //
+// The copy is written with direct I/O where the file system allows it, past the page cache
+// (direct-io.ts): the slots are then placed where direct I/O accepts them.
+//
 // The bytes travel in a fixed set of shared-memory slots: a file is read straight into a slot,
 // scanned there and hashed there, with no copy and nothing left for the garbage collector; a
 // stream's chunks are packed into slots. A slot returns to the pool when every holder (the
 // worker, zlib still inflating it) has let go, so memory in flight never exceeds the slots.
+import { closeSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
+import { DIRECT_BLOCK, openDirectCopy, type AlignedBuffer, type DirectCopy } from './direct-io.ts';
 import { spoolView, type SpoolView } from './spool-state.ts';
 
 export const SLOT_BYTES = 1024 * 1024;
@@ -47,6 +52,13 @@ export class ArchiveWriter {
   private readonly spool: (SpoolView & { stop(): void }) | null;
   /** Called each time the worker has written another slot's bytes to the copy. */
   onWritten: (() => void) | null = null;
+  /** The copy's descriptor for direct I/O (direct-io.ts), closed here once the workers are done; null when written the usual way. */
+  private direct: DirectCopy | null;
+  /**
+   * Buffers for those who read the copy back (spool-scan.ts) with direct I/O, as many as asked
+   * for, READ_BUFFER_BYTES each; null when the copy is not written directly (read it the usual way).
+   */
+  readonly readBuffers: AlignedBuffer[] | null;
 
   /**
    * `path`: where the raw copy goes (created; must not exist), or null to only hash. `source`: a
@@ -57,10 +69,20 @@ export class ArchiveWriter {
     private readonly path: string | null,
     private readonly source: { fd: number; size: number } | null = null,
     spool: SharedArrayBuffer | null = null,
+    readers = 0,
   ) {
     this.spool = spool === null ? null : spoolView(spool);
-    const buffers = source === null ? Array.from({ length: SLOT_COUNT }, () => new SharedArrayBuffer(SLOT_BYTES)) : [];
-    this.slots = buffers.map((buffer, index) => ({ index, view: Buffer.from(buffer) }));
+    // The slots, the staging buffer a source is read into and the readers' buffers, all aligned
+    // for direct I/O when it is to be had: found now, before the copy holds anything (see direct-io.ts).
+    this.direct = path === null ? null : openDirectCopy(path);
+    const memory = allocate(this.direct, source === null ? SLOT_COUNT : 0, source === null ? 0 : 1, readers);
+    if (memory === null) {
+      this.direct?.discard();
+      this.direct = null;
+    }
+    const { slots: buffers, staging, reads } = memory ?? allocate(null, source === null ? SLOT_COUNT : 0, 0, 0)!;
+    this.readBuffers = this.direct === null ? null : reads;
+    this.slots = buffers.map((buffer, index) => ({ index, view: Buffer.from(buffer.buffer, buffer.offset, SLOT_BYTES) }));
     for (let i = buffers.length - 1; i >= 0; i--) this.free.push(i);
     this.digest = new Promise<ArchiveDigest>((resolve, reject) => {
       this.finished = resolve;
@@ -73,12 +95,14 @@ export class ArchiveWriter {
     // Only where others read the copy back behind the writer: elsewhere a second worker would cost
     // its memory (a gzip upload is within 10 MB of its limit) and save nothing.
     const split = source === null && path !== null && spool !== null;
+    const shared = { slots: buffers.map((b) => b.buffer), offsets: buffers.map((b) => b.offset), source, staging: staging[0] ?? null };
+    const direct = this.direct === null ? null : { fd: this.direct.fd, block: DIRECT_BLOCK };
     const jobs = split
       ? [
-          { path, slots: buffers, source, spool, hashing: false },
-          { path: null, slots: buffers, source, spool: null, hashing: true },
+          { ...shared, path, spool, direct, hashing: false },
+          { ...shared, path: null, spool: null, direct: null, hashing: true },
         ]
-      : [{ path, slots: buffers, source, spool }];
+      : [{ ...shared, path, spool, direct }];
     this.workers = jobs.map((workerData) => new Worker(url, { workerData, execArgv: [] }));
     let ended = 0;
     let digest: ArchiveDigest | null = null;
@@ -166,6 +190,7 @@ export class ArchiveWriter {
     const digest = await this.digest;
     this.closed = true;
     await Promise.all(this.workers.map((worker) => worker.terminate()));
+    this.closeDirect();
     return digest;
   }
 
@@ -175,6 +200,7 @@ export class ArchiveWriter {
     // Whoever reads the copy back stops waiting for more of it.
     this.spool?.stop();
     await Promise.all(this.workers.map((worker) => worker.terminate()));
+    this.closeDirect();
     if (this.path !== null) await unlink(this.path).catch(() => undefined);
     // Nothing will be submitted any more: every slot is free again, so a reader still finishing
     // (a read ahead, zlib letting go) cannot wait forever for one.
@@ -185,6 +211,13 @@ export class ArchiveWriter {
     const waiting = this.waiting;
     this.waiting = [];
     for (const wake of waiting) wake();
+  }
+
+  /** The direct descriptor is this thread's to close, once no worker writes with it. */
+  private closeDirect(): void {
+    const direct = this.direct;
+    this.direct = null;
+    if (direct !== null) closeSync(direct.fd);
   }
 
   private flushPacked(): void {
@@ -204,6 +237,35 @@ export class ArchiveWriter {
     this.waiting = [];
     for (const wake of waiting) wake();
   }
+}
+
+/** What a reader of the copy asks for at most: a megabyte and the blocks around it (direct-io.ts directSpan). */
+export const READ_BUFFER_BYTES = SLOT_BYTES + 2 * DIRECT_BLOCK;
+
+/**
+ * The writer's shared memory: slots, staging buffers (a source read by the worker) and readers'
+ * buffers; aligned for `direct`, or null when an alignment was not found; plain given no `direct`.
+ */
+function allocate(
+  direct: DirectCopy | null,
+  slots: number,
+  staging: number,
+  reads: number,
+): { slots: AlignedBuffer[]; staging: AlignedBuffer[]; reads: AlignedBuffer[] } | null {
+  const make = (count: number, bytes: number): AlignedBuffer[] | null => {
+    const made: AlignedBuffer[] = [];
+    for (let i = 0; i < count; i++) {
+      const buffer = direct === null ? { buffer: new SharedArrayBuffer(bytes), offset: 0, bytes } : direct.aligned(bytes);
+      if (buffer === null) return null;
+      made.push(buffer);
+    }
+    return made;
+  };
+  const slotBuffers = make(slots, SLOT_BYTES);
+  const stagingBuffers = make(staging, SLOT_BYTES);
+  const readBuffers = make(reads, READ_BUFFER_BYTES);
+  if (slotBuffers === null || stagingBuffers === null || readBuffers === null) return null;
+  return { slots: slotBuffers, staging: stagingBuffers, reads: readBuffers };
 }
 
 /** A staging buffer for copyIntoShared: a socket's chunks are at most 64 KiB, larger ones go in pieces. */

@@ -3,10 +3,12 @@
 // shared spool state says is written. It reads the header (the copy's first line), finds the
 // first line start at or after `from` (the cut), tells the main thread where that is, then scans
 // from there to the end and hands over what it found, as scan-part-worker.ts does for a file.
+// The copy is read as it is written (directly, when it is written so: direct-io.ts), the next
+// read running while the last is scanned.
 // No cut (a header with quotes or longer than HEAD_BYTES, or no line break after `from`): it says
 // so and stops, and the main thread scans the whole upload itself.
-import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { CopyReader, type AlignedBuffer } from './direct-io.ts';
 import { createReportingScanner, type RejectionsMessage, type ScanSettings } from './reporting-scanner.ts';
 import { spoolView } from './spool-state.ts';
 import type { ScanPart } from '../format/scan-types.ts';
@@ -18,6 +20,8 @@ export interface FollowPartJob extends ScanSettings {
   spool: SharedArrayBuffer;
   /** The cut is the first line start after this byte. */
   from: number;
+  /** Two buffers to read the copy into with direct I/O (it is written so: direct-io.ts); null to read it the usual way. */
+  read: AlignedBuffer[] | null;
 }
 
 export type FollowPartMessage =
@@ -46,31 +50,36 @@ function available(to: number): number | null {
   }
 }
 
-function run(): void {
+/** How far is written now, up to `to`, without waiting. */
+function writtenUpTo(to: number): number {
+  return Math.min(spool.written, to);
+}
+
+async function run(): Promise<void> {
   const headEnd = available(HEAD_BYTES);
   if (headEnd === null) return;
-  const fd = openSync(job.path, 'r');
+  const copy = new CopyReader(job.path, job.read, CHUNK);
+  /** The read running ahead while the last chunk is scanned. */
+  let ahead: Promise<Buffer> | null = null;
   try {
-    const head = Buffer.allocUnsafe(HEAD_BYTES);
-    const headRead = readSync(fd, head, 0, headEnd, 0);
-    const headerEnd = head.subarray(0, headRead).indexOf(LF) + 1;
+    const head = await copy.read(0, headEnd);
+    const headerEnd = head.indexOf(LF) + 1;
     if (headerEnd === 0 || head.subarray(0, headerEnd).includes(QUOTE)) {
       port.postMessage({ kind: 'start', at: null } satisfies FollowPartMessage);
       return;
     }
     const header = Buffer.from(head.subarray(0, headerEnd));
-    const buffer = Buffer.allocUnsafe(CHUNK);
     let position = Math.max(job.from, headerEnd);
     let start: number | null = null;
     while (start === null) {
       const to = available(position + HEAD_BYTES);
       if (to === null) return;
       if (to <= position) break;
-      const read = readSync(fd, buffer, 0, to - position, position);
-      if (read === 0) break;
-      const found = buffer.subarray(0, read).indexOf(LF);
+      const bytes = await copy.read(position, to);
+      if (bytes.length === 0) break;
+      const found = bytes.indexOf(LF);
       if (found >= 0) start = position + found + 1;
-      position += read;
+      position += bytes.length;
     }
     if (start === null || start === spool.final) {
       port.postMessage({ kind: 'start', at: null } satisfies FollowPartMessage);
@@ -82,14 +91,23 @@ function run(): void {
     position = start;
     let reported = position;
     for (;;) {
-      const to = available(position + CHUNK);
-      if (to === null) return;
-      if (to <= position) break;
-      const read = readSync(fd, buffer, 0, to - position, position);
-      if (read === 0) break;
-      position += read;
+      let bytes: Buffer;
+      if (ahead !== null) {
+        bytes = await ahead;
+        ahead = null;
+      } else {
+        const to = available(position + CHUNK);
+        if (to === null) return;
+        if (to <= position) break;
+        bytes = await copy.read(position, to);
+      }
+      if (bytes.length === 0) break;
+      position += bytes.length;
+      // The next read, as far as is written now, runs while these bytes are scanned.
+      const next = writtenUpTo(position + CHUNK);
+      if (next > position) ahead = copy.read(position, next);
       // After a refusal the part is of no use: the main thread will scan this stretch itself.
-      if (!scanner.push(buffer.subarray(0, read))) break;
+      if (!scanner.push(bytes)) break;
       if (position - reported >= PROGRESS_EVERY) {
         reported = position;
         port.postMessage({ kind: 'progress', bytes: position - start, rows: scanner.rows } satisfies FollowPartMessage);
@@ -100,8 +118,9 @@ function run(): void {
     const transfer = part.devices.blocks.flat().map((block) => block.buffer as ArrayBuffer);
     port.postMessage({ kind: 'part', part } satisfies FollowPartMessage, transfer);
   } finally {
-    closeSync(fd);
+    await ahead?.catch(() => undefined);
+    await copy.close();
   }
 }
 
-run();
+await run();

@@ -7,36 +7,63 @@
 // Plain JavaScript, started the same way from the sources and from the build: a worker does not
 // inherit the tsx loader the tests and `npm run dev` run the sources with (see start-worker.ts).
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 
 // `hashing: false`: this worker only writes the copy (another hashes the same slots: see
-// archive-writer.ts), and answers the end with an empty sha256.
-/** @type {{ path: string | null, slots: SharedArrayBuffer[], source: { fd: number, size: number } | null, spool: SharedArrayBuffer | null, hashing?: boolean }} */
-const { path, slots, source, spool, hashing = true } = workerData;
+// archive-writer.ts), and answers the end with an empty sha256. `direct`: the copy is open for
+// direct I/O (direct-io.ts) on that descriptor, `offsets` says where each slot's aligned memory
+// starts, and `staging` is an aligned buffer to read a `source` into.
+/** @type {{ path: string | null, slots: SharedArrayBuffer[], offsets: number[], source: { fd: number, size: number } | null, spool: SharedArrayBuffer | null, hashing?: boolean, direct: { fd: number, block: number } | null, staging: { buffer: SharedArrayBuffer, offset: number, bytes: number } | null }} */
+const { path, slots, offsets, source, spool, hashing = true, direct, staging } = workerData;
 /** [bytes written, the copy's final size (-1 until known)]: see spool-state.ts. */
 const spooled = spool ? new BigInt64Array(spool) : null;
 const hash = createHash('sha256');
+/** The copy's descriptor: the main thread's for direct writes (it closes that one), else this worker's own. */
 /** @type {number | null} */
-let fd = path === null ? null : openSync(path, 'wx');
+let fd = direct !== null ? direct.fd : path === null ? null : openSync(path, 'wx');
+/** Still writing directly: every write so far started on a block boundary. */
+let directly = direct !== null;
 let bytes = 0;
+
+/**
+ * Writes `length` bytes from `memory` (aligned when direct) at the copy's end. A direct write is
+ * rounded up to whole blocks, the excess cut off at the end (or overwritten by the next write); a
+ * write that would start off a block boundary (a short one came before) goes on buffered.
+ */
+function writeOut(/** @type {ArrayBufferLike} */ memory, /** @type {number} */ offset, /** @type {number} */ length) {
+  if (fd === null) return;
+  let span = length;
+  if (directly && bytes % direct.block !== 0) {
+    fd = openSync(/** @type {string} */ (path), 'r+');
+    directly = false;
+  }
+  if (directly) span = Math.ceil(length / direct.block) * direct.block;
+  const view = new Uint8Array(memory, offset, span);
+  for (let at = 0; at < span;) at += writeSync(fd, view, at, span - at, bytes + at);
+}
+
+/** Closes the copy, cut to the bytes written (a direct write may have gone past them). */
+function closeCopy() {
+  if (fd === null) return;
+  if (direct !== null) ftruncateSync(fd, bytes);
+  if (!directly) closeSync(fd);
+  fd = null;
+}
 
 // A file the main thread opened: read it here, from start to end, on its own descriptor position.
 if (source !== null) {
   try {
-    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    const memory = staging ?? { buffer: new ArrayBuffer(1024 * 1024), offset: 0, bytes: 1024 * 1024 };
+    const buffer = Buffer.from(memory.buffer, memory.offset, memory.bytes);
     while (bytes < source.size) {
       const read = readSync(source.fd, buffer, 0, Math.min(buffer.length, source.size - bytes), bytes);
       if (read === 0) break;
-      const chunk = buffer.subarray(0, read);
-      hash.update(chunk);
-      if (fd !== null) {
-        for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
-      }
+      hash.update(buffer.subarray(0, read));
+      writeOut(memory.buffer, memory.offset, read);
       bytes += read;
     }
-    if (fd !== null) closeSync(fd);
-    fd = null;
+    closeCopy();
     parentPort.postMessage({ sha256: hash.digest('hex'), bytes });
   } catch (err) {
     parentPort.postMessage(failure(err));
@@ -46,8 +73,7 @@ if (source !== null) {
 parentPort.on('message', (/** @type {{ slot: number, length: number } | 'end'} */ message) => {
   try {
     if (message === 'end') {
-      if (fd !== null) closeSync(fd);
-      fd = null;
+      closeCopy();
       if (spooled !== null) {
         Atomics.store(spooled, 1, BigInt(bytes));
         Atomics.notify(spooled, 0);
@@ -55,26 +81,25 @@ parentPort.on('message', (/** @type {{ slot: number, length: number } | 'end'} *
       parentPort.postMessage({ sha256: hashing ? hash.digest('hex') : '', bytes });
       return;
     }
-    const chunk = new Uint8Array(slots[message.slot], 0, message.length);
-    if (hashing) hash.update(chunk);
-    if (fd !== null) {
-      for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
-    }
-    bytes += chunk.length;
+    const memory = slots[message.slot];
+    const offset = offsets[message.slot];
+    if (hashing) hash.update(new Uint8Array(memory, offset, message.length));
+    writeOut(memory, offset, message.length);
+    bytes += message.length;
     if (spooled !== null) {
       Atomics.store(spooled, 0, BigInt(bytes));
       Atomics.notify(spooled, 0);
     }
     parentPort.postMessage({ release: message.slot });
   } catch (err) {
-    if (fd !== null) {
+    if (fd !== null && !directly) {
       try {
         closeSync(fd);
       } catch {
         // already failing
       }
-      fd = null;
     }
+    fd = null;
     parentPort.postMessage(failure(err));
   }
 });
