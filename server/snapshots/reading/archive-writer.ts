@@ -93,7 +93,7 @@ export class ArchiveWriter {
     // Plain JavaScript: no need for the tsx loader the process may have been started with.
     const url = new URL('./hash-worker.mjs', import.meta.url);
     // Only where others read the copy back behind the writer: elsewhere a second worker would cost
-    // its memory (a gzip upload is within 10 MB of its limit) and save nothing.
+    // its memory (a gzip upload is within a few per cent of its limit) and save nothing.
     const split = source === null && path !== null && spool !== null;
     const shared = { slots: buffers.map((b) => b.buffer), offsets: buffers.map((b) => b.offset), source, staging: staging[0] ?? null };
     const direct = this.direct === null ? null : { fd: this.direct.fd, block: DIRECT_BLOCK };
