@@ -132,6 +132,7 @@ export async function readSpooled(options: SpoolScanOptions): Promise<SpooledRea
   let position = 0;
   /** The read running ahead while the last chunk is scanned: the copy from `position` to `to`. */
   let ahead: { to: number; bytes: Promise<Buffer> } | null = null;
+  const readFrom = (from: number, to: number): { to: number; bytes: Promise<Buffer> } => ({ to, bytes: copy.read(from, to) });
   /** Scans the copy from `position` up to `limit()` (or its end) as it is written; false once it is to go no further. */
   const scanUpTo = async (limit: () => number): Promise<boolean> => {
     for (;;) {
@@ -143,7 +144,7 @@ export async function readSpooled(options: SpoolScanOptions): Promise<SpooledRea
         await nextEvent();
         continue;
       }
-      const read = ahead ?? { to: Math.min(position + CHUNK, available), bytes: copy.read(position, Math.min(position + CHUNK, available)) };
+      const read = ahead ?? readFrom(position, Math.min(position + CHUNK, available));
       ahead = null;
       const bytes = await read.bytes;
       const bytesRead = bytes.length;
@@ -151,7 +152,7 @@ export async function readSpooled(options: SpoolScanOptions): Promise<SpooledRea
       position += bytesRead;
       // The next read, as far as is written now, runs while these bytes are scanned.
       const next = Math.min(position + CHUNK, archive.written, until);
-      if (next > position) ahead = { to: next, bytes: copy.read(position, next) };
+      if (next > position) ahead = readFrom(position, next);
       for (let at = 0; at < bytesRead; at += SLICE) {
         if (!scanner.push(bytes.subarray(at, Math.min(at + SLICE, bytesRead)))) {
           state.refused = scanner.fatal;
