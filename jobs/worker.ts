@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const scheduler = startJobs({ db, knex: db.knex, config, logger, browser });
   closeOnSignals(logger, async () => {
     await scheduler.stop();
-    await browser.close();
+    await browser.stop();
     await db.close();
   });
 }

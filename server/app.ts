@@ -140,7 +140,7 @@ export function buildApp(deps: AppDeps): App {
     metrics: sink,
     close: async () => {
       stopSweeper();
-      if (!deps.browser) await browser.close();
+      if (!deps.browser) await browser.stop();
     },
   };
 }

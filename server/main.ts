@@ -80,7 +80,7 @@ function stopper(
       });
       if (!(await importsSettled(IMPORT_WRAP_UP_MS))) logger.warn('an import was still finishing when the process stopped; the next start marks it failed');
       await app.close();
-      await browser.close();
+      await browser.stop();
       await db.close();
     })();
     return closing;
@@ -108,7 +108,7 @@ export async function startServer(config: Config & { sessionSecret: string }, lo
   } catch (err) {
     await scheduler?.stop();
     await app?.close();
-    await browser.close();
+    await browser.stop();
     await db.close();
     throw err;
   }

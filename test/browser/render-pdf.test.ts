@@ -123,6 +123,17 @@ describe('printing a report page to PDF', () => {
     await own.close();
   });
 
+  it('starts no browser once stopped for good: a render still running as the server stops fails in a sentence', async () => {
+    const own = new BrowserManager(process.env.CHROME_PATH, createLogger('silent'));
+    await own.pid();
+    await own.stop();
+    await assert.rejects(own.pid(), /the server is stopping/);
+    await assert.rejects(
+      renderPdf(own, pageWithChart(), { headerTemplate: header, footerTemplate: footer }),
+      (err: unknown) => err instanceof RenderError && err.stage === 'launch' && err.message === 'Chromium could not start: the server is stopping',
+    );
+  });
+
   it('says clearly why nothing can render when there is no browser', async () => {
     const none = new BrowserManager('/nonexistent/chromium', createLogger('silent'));
     assert.match(none.unavailableReason() ?? '', /No Chromium or Chrome was found\. Install one \(on Debian: apt-get install -y chromium\) or set CHROME_PATH/);
