@@ -1,7 +1,7 @@
 // Sessions for people who have logged in, kept in the database so several instances can share
 // them. Nobody else has one: the login form's CSRF token lives in a cookie (csrf.ts), so an
 // anonymous visitor writes no row and is sent no session cookie.
-import type { RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { sign } from 'cookie-signature';
 import type { Knex } from 'knex';
@@ -33,7 +33,31 @@ export function createSessions(knex: Knex, options: SessionOptions): RequestHand
   });
   const renew = renewal(options.secret);
   // API requests authenticate with bearer tokens, never cookies: no session for them.
-  return (req, res, next) => (isApiPath(req.path) ? next() : middleware(req, res, (err?: unknown) => (err === undefined ? renew(req, res, next) : next(err))));
+  return (req, res, next) =>
+    isApiPath(req.path)
+      ? next()
+      : middleware(req, res, (err?: unknown) => {
+          if (err !== undefined) return next(err);
+          storeBeforeRedirect(req, res, next);
+          renew(req, res, next);
+        });
+}
+
+/**
+ * express-session stores a changed session as the response ends, but sends the headers first (it
+ * holds back only the body's last byte), and a browser follows a redirect as soon as it has the
+ * headers: on MySQL the next page was sometimes read with the session as it had been, its flash
+ * message missing. So a logged-in session is stored before a redirect goes out. (On SQLite the
+ * write ends before this process reads another request.) Should the store fail, the error page
+ * (a 503 for a database that does not answer) goes out instead of the redirect.
+ */
+function storeBeforeRedirect(req: Request, res: Response, next: NextFunction): void {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = (...args: unknown[]): void => {
+    const current = req.session;
+    if (current?.accountId === undefined) return redirect(...args);
+    current.save((err?: unknown) => (err ? next(err) : redirect(...args)));
+  };
 }
 
 const RENEW_EVERY_MS = 60_000;
