@@ -5,6 +5,7 @@
 // The session's row is held locked while the form is posted: no answer may come until the lock is
 // let go, and then the next page shows the message. On SQLite the server's write ends before it
 // reads another request, so the race cannot happen there; the page still shows the message.
+// A session that cannot be stored (a trigger refuses the write) gets the error page, not the redirect.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
@@ -75,6 +76,26 @@ for (const kind of databasesFor('sql')) {
       assert.match(next.text, new RegExp(`class="notice"[^>]*>\\s*${SAVED.replace('.', '\\.')}`));
       // Shown once: the page after that no longer says it.
       assert.doesNotMatch((await client.get('/account')).text, new RegExp(SAVED.replace('.', '\\.')));
+    });
+
+    it('answers with the error page, not the redirect, when the session cannot be stored, and goes on serving', async () => {
+      const post = await choicesPoster();
+      await t.db.knex.raw(
+        kind.name === 'mysql'
+          ? "CREATE TRIGGER refuse_session_writes BEFORE UPDATE ON sessions FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by a test'"
+          : "CREATE TRIGGER refuse_session_writes BEFORE UPDATE ON sessions BEGIN SELECT RAISE(ABORT, 'refused by a test'); END",
+      );
+      let res: Response;
+      try {
+        res = await post();
+      } finally {
+        await t.db.knex.raw('DROP TRIGGER refuse_session_writes');
+      }
+      assert.equal(res.status, 500);
+      assert.equal(res.headers.get('location'), null);
+      assert.match(await res.text(), /The server could not complete your request\. If it happens again, tell SECAS and quote reference /);
+      const next = await client.get('/account');
+      assert.equal(next.status, 200, 'still logged in, still served');
     });
   });
 }
