@@ -21,7 +21,7 @@ export class BrowserManager {
   private browser: Promise<Browser> | null = null;
   /** Browsers we are closing ourselves: their disconnect is expected, not news. */
   private readonly closing = new WeakSet<Browser>();
-  private closed = false;
+  private stopped = false;
 
   constructor(
     private readonly chromePath: string | undefined,
@@ -36,7 +36,7 @@ export class BrowserManager {
   private launch(): Promise<Browser> {
     // A render still running as the server stops (a scheduled report) must not start a browser
     // that nothing would close, and that would keep the process alive.
-    if (this.closed) return Promise.reject(new Error('the server is stopping'));
+    if (this.stopped) return Promise.reject(new Error('the server is stopping'));
     this.browser ??= launchChrome(this.chromePath).then(
       (browser) => {
         browser.once('disconnected', () => {
@@ -86,7 +86,7 @@ export class BrowserManager {
 
   /** For good, as the server stops: a render still running afterwards fails instead of starting a browser. */
   async stop(): Promise<void> {
-    this.closed = true;
+    this.stopped = true;
     await this.close();
   }
 
